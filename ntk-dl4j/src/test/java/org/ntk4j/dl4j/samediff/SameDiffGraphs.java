@@ -83,6 +83,24 @@ final class SameDiffGraphs {
         return sd;
     }
 
+    /**
+     * A small convolutional net on {@code [-1, 1, 5, 5]} images: conv 3x3 (2 channels, NCHW, trainable bias) -> tanh
+     * -> flatten -> dense(o) -> output.
+     */
+    static SameDiff convNet(DataType type, long seed, int o) {
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.placeHolder("input", type, -1, 1, 5, 5);
+        SDVariable k = sd.var("k", NtkAssertions.gaussian(type, seed, 3, 3, 1, 2).divi(3));
+        SDVariable kb = sd.var("kb", NtkAssertions.gaussian(type, seed + 1, 2).muli(0.1));
+        SDVariable c = sd.cnn.conv2d(x, k, kb, org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig
+                .builder().kH(3).kW(3).sH(1).sW(1).dataFormat("NCHW").build());
+        SDVariable flat = sd.reshape(sd.math.tanh(c), -1, 18);
+        SDVariable w = sd.var("w", NtkAssertions.gaussian(type, seed + 2, 18, o).divi(Math.sqrt(18)));
+        SDVariable b = sd.var("b", NtkAssertions.gaussian(type, seed + 3, o).muli(0.1));
+        sd.nn.biasAdd("output", flat.mmul(w), b, true);
+        return sd;
+    }
+
     /** @return the trainable variables of sd */
     static List<String> trainables(SameDiff sd) {
         List<String> r = new ArrayList<>();

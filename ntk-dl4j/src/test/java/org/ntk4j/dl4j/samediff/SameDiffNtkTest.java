@@ -80,4 +80,16 @@ class SameDiffNtkTest extends NtkTestBase {
         INDArray expected = SameDiffGraphs.fdKernel(sd, "input", "output", x, null, H);
         NtkAssertions.assertClose(expected, ntk.compute(x), tol(DataType.DOUBLE).finiteDiff(), "tied FULL");
     }
+
+    @Test
+    void convolutionIsExactOnImageFeatures() {
+        SameDiff sd = SameDiffGraphs.convNet(DataType.DOUBLE, 16, 2);
+        SameDiffNtk ntk = SameDiffNtk.builder(sd, "input", "output").outputMode(OutputMode.FULL).build();
+        assertEquals(Set.of("k", "kb"), Set.copyOf(ntk.exactParameters()));
+        assertEquals(Set.of("w", "b"), Set.copyOf(ntk.structuredParameters()));
+        INDArray x1 = randn(DataType.DOUBLE, 17, 3, 1, 5, 5);
+        INDArray x2 = randn(DataType.DOUBLE, 18, 2, 1, 5, 5);
+        INDArray expected = SameDiffGraphs.fdKernel(sd, "input", "output", x1, x2, H);
+        NtkAssertions.assertClose(expected, ntk.compute(x1, x2), tol(DataType.DOUBLE).finiteDiff(), "conv FULL");
+    }
 }
