@@ -104,7 +104,7 @@ public final class SameDiffNtk {
                 throw new IllegalArgumentException("the graph already has a sub-function '" + FUNCTION_NAME
                         + "'; the NTK transform can be applied in place only once per graph");
             }
-            this.plan = GraphInspector.inspect(work, inputName, outputName);
+            this.plan = GraphInspector.inspect(work, inputName, outputName, b.structured);
             try {
                 this.built = NtkGraphBuilder.build(work, plan, outputName, mode);
             } finally {
@@ -116,7 +116,7 @@ public final class SameDiffNtk {
             work.putSubFunction(FUNCTION_NAME, built.graph());
         } else {
             this.work = b.sd.dup();
-            this.plan = GraphInspector.inspect(work, inputName, outputName);
+            this.plan = GraphInspector.inspect(work, inputName, outputName, b.structured);
             this.built = NtkGraphBuilder.build(work, plan, outputName, mode);
         }
         this.inputType = work.getVariable(inputName).dataType();
@@ -434,6 +434,7 @@ public final class SameDiffNtk {
         private OutputMode mode = OutputMode.TRACE;
         private int blockSize = 512;
         private boolean inPlace;
+        private boolean structured = true;
         private MemoryBudget budget = MemoryBudget.defaultBudget();
 
         private Builder(SameDiff sd, String inputName, String outputName) {
@@ -476,6 +477,17 @@ public final class SameDiffNtk {
          */
         public Builder inPlace(boolean inPlace) {
             this.inPlace = inPlace;
+            return this;
+        }
+
+        /**
+         * @param structured true (default) to use the structured rule where it applies; false to compute every
+         *                   parameter's contribution from exact per-example gradients (one backward pass per example
+         *                   and output: slow, meant as an independent check)
+         * @return this
+         */
+        public Builder structured(boolean structured) {
+            this.structured = structured;
             return this;
         }
 

@@ -11,6 +11,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.ntk4j.core.kernel.KernelLayout;
 import org.ntk4j.core.kernel.MemoryBudget;
 import org.ntk4j.core.kernel.MemoryBudgetExceededException;
@@ -146,6 +147,20 @@ class SameDiffNtkPropertiesTest extends NtkTestBase {
         assertNotNull(g.getVariable(SameDiffNtk.KERNEL));
         assertNotNull(g.getVariable(SameDiffNtk.SEED));
         assertTrue(g.getOps().size() > sd.getOps().size(), "forward, backward and kernel ops");
+
+        // saved and loaded, the graph computes the kernel by itself when fed as documented
+        File file = dir.resolve("ntk.fb").toFile();
+        g.save(file, false);
+        SameDiff loaded = SameDiff.load(file, false);
+        INDArray x = randn(DataType.DOUBLE, 72, 3, 3);
+        INDArray seed = org.nd4j.linalg.factory.Nd4j.zeros(DataType.DOUBLE, 6, 2);
+        seed.get(NDArrayIndex.interval(0, 3), NDArrayIndex.point(0)).assign(1);
+        seed.get(NDArrayIndex.interval(3, 6), NDArrayIndex.point(1)).assign(1);
+        Map<String, INDArray> feed = Map.of("input", org.nd4j.linalg.factory.Nd4j.concat(0, x, x), SameDiffNtk.SEED, seed,
+                SameDiffNtk.ROWS1, org.nd4j.linalg.factory.Nd4j.createFromArray(0L, 1L, 2L),
+                SameDiffNtk.ROWS2, org.nd4j.linalg.factory.Nd4j.createFromArray(0L, 1L, 2L));
+        NtkAssertions.assertClose(ntk.compute(x), loaded.output(feed, SameDiffNtk.KERNEL).get(SameDiffNtk.KERNEL),
+                tol(DataType.DOUBLE).exact(), "saved NTK graph");
     }
 
     @Test

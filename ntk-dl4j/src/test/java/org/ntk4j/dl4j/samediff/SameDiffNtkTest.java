@@ -92,4 +92,23 @@ class SameDiffNtkTest extends NtkTestBase {
         INDArray expected = SameDiffGraphs.fdKernel(sd, "input", "output", x1, x2, H);
         NtkAssertions.assertClose(expected, ntk.compute(x1, x2), tol(DataType.DOUBLE).finiteDiff(), "conv FULL");
     }
+
+    /** The structured rule against the exact per-example path, for every structured op, in both types and modes. */
+    @ParameterizedTest
+    @EnumSource(SameDiffGraphs.Bias.class)
+    void structuredEqualsExact(SameDiffGraphs.Bias bias) {
+        for (DataType type : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
+            SameDiff sd = SameDiffGraphs.mlp(type, 19, bias, 4, 7, 3);
+            INDArray x1 = randn(type, 20, 5, 4);
+            INDArray x2 = randn(type, 21, 3, 4);
+            for (OutputMode mode : OutputMode.values()) {
+                SameDiffNtk structured = SameDiffNtk.builder(sd, "input", "output").outputMode(mode).build();
+                SameDiffNtk exact = SameDiffNtk.builder(sd, "input", "output").outputMode(mode).structured(false).build();
+                assertEquals(List.of(), exact.structuredParameters());
+                assertEquals(4, structured.structuredParameters().size());
+                NtkAssertions.assertClose(exact.compute(x1, x2), structured.compute(x1, x2), tol(type).exact(),
+                        "structured vs exact, " + bias + ", " + type + ", " + mode);
+            }
+        }
+    }
 }

@@ -48,10 +48,11 @@ public final class GraphInspector {
      * @param sd         the graph to inspect (only read, except for one forward pass)
      * @param inputName  the placeholder that receives the features
      * @param outputName the variable holding the network output {@code [n, o]}
+     * @param structured whether structured rules may be used (false: every parameter takes the exact path)
      * @return the plan
      * @throws IllegalArgumentException when the names, the types or the shapes do not describe a network output
      */
-    public static GraphPlan inspect(SameDiff sd, String inputName, String outputName) {
+    public static GraphPlan inspect(SameDiff sd, String inputName, String outputName, boolean structured) {
         if (sd == null) {
             throw new IllegalArgumentException("SameDiff graph must not be null");
         }
@@ -130,7 +131,7 @@ public final class GraphInspector {
         Set<String> needShapes = new LinkedHashSet<>();
         needShapes.add(outputName);
         for (String p : params) {
-            Match m = match(sd, p, upOps);
+            Match m = structured ? match(sd, p, upOps) : null;
             if (m != null) {
                 matches.put(p, m);
                 if (m.input() != null) {
