@@ -49,13 +49,22 @@ class SameDiffNtkTest extends NtkTestBase {
     @ParameterizedTest
     @EnumSource(SameDiffGraphs.Bias.class)
     void singleExampleMatchesFiniteDifferences(SameDiffGraphs.Bias bias) {
-        SameDiff sd = SameDiffGraphs.mlp(DataType.DOUBLE, 9, bias, 2, 5, 1);
+        for (int o = 1; o <= 2; o++) {
+            singleExample(SameDiffGraphs.mlp(DataType.DOUBLE, 9, bias, 2, 5, o), bias);
+        }
+    }
+
+    private void singleExample(SameDiff sd, SameDiffGraphs.Bias bias) {
         INDArray x = randn(DataType.DOUBLE, 5, 1, 2);
         for (OutputMode mode : OutputMode.values()) {
             INDArray full = SameDiffGraphs.fdKernel(sd, "input", "output", x, null, H);
             INDArray expected = mode == OutputMode.FULL ? full : KernelLayout.traceOf(full);
-            INDArray actual = SameDiffNtk.builder(sd, "input", "output").outputMode(mode).build().compute(x);
-            NtkAssertions.assertClose(expected, actual, tol(DataType.DOUBLE).finiteDiff(), "n = 1, " + mode + ", " + bias);
+            for (boolean structured : new boolean[]{true, false}) {
+                INDArray actual = SameDiffNtk.builder(sd, "input", "output").outputMode(mode).structured(structured)
+                        .build().compute(x);
+                NtkAssertions.assertClose(expected, actual, tol(DataType.DOUBLE).finiteDiff(),
+                        "n = 1, " + mode + ", " + bias + (structured ? "" : ", exact path"));
+            }
         }
     }
 
