@@ -46,8 +46,8 @@ class SameDiffNtkExampleTest extends NtkTestBase {
                 .build();
         INDArray k12 = ntk.compute(x1, x2);       // [5, 4, 2, 2]
         INDArray k11 = ntk.compute(x1);           // [5, 5, 2, 2]
-        List<String> structured = ntk.structuredParameters();   // [w1, b1, w2]
-        List<String> exact = ntk.exactParameters();             // [gain]
+        List<String> structured = ntk.structuredParameters();   // w1, b1, w2
+        List<String> exact = ntk.exactParameters();             // gain
 
         // track the NTK of 8 probe points while training
         INDArray features = Nd4j.randn(DataType.DOUBLE, 32, 3);
