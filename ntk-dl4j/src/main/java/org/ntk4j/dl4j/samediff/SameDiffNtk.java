@@ -339,7 +339,7 @@ public final class SameDiffNtk {
         long rows = o * (na + nb);
         long perRow = 0;
         for (long[] w : plan.widths()) {
-            perRow += 3 * (w[0] + w[1]);
+            perRow += 3 * (w[0] + w[1]) + w[2];
         }
         long kernel = mode == OutputMode.TRACE ? na * nb : na * nb * o * o;
         long exact = 0;

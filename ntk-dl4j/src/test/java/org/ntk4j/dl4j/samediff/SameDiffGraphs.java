@@ -84,18 +84,29 @@ final class SameDiffGraphs {
     }
 
     /**
-     * A small convolutional net on {@code [-1, 1, 5, 5]} images: conv 3x3 (2 channels, NCHW, trainable bias) -> tanh
-     * -> flatten -> dense(o) -> output.
+     * A small convolutional net on {@code [-1, 2, 6, 5]} images: conv 3x3 (3 channels, NCHW, trainable bias; stride
+     * and padding mode given) -> tanh -> flatten -> dense(o) -> output.
      */
-    static SameDiff convNet(DataType type, long seed, int o) {
+    static SameDiff convNet(DataType type, long seed, int o, int stride, boolean same) {
+        return convNet(type, seed, o, stride, same, 1);
+    }
+
+    /** As {@link #convNet(DataType, long, int, int, boolean)} with a dilation. */
+    static SameDiff convNet(DataType type, long seed, int o, int stride, boolean same, int dilation) {
         SameDiff sd = SameDiff.create();
-        SDVariable x = sd.placeHolder("input", type, -1, 1, 5, 5);
-        SDVariable k = sd.var("k", NtkAssertions.gaussian(type, seed, 3, 3, 1, 2).divi(3));
-        SDVariable kb = sd.var("kb", NtkAssertions.gaussian(type, seed + 1, 2).muli(0.1));
+        SDVariable x = sd.placeHolder("input", type, -1, 2, 6, 5);
+        SDVariable k = sd.var("k", NtkAssertions.gaussian(type, seed, 3, 3, 2, 3).divi(Math.sqrt(18)));
+        SDVariable kb = sd.var("kb", NtkAssertions.gaussian(type, seed + 1, 3).muli(0.1));
         SDVariable c = sd.cnn.conv2d(x, k, kb, org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig
-                .builder().kH(3).kW(3).sH(1).sW(1).dataFormat("NCHW").build());
-        SDVariable flat = sd.reshape(sd.math.tanh(c), -1, 18);
-        SDVariable w = sd.var("w", NtkAssertions.gaussian(type, seed + 2, 18, o).divi(Math.sqrt(18)));
+                .builder().kH(3).kW(3).sH(stride).sW(stride).dH(dilation).dW(dilation).dataFormat("NCHW")
+                .paddingMode(same ? org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode.SAME
+                        : org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode.VALID).build());
+        int ek = 2 * dilation + 1;
+        long oh = same ? (6 + stride - 1) / stride : (6 - ek) / stride + 1;
+        long ow = same ? (5 + stride - 1) / stride : (5 - ek) / stride + 1;
+        long flatSize = 3 * oh * ow;
+        SDVariable flat = sd.reshape(sd.math.tanh(c), -1, flatSize);
+        SDVariable w = sd.var("w", NtkAssertions.gaussian(type, seed + 2, flatSize, o).divi(Math.sqrt(flatSize)));
         SDVariable b = sd.var("b", NtkAssertions.gaussian(type, seed + 3, o).muli(0.1));
         sd.nn.biasAdd("output", flat.mmul(w), b, true);
         return sd;

@@ -91,15 +91,37 @@ class SameDiffNtkTest extends NtkTestBase {
     }
 
     @Test
-    void convolutionIsExactOnImageFeatures() {
-        SameDiff sd = SameDiffGraphs.convNet(DataType.DOUBLE, 16, 2);
+    void convolutionMatchesFiniteDifferencesOnImageFeatures() {
+        SameDiff sd = SameDiffGraphs.convNet(DataType.DOUBLE, 16, 2, 1, false);
         SameDiffNtk ntk = SameDiffNtk.builder(sd, "input", "output").outputMode(OutputMode.FULL).build();
-        assertEquals(Set.of("k", "kb"), Set.copyOf(ntk.exactParameters()));
-        assertEquals(Set.of("w", "b"), Set.copyOf(ntk.structuredParameters()));
-        INDArray x1 = randn(DataType.DOUBLE, 17, 3, 1, 5, 5);
-        INDArray x2 = randn(DataType.DOUBLE, 18, 2, 1, 5, 5);
+        assertEquals(List.of(), ntk.exactParameters());
+        assertEquals(Set.of("k", "kb", "w", "b"), Set.copyOf(ntk.structuredParameters()));
+        INDArray x1 = randn(DataType.DOUBLE, 17, 3, 2, 6, 5);
+        INDArray x2 = randn(DataType.DOUBLE, 18, 2, 2, 6, 5);
         INDArray expected = SameDiffGraphs.fdKernel(sd, "input", "output", x1, x2, H);
         NtkAssertions.assertClose(expected, ntk.compute(x1, x2), tol(DataType.DOUBLE).finiteDiff(), "conv FULL");
+        SameDiffNtk exact = SameDiffNtk.builder(sd, "input", "output").outputMode(OutputMode.FULL).structured(false).build();
+        NtkAssertions.assertClose(expected, exact.compute(x1, x2), tol(DataType.DOUBLE).finiteDiff(), "conv FULL exact path");
+    }
+
+    /** The conv2d rule against the exact path for strides, padding modes and dilation, FLOAT and DOUBLE. */
+    @Test
+    void convolutionStructuredEqualsExact() {
+        int[][] configs = {{1, 0, 1}, {2, 0, 1}, {1, 1, 1}, {2, 1, 1}, {1, 0, 2}, {1, 1, 2}};   // stride, SAME, dilation
+        for (int[] c : configs) {
+            for (DataType type : c[0] == 2 && c[1] == 1 ? new DataType[]{DataType.FLOAT, DataType.DOUBLE}
+                    : new DataType[]{DataType.DOUBLE}) {
+                SameDiff sd = SameDiffGraphs.convNet(type, 24, 2, c[0], c[1] == 1, c[2]);
+                INDArray x1 = randn(type, 25, 3, 2, 6, 5);
+                INDArray x2 = randn(type, 26, 2, 2, 6, 5);
+                SameDiffNtk structured = SameDiffNtk.builder(sd, "input", "output").outputMode(OutputMode.FULL).build();
+                assertEquals(List.of(), structured.exactParameters());
+                SameDiffNtk exact = SameDiffNtk.builder(sd, "input", "output").outputMode(OutputMode.FULL)
+                        .structured(false).build();
+                NtkAssertions.assertClose(exact.compute(x1, x2), structured.compute(x1, x2), tol(type).exact(),
+                        "conv stride " + c[0] + (c[1] == 1 ? " SAME" : " VALID") + " dilation " + c[2] + " " + type);
+            }
+        }
     }
 
     /** The structured rule against the exact per-example path, for every structured op, in both types and modes. */

@@ -10,6 +10,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BiasAdd;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
 import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.XwPlusB;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
@@ -29,7 +30,8 @@ import java.util.Set;
 /**
  * Inspects a SameDiff graph for the NTK transform: which trainable variables the output depends on, which of them
  * enter only through a structured op ({@code Mmul}, {@code BiasAdd}, a row-broadcast {@code AddOp}, {@code XwPlusB}
- * on rank-2 activations), and which need the exact per-example path.
+ * on rank-2 activations; an NCHW {@code Conv2D} with VALID or SAME padding), and which need the exact per-example
+ * path.
  *
  * <p>Shapes are learned from one forward pass of the graph on a batch of two zero rows.
  */
@@ -41,7 +43,10 @@ public final class GraphInspector {
     }
 
     /** A parameter matched by a rule: a weight ({@code input != null}) or a bias ({@code input == null}). */
-    private record Match(String parameter, String input, String z, String biasOf, String op) {
+    private record Match(String parameter, String input, String z, String biasOf, String op, long[] conv) {
+        Match(String parameter, String input, String z, String biasOf, String op) {
+            this(parameter, input, z, biasOf, op, null);
+        }
     }
 
     /**
@@ -163,12 +168,12 @@ public final class GraphInspector {
         List<long[]> widths = new ArrayList<>();
         Set<String> done = new LinkedHashSet<>();
         for (Match w : ok.values()) {
-            if (w.input() == null) {
+            if (w.input() == null || w.conv() != null) {
                 continue;
             }
             Match bias = null;
             for (Match b : ok.values()) {
-                if (b.input() == null && !done.contains(b.parameter())
+                if (b.input() == null && b.conv() == null && !done.contains(b.parameter())
                         && (b.z().equals(w.z()) || (w.z().equals(b.biasOf()) && onlyConsumer(sd, w.z(), b.op(), upOps)))) {
                     bias = b;
                     break;
@@ -181,13 +186,44 @@ public final class GraphInspector {
                 terms.add(new StructuredTerm(List.of(w.parameter()), w.input(), w.z(), false));
             }
             done.add(w.parameter());
-            widths.add(new long[]{shapes.get(w.input())[1], shapes.get(w.z())[1]});
+            widths.add(new long[]{shapes.get(w.input())[1], shapes.get(w.z())[1], 0});
         }
         for (Match b : ok.values()) {
-            if (b.input() == null && done.add(b.parameter())) {
+            if (b.input() == null && b.conv() == null && done.add(b.parameter())) {
                 terms.add(new StructuredTerm(List.of(b.parameter()), null, b.z(), true));
-                widths.add(new long[]{0, shapes.get(b.z())[1]});
+                widths.add(new long[]{0, shapes.get(b.z())[1], 0});
             }
+        }
+        // conv2d: weight and bias of one op form one term
+        Map<String, List<Match>> byOp = new LinkedHashMap<>();
+        for (Match m : ok.values()) {
+            if (m.conv() != null) {
+                byOp.computeIfAbsent(m.op(), k -> new ArrayList<>()).add(m);
+            }
+        }
+        for (List<Match> group : byOp.values()) {
+            Match w = group.stream().filter(m -> m.input() != null).findFirst().orElse(null);
+            boolean hasBias = group.stream().anyMatch(m -> m.input() == null);
+            List<String> ps = group.stream().map(Match::parameter).toList();
+            Match any = group.get(0);
+            long[] z = shapes.get(any.z());
+            long oc = z[1];
+            long spatial = z[2] * z[3];
+            long k = 0;
+            if (w != null) {
+                long[] ws = shapes.get(w.parameter());
+                k = ws[0] * ws[1] * ws[2] * ws[3] / oc;
+            }
+            long width = k * oc + (hasBias ? oc : 0);
+            long[] pads = new long[4];
+            if (w != null) {
+                pads = convPadding(any.conv(), shapes.get(w.input()), z);
+            }
+            long[] args = Arrays.copyOf(any.conv(), 8);
+            terms.add(new StructuredTerm(StructuredTerm.Kind.CONV2D, ps, w == null ? null : w.input(), any.z(), hasBias,
+                    new long[]{args[0], args[1], args[2], args[3], pads[0], pads[1], pads[2], pads[3], args[6], args[7]}));
+            widths.add(new long[]{k, width, (k + oc) * spatial});
+            done.addAll(ps);
         }
         List<String> exact = new ArrayList<>();
         for (String p : params) {
@@ -235,6 +271,17 @@ public final class GraphInspector {
             }
             return idx == 2 ? new Match(p, null, z, null, op.getName()) : null;
         }
+        if (f instanceof Conv2D conv) {
+            long[] ia = conv.iArgs();
+            if ((in.size() != 2 && in.size() != 3) || isTrainable(sd, in.get(0)) || ia == null || ia.length < 10
+                    || ia[9] != 0 || (ia[8] != 0 && ia[8] != 1)) {
+                return null;
+            }
+            if (idx == 1) {
+                return new Match(p, in.get(0), z, null, op.getName(), ia.clone());
+            }
+            return idx == 2 ? new Match(p, null, z, null, op.getName(), ia.clone()) : null;
+        }
         if (f instanceof BiasAdd) {
             return in.size() == 2 && idx == 1 ? new Match(p, null, z, in.get(0), op.getName()) : null;
         }
@@ -248,6 +295,18 @@ public final class GraphInspector {
     }
 
     private static boolean shapesFit(Match m, Map<String, long[]> s) {
+        if (m.conv() != null) {
+            long[] z = s.get(m.z());
+            long[] p = s.get(m.parameter());
+            if (z == null || z.length != 4 || z[0] != PROBE_ROWS || p == null) {
+                return false;
+            }
+            if (m.input() == null) {
+                return p.length == 1 && p[0] == z[1];
+            }
+            long[] a = s.get(m.input());
+            return a != null && a.length == 4 && a[0] == PROBE_ROWS && p.length == 4;
+        }
         long[] z = s.get(m.z());
         if (z == null || z.length != 2 || z[0] != PROBE_ROWS) {
             return false;
@@ -263,6 +322,20 @@ public final class GraphInspector {
         }
         long[] pre = s.get(m.biasOf());
         return biasShape && pre != null && Arrays.equals(pre, z);
+    }
+
+    /**
+     * Explicit padding {@code [top, bottom, left, right]} of a conv2d: the given {@code pH, pW} in VALID mode, and in
+     * SAME mode libnd4j's {@code total = (o − 1)·s + (k − 1)·d + 1 − i}, {@code top = ⌊total / 2⌋}, the rest at the
+     * bottom (same for width).
+     */
+    private static long[] convPadding(long[] a, long[] in, long[] out) {
+        if (a[8] == 0) {
+            return new long[]{a[4], a[4], a[5], a[5]};
+        }
+        long th = Math.max(0, (out[2] - 1) * a[2] + (a[0] - 1) * a[6] + 1 - in[2]);
+        long tw = Math.max(0, (out[3] - 1) * a[3] + (a[1] - 1) * a[7] + 1 - in[3]);
+        return new long[]{th / 2, th - th / 2, tw / 2, tw - tw / 2};
     }
 
     private static boolean onlyConsumer(SameDiff sd, String var, String op, Set<String> upOps) {

@@ -13,7 +13,9 @@ import java.util.List;
  * @param outputs         o, the number of output columns
  * @param featureShape    the input's shape without the batch dimension
  * @param dataType        the floating point type of the output
- * @param widths          for each structured term, the width of {@code A} (0 for a bias alone) and of {@code z}
+ * @param widths          for each structured term: the width of {@code A} (0 for a bias alone; for CONV2D the patch
+ *                        size {@code K}), the width of the per-example rows that enter the delta Gram ({@code z}'s
+ *                        columns; for CONV2D the per-example gradient size), and the scratch elements per row
  */
 public record GraphPlan(List<String> parameters, List<StructuredTerm> terms, List<String> exactParameters, int outputs,
                         long[] featureShape, DataType dataType, List<long[]> widths) {

@@ -3,9 +3,12 @@ package org.ntk4j.dl4j.samediff.internal;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.factory.Nd4j;
 import org.ntk4j.dl4j.OutputMode;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,11 +97,10 @@ public final class NtkGraphBuilder {
                         + "' although the output depends on it");
             }
             SDVariable delta = g.getVariable(zGrad.name());
-            SDVariable d3 = g.reshape(pre + "deltas", delta, o, -1, h);             // [o, N, h]
-            SDVariable d1 = g.permute(g.gather(d3, rows1, 1), 1, 0, 2);             // [n1, o, h]
-            SDVariable d2 = g.permute(g.gather(d3, rows2, 1), 1, 0, 2);             // [n2, o, h]
             SDVariable inputGram = null;
-            if (term.inputVar() != null) {
+            if (term.kind() == StructuredTerm.Kind.CONV2D) {
+                delta = perExampleConvGradients(g, term, delta, plan.widths().get(t), pre);
+            } else if (term.inputVar() != null) {
                 SDVariable a = g.getVariable(term.inputVar());
                 SDVariable a1 = g.gather(a, rows1, 0);
                 SDVariable a2 = g.gather(a, rows2, 0);
@@ -107,6 +109,9 @@ public final class NtkGraphBuilder {
                     inputGram = inputGram.add(pre + "inputGramPlusOne", 1.0);
                 }
             }
+            SDVariable d3 = g.reshape(pre + "deltas", delta, o, -1, h);             // [o, N, h]
+            SDVariable d1 = g.permute(g.gather(d3, rows1, 1), 1, 0, 2);             // [n1, o, h]
+            SDVariable d2 = g.permute(g.gather(d3, rows2, 1), 1, 0, 2);             // [n2, o, h]
             SDVariable contribution;
             if (mode == OutputMode.TRACE) {
                 SDVariable f1 = g.reshape(d1, -1, o * h);                            // [n1, o*h]
@@ -134,5 +139,39 @@ public final class NtkGraphBuilder {
             g.identity(KERNEL, sum);
         }
         return new Built(g, true, exact);
+    }
+
+    /**
+     * Per-example gradients of a conv2d's weight and bias, {@code [M, K·oC (+ oC)]}: {@code vec(P_i·D_iᵀ)} from the
+     * im2col patches {@code P_i} {@code [K, S]} of the op's input and the deltas {@code D_i} {@code [oC, S]}, and
+     * {@code Σ_p D_i} for the bias. The order of the entries differs from the weight's layout, which a Gram matrix
+     * does not see.
+     */
+    private static SDVariable perExampleConvGradients(SameDiff g, StructuredTerm term, SDVariable delta, long[] widths,
+                                                      String pre) {
+        long k = widths[0];
+        long width = widths[1];
+        long oc = term.bias() ? width / (k + 1) : width / k;
+        long[] a = term.convArgs();
+        SDVariable d = g.reshape(delta, -1, oc, widths[2] / (k + oc));                   // [M, oC, S]
+        List<SDVariable> parts = new ArrayList<>();
+        if (term.inputVar() != null) {
+            Conv2DConfig cfg = Conv2DConfig.builder().kH(a[0]).kW(a[1]).sH(a[2]).sW(a[3]).pH(0).pW(0)
+                    .dH(a[8]).dW(a[9]).paddingMode(PaddingMode.VALID).dataFormat("NCHW").build();
+            SDVariable in = g.getVariable(term.inputVar());
+            if (a[4] != 0 || a[5] != 0 || a[6] != 0 || a[7] != 0) {
+                SDVariable pads = g.constant(Nd4j.createFromArray(new int[][]{{0, 0}, {0, 0},
+                        {(int) a[4], (int) a[5]}, {(int) a[6], (int) a[7]}}));
+                in = g.nn.pad(pre + "padded", in, pads, 0.0);
+            }
+            SDVariable cols = g.cnn.im2Col(pre + "patches", in, cfg);                   // [M, iC, kH, kW, oH, oW]
+            SDVariable p = g.reshape(cols, -1, k, widths[2] / (k + oc));                 // [M, K, S]
+            SDVariable gw = g.mmul(pre + "weightGradients", p, d, false, true, false);   // [M, K, oC]
+            parts.add(g.reshape(gw, -1, k * oc));
+        }
+        if (term.bias()) {
+            parts.add(g.sum(pre + "biasGradients", d, 2));                            // [M, oC]
+        }
+        return parts.size() == 1 ? parts.get(0) : g.concat(pre + "gradients", 1, parts.toArray(new SDVariable[0]));
     }
 }
