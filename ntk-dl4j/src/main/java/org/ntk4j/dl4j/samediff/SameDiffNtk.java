@@ -39,9 +39,11 @@ import java.util.Map;
  *       ({@code Mmul}, {@code XwPlusB}) or as the bias {@code b} of {@code z + b} ({@code BiasAdd}, a row-broadcast
  *       {@code add}, {@code XwPlusB}) on rank-2 activations contributes {@code (A1·A2ᵀ + 1) ⊙ (Δ1·Δ2ᵀ)} (without the
  *       {@code + 1} for a weight alone, without {@code A1·A2ᵀ} for a bias alone), where {@code Δ} are the per-example
- *       gradients of the outputs w.r.t. {@code z} — SameDiff's gradients w.r.t. intermediate variables;</li>
+ *       gradients of the outputs w.r.t. {@code z} — SameDiff's gradients w.r.t. intermediate variables; the weight
+ *       and bias of an NCHW {@code conv2d} (VALID or SAME padding, any stride and dilation) contribute the Gram matrix
+ *       of their per-example gradients, formed in one batched product of im2col patches and deltas;</li>
  *   <li><b>exact fallback</b> — every other trainable variable (used by any other op, used twice, on activations of
- *       another rank) contributes {@code J1·J2ᵀ} of its exact per-example gradients, one backward pass of the same
+ *       another rank or layout) contributes {@code J1·J2ᵀ} of its exact per-example gradients, one backward pass of the same
  *       graph per example and output; see {@link #exactParameters()}.</li>
  * </ul>
  * Both give the same kernel up to rounding; the structured rule needs one forward and backward pass per tile.

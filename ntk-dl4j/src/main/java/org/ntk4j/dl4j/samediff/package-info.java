@@ -3,8 +3,9 @@
  *
  * <p>{@link org.ntk4j.dl4j.samediff.SameDiffNtk} transforms (a copy of) a SameDiff graph so that it computes
  * {@code Θ(x1, x2)} of one output variable {@code [n, o]} w.r.t. every trainable variable: per-example deltas from
- * SameDiff's gradients w.r.t. intermediate variables, combined with input Gram matrices for {@code Mmul}/bias ops (the
- * structured rule), and exact per-example gradients for parameters of any other op.
+ * SameDiff's gradients w.r.t. intermediate variables, combined with input Gram matrices for {@code Mmul}/bias ops and
+ * with im2col patches for {@code conv2d} (the structured rule), and exact per-example gradients for parameters of any
+ * other op.
  * {@link org.ntk4j.dl4j.samediff.SameDiffNtkListener} records {@link org.ntk4j.dl4j.samediff.SameDiffNtkSnapshot}s
  * (drift from initialisation, trace, extreme eigenvalues, alignment) while the graph trains, without changing training.
  *
