@@ -226,7 +226,7 @@ public final class EmpiricalNtk {
 
     private static INDArray finish(INDArray out, boolean trace, int o, long n1, long n2) {
         if (trace) {
-            return out.divi(o);
+            return out.isEmpty() ? out : out.divi(o);
         }
         return n1 == 0 || n2 == 0 ? Nd4j.create(out.dataType(), n1, n2, o, o) : KernelLayout.unflatten(out, o);
     }
