@@ -55,7 +55,7 @@ class EmpiricalNtkFiniteDifferenceTest extends NtkTestBase {
     }
 
     @ParameterizedTest
-    @EnumSource(value = NtkImplementation.class, names = {"AUTO", "JACOBIAN"})
+    @EnumSource(NtkImplementation.class)
     void convolutionPoolingBatchNorm(NtkImplementation impl) {
         check(TestNets.cnn(D), TestNets.features(D, 7, 3, 1, 6, 6), TestNets.features(D, 8, 2, 1, 6, 6), impl);
     }
@@ -87,12 +87,24 @@ class EmpiricalNtkFiniteDifferenceTest extends NtkTestBase {
         check(TestNets.twoInputs(D), x1, x2, Set.of(), impl);
     }
 
+    @ParameterizedTest
+    @EnumSource(NtkImplementation.class)
+    void convolutionNhwcStridedNoBias(NtkImplementation impl) {
+        check(TestNets.cnnNhwc(D), TestNets.features(D, 19, 3, 7, 7, 2), TestNets.features(D, 20, 2, 7, 7, 2), impl);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = NtkImplementation.class, names = {"AUTO", "JACOBIAN"})
+    void layerWithoutRuleUsesTheExactFallback(NtkImplementation impl) {
+        check(TestNets.layerNorm(D), TestNets.features(D, 21, 4, 3), TestNets.features(D, 22, 3, 3), impl);
+    }
+
     @Test
     void structuredRefusesLayersWithoutRule() {
         EmpiricalNtk s = EmpiricalNtk.builder().implementation(NtkImplementation.STRUCTURED).build();
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> s.compute(TestNets.cnn(D), TestNets.features(D, 1, 2, 1, 6, 6)));
-        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("ConvolutionLayer")
+                () -> s.compute(TestNets.layerNorm(D), TestNets.features(D, 1, 2, 3)));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("DenseLayer")
                 && e.getMessage().contains("AUTO"), e.getMessage());
     }
 }
