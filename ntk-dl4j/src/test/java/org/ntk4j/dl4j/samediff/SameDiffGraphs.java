@@ -158,18 +158,4 @@ final class SameDiffGraphs {
         long o = output(sd, in, out, x1.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 1))).size(1);
         return KernelLayout.unflatten(j1.mmul(j2.transpose()), (int) o);
     }
-
-    /**
-     * Asserts that a symmetric matrix has no eigenvalue below {@code -tol · λmax}. (Local because
-     * {@code NtkAssertions.assertPsd} of this snapshot symmetrises in place through a transposed view of itself.)
-     */
-    static void assertPsd(INDArray m, double tol, String what) {
-        INDArray d = m.castTo(DataType.DOUBLE);
-        d = d.add(d.transpose()).divi(2);
-        INDArray ev = org.nd4j.linalg.eigen.Eigen.symmetricGeneralizedEigenvalues(d.dup(), true);
-        double min = ev.minNumber().doubleValue();
-        double max = Math.max(Math.abs(ev.maxNumber().doubleValue()), 1e-300);
-        org.junit.jupiter.api.Assertions.assertTrue(min >= -tol * max,
-                what + ": not PSD, λmin = " + min + ", λmax = " + max);
-    }
 }

@@ -62,11 +62,11 @@ class SameDiffNtkPropertiesTest extends NtkTestBase {
         INDArray x = randn(type, 32, 7, 3);
         INDArray trace = SameDiffNtk.of(sd, "input", "output").compute(x);
         NtkAssertions.assertSymmetric(trace, tol(type).exact(), "TRACE");
-        SameDiffGraphs.assertPsd(trace, tol(type).exact(), "TRACE");
+        NtkAssertions.assertPsd(trace, tol(type).exact(), "TRACE");
         INDArray full = SameDiffNtk.builder(sd, "input", "output").outputMode(OutputMode.FULL).build().compute(x);
         INDArray flat = KernelLayout.flatten(full);
         NtkAssertions.assertSymmetric(flat, tol(type).exact(), "FULL flattened");
-        SameDiffGraphs.assertPsd(flat, tol(type).exact(), "FULL flattened");
+        NtkAssertions.assertPsd(flat, tol(type).exact(), "FULL flattened");
         NtkAssertions.assertClose(trace, KernelLayout.traceOf(full), tol(type).exact(), "TRACE = mean of FULL blocks");
     }
 
