@@ -249,18 +249,32 @@ public final class SameDiffNtk {
                 + (mode == OutputMode.FULL ? " or use OutputMode.TRACE" : "") + ", or a smaller blockSize");
         syncParameters();
         INDArray result = Nd4j.create(type, shape);
+        // exact-path Jacobians of x2's blocks are kept across row blocks when they fit a quarter of the budget
+        boolean cacheB = !built.exactGradients().isEmpty() && n1 > blockSize
+                && MemoryBudget.bytes(type, n2 * o, exactWidth()) <= budget.bytes() / 4;
+        Map<Long, INDArray> jbCache = new HashMap<>();
         for (long i0 = 0; i0 < n1; i0 += blockSize) {
             long i1 = Math.min(n1, i0 + blockSize);
             INDArray xa = rows(a, i0, i1);
             INDArray ja = null;
+            if (!built.exactGradients().isEmpty()) {
+                ja = symmetric && jbCache.containsKey(i0) ? jbCache.get(i0) : jacobian(xa);
+            }
             for (long j0 = symmetric ? i0 : 0; j0 < n2; j0 += blockSize) {
                 long j1 = Math.min(n2, j0 + blockSize);
                 boolean diagonal = symmetric && i0 == j0;
                 INDArray xb = diagonal ? xa : rows(b, j0, j1);
-                if (ja == null && !built.exactGradients().isEmpty()) {
-                    ja = jacobian(xa);
+                INDArray jb = ja;
+                if (!diagonal && ja != null) {
+                    jb = jbCache.get(j0);
+                    if (jb == null) {
+                        jb = jacobian(xb);
+                        if (cacheB) {
+                            jbCache.put(j0, jb);
+                        }
+                    }
                 }
-                INDArray tile = tile(xa, xb, diagonal, ja);
+                INDArray tile = tile(xa, xb, diagonal, ja, jb);
                 place(result, tile, i0, i1, j0, j1);
                 if (symmetric && !diagonal) {
                     place(result, mode == OutputMode.TRACE ? tile.transpose() : tile.permute(1, 0, 3, 2), j0, j1, i0, i1);
@@ -270,7 +284,7 @@ public final class SameDiffNtk {
         return result;
     }
 
-    private INDArray tile(INDArray xa, INDArray xb, boolean same, INDArray ja) {
+    private INDArray tile(INDArray xa, INDArray xb, boolean same, INDArray ja, INDArray jb) {
         long na = xa.size(0), nb = xb.size(0);
         int o = plan.outputs();
         INDArray k = null;
@@ -296,7 +310,6 @@ public final class SameDiffNtk {
             k = built.graph().output(ph, KERNEL).get(KERNEL).castTo(plan.dataType()).dup();
         }
         if (!built.exactGradients().isEmpty()) {
-            INDArray jb = same ? ja : jacobian(xb);
             INDArray flat = ja.mmul(jb.transpose());                  // [na*o, nb*o], example-major
             INDArray full = KernelLayout.unflatten(flat, o);
             INDArray e = mode == OutputMode.TRACE ? KernelLayout.traceOf(full) : full;
@@ -310,11 +323,7 @@ public final class SameDiffNtk {
         long n = x.size(0);
         int o = plan.outputs();
         List<String> names = new ArrayList<>(built.exactGradients().values());
-        long width = 0;
-        for (String p : built.exactGradients().keySet()) {
-            width += work.getVariable(p).getArr().length();
-        }
-        INDArray j = Nd4j.create(plan.dataType(), n * o, width);
+        INDArray j = Nd4j.create(plan.dataType(), n * o, exactWidth());
         for (long i = 0; i < n; i++) {
             INDArray row = rows(x, i, i + 1);
             INDArray pair = Nd4j.concat(0, row, row);                    // two rows: avoid SameDiff's minibatch-1 bugs
@@ -334,6 +343,15 @@ public final class SameDiffNtk {
             }
         }
         return j;
+    }
+
+    /** @return the number of scalar parameters on the exact path */
+    private long exactWidth() {
+        long width = 0;
+        for (String p : built.exactGradients().keySet()) {
+            width += work.getVariable(p).getArr().length();
+        }
+        return width;
     }
 
     private long tileBytes(long na, long nb) {

@@ -50,6 +50,8 @@ class SameDiffNtkPropertiesTest extends NtkTestBase {
             INDArray kf = SameDiffNtk.builder(f, "input", "output").outputMode(mode).build()
                     .compute(x1.castTo(DataType.FLOAT), x2.castTo(DataType.FLOAT));
             assertEquals(DataType.FLOAT, kf.dataType());
+            NtkAssertions.assertBitIdentical(kf, SameDiffNtk.builder(f, "input", "output").outputMode(mode).build()
+                    .compute(x1, x2), "DOUBLE features are cast to the FLOAT placeholder");
             NtkAssertions.assertClose(kd, kf, tol(DataType.FLOAT).crossType(), "FLOAT vs DOUBLE " + mode
                     + (layerNorm ? " (layer norm)" : ""));
         }
@@ -74,10 +76,10 @@ class SameDiffNtkPropertiesTest extends NtkTestBase {
     @EnumSource(OutputMode.class)
     void tiledEqualsUntiled(OutputMode mode) {
         SameDiff sd = SameDiffGraphs.layerNormNet(DataType.DOUBLE, 41, 3, 5, 2);
-        INDArray x1 = randn(DataType.DOUBLE, 42, 7, 3);
-        INDArray x2 = randn(DataType.DOUBLE, 43, 5, 3);
+        INDArray x1 = randn(DataType.DOUBLE, 42, 5, 3);
+        INDArray x2 = randn(DataType.DOUBLE, 43, 4, 3);
         SameDiffNtk whole = SameDiffNtk.builder(sd, "input", "output").outputMode(mode).build();
-        SameDiffNtk tiled = SameDiffNtk.builder(sd, "input", "output").outputMode(mode).blockSize(3).build();
+        SameDiffNtk tiled = SameDiffNtk.builder(sd, "input", "output").outputMode(mode).blockSize(2).build();
         double tol = tol(DataType.DOUBLE).exact();
         NtkAssertions.assertClose(whole.compute(x1, x2), tiled.compute(x1, x2), tol, "tiled x1,x2 " + mode);
         NtkAssertions.assertClose(whole.compute(x1), tiled.compute(x1), tol, "tiled x1 " + mode);
@@ -188,6 +190,11 @@ class SameDiffNtkPropertiesTest extends NtkTestBase {
         SDVariable in = noParams.placeHolder("input", DataType.DOUBLE, -1, 3);
         noParams.math.tanh("output", in);
         assertMessage(() -> SameDiffNtk.of(noParams, "input", "output"), "no trainable");
+
+        SameDiff unknownShape = SameDiff.create();
+        SDVariable any = unknownShape.placeHolder("input", DataType.DOUBLE, -1, -1);
+        any.mmul("output", unknownShape.var("w", randn(DataType.DOUBLE, 1, 3, 2)));
+        assertMessage(() -> SameDiffNtk.of(unknownShape, "input", "output"), "known non-batch dimensions");
     }
 
     private static void assertMessage(org.junit.jupiter.api.function.Executable call, String part) {
