@@ -12,6 +12,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.ntk4j.core.kernel.KernelLayout;
 import org.ntk4j.core.kernel.MemoryBudget;
+import org.ntk4j.dl4j.NtkImplementation;
 import org.ntk4j.dl4j.OutputMode;
 import org.ntk4j.dl4j.samediff.internal.GraphInspector;
 import org.ntk4j.dl4j.samediff.internal.GraphPlan;
@@ -86,6 +87,7 @@ public final class SameDiffNtk {
     private final OutputMode mode;
     private final int blockSize;
     private final MemoryBudget budget;
+    private final NtkImplementation implementation;
     private final GraphPlan plan;
     private final NtkGraphBuilder.Built built;
     private final DataType inputType;
@@ -98,6 +100,7 @@ public final class SameDiffNtk {
         this.mode = b.mode;
         this.blockSize = b.blockSize;
         this.budget = b.budget;
+        this.implementation = b.implementation;
         if (inPlace) {
             this.work = b.sd;
             List<String> losses = userLosses(work);
@@ -106,7 +109,8 @@ public final class SameDiffNtk {
                 throw new IllegalArgumentException("the graph already has a sub-function '" + FUNCTION_NAME
                         + "'; the NTK transform can be applied in place only once per graph");
             }
-            this.plan = GraphInspector.inspect(work, inputName, outputName, b.structured);
+            this.plan = GraphInspector.inspect(work, inputName, outputName,
+                    b.implementation != NtkImplementation.JACOBIAN);
             try {
                 this.built = NtkGraphBuilder.build(work, plan, outputName, mode);
             } finally {
@@ -118,7 +122,8 @@ public final class SameDiffNtk {
             work.putSubFunction(FUNCTION_NAME, built.graph());
         } else {
             this.work = b.sd.dup();
-            this.plan = GraphInspector.inspect(work, inputName, outputName, b.structured);
+            this.plan = GraphInspector.inspect(work, inputName, outputName,
+                    b.implementation != NtkImplementation.JACOBIAN);
             this.built = NtkGraphBuilder.build(work, plan, outputName, mode);
         }
         this.inputType = work.getVariable(inputName).dataType();
@@ -159,7 +164,8 @@ public final class SameDiffNtk {
      * @param sd         the graph
      * @param inputName  the placeholder receiving features {@code [n, d, ...]}
      * @param outputName the output variable {@code [n, o]}
-     * @return a builder with TRACE mode, block size 512, a copy of the graph and the default memory budget
+     * @return a builder with AUTO implementation, TRACE mode, block size 512, a copy of the graph and the default
+     *         memory budget
      */
     public static Builder builder(SameDiff sd, String inputName, String outputName) {
         return new Builder(sd, inputName, outputName);
@@ -200,6 +206,11 @@ public final class SameDiffNtk {
     /** @return o, the number of outputs */
     public int numOutputs() {
         return plan.outputs();
+    }
+
+    /** @return how the kernel is computed */
+    public NtkImplementation implementation() {
+        return implementation;
     }
 
     /** @return the output mode */
@@ -454,7 +465,7 @@ public final class SameDiffNtk {
         private OutputMode mode = OutputMode.TRACE;
         private int blockSize = 512;
         private boolean inPlace;
-        private boolean structured = true;
+        private NtkImplementation implementation = NtkImplementation.AUTO;
         private MemoryBudget budget = MemoryBudget.defaultBudget();
 
         private Builder(SameDiff sd, String inputName, String outputName) {
@@ -501,13 +512,26 @@ public final class SameDiffNtk {
         }
 
         /**
-         * @param structured true (default) to use the structured rule where it applies; false to compute every
-         *                   parameter's contribution from exact per-example gradients (one backward pass per example
-         *                   and output: slow, meant as an independent check)
+         * @param implementation {@link NtkImplementation#AUTO} (default) and {@link NtkImplementation#STRUCTURED}: the
+         *                       structured rules where they apply, exact per-example gradients elsewhere;
+         *                       {@link NtkImplementation#JACOBIAN}: exact per-example gradients for every parameter
+         *                       (one backward pass per example and output: slow, the reference)
          * @return this
          */
-        public Builder structured(boolean structured) {
-            this.structured = structured;
+        public Builder implementation(NtkImplementation implementation) {
+            if (implementation == null) {
+                throw new IllegalArgumentException("implementation must not be null (got: null)");
+            }
+            this.implementation = implementation;
+            return this;
+        }
+
+        /**
+         * @param bytes the memory a {@link #compute} call may use, &gt; 0
+         * @return this
+         */
+        public Builder memoryBudgetBytes(long bytes) {
+            this.budget = MemoryBudget.ofBytes(bytes);
             return this;
         }
 

@@ -175,6 +175,8 @@ class SameDiffNtkPropertiesTest extends NtkTestBase {
         assertMessage(() -> SameDiffNtk.of(null, "input", "output"), "must not be null");
         assertMessage(() -> SameDiffNtk.builder(sd, "input", "output").blockSize(0), "(got: 0)");
         assertMessage(() -> SameDiffNtk.builder(sd, "input", "output").outputMode(null), "(got: null)");
+        assertMessage(() -> SameDiffNtk.builder(sd, "input", "output").implementation(null), "(got: null)");
+        assertMessage(() -> SameDiffNtk.builder(sd, "input", "output").memoryBudgetBytes(0), "(got: 0)");
         SameDiffNtk ntk = SameDiffNtk.of(sd, "input", "output");
         assertMessage(() -> ntk.compute(randn(DataType.DOUBLE, 1, 4, 4)), "expected features [n, 3]");
         assertMessage(() -> ntk.compute(randn(DataType.DOUBLE, 1, 4, 3), randn(DataType.DOUBLE, 1, 4)),

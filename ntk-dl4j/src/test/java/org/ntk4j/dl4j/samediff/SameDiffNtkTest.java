@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.ntk4j.core.kernel.KernelLayout;
 import org.ntk4j.core.testing.NtkAssertions;
 import org.ntk4j.core.testing.NtkTestBase;
+import org.ntk4j.dl4j.NtkImplementation;
 import org.ntk4j.dl4j.OutputMode;
 
 import java.util.List;
@@ -60,7 +61,7 @@ class SameDiffNtkTest extends NtkTestBase {
             INDArray full = SameDiffGraphs.fdKernel(sd, "input", "output", x, null, H);
             INDArray expected = mode == OutputMode.FULL ? full : KernelLayout.traceOf(full);
             for (boolean structured : new boolean[]{true, false}) {
-                INDArray actual = SameDiffNtk.builder(sd, "input", "output").outputMode(mode).structured(structured)
+                INDArray actual = SameDiffNtk.builder(sd, "input", "output").outputMode(mode).implementation(structured ? NtkImplementation.AUTO : NtkImplementation.JACOBIAN)
                         .build().compute(x);
                 NtkAssertions.assertClose(expected, actual, tol(DataType.DOUBLE).finiteDiff(),
                         "n = 1, " + mode + ", " + bias + (structured ? "" : ", exact path"));
@@ -100,7 +101,7 @@ class SameDiffNtkTest extends NtkTestBase {
         INDArray x2 = randn(DataType.DOUBLE, 18, 2, 2, 6, 5);
         INDArray expected = SameDiffGraphs.fdKernel(sd, "input", "output", x1, x2, H);
         NtkAssertions.assertClose(expected, ntk.compute(x1, x2), tol(DataType.DOUBLE).finiteDiff(), "conv FULL");
-        SameDiffNtk exact = SameDiffNtk.builder(sd, "input", "output").outputMode(OutputMode.FULL).structured(false).build();
+        SameDiffNtk exact = SameDiffNtk.builder(sd, "input", "output").outputMode(OutputMode.FULL).implementation(NtkImplementation.JACOBIAN).build();
         NtkAssertions.assertClose(expected, exact.compute(x1, x2), tol(DataType.DOUBLE).finiteDiff(), "conv FULL exact path");
     }
 
@@ -117,7 +118,7 @@ class SameDiffNtkTest extends NtkTestBase {
                 SameDiffNtk structured = SameDiffNtk.builder(sd, "input", "output").outputMode(OutputMode.FULL).build();
                 assertEquals(List.of(), structured.exactParameters());
                 SameDiffNtk exact = SameDiffNtk.builder(sd, "input", "output").outputMode(OutputMode.FULL)
-                        .structured(false).build();
+                        .implementation(NtkImplementation.JACOBIAN).build();
                 NtkAssertions.assertClose(exact.compute(x1, x2), structured.compute(x1, x2), tol(type).exact(),
                         "conv stride " + c[0] + (c[1] == 1 ? " SAME" : " VALID") + " dilation " + c[2] + " " + type);
             }
@@ -134,7 +135,7 @@ class SameDiffNtkTest extends NtkTestBase {
             INDArray x2 = randn(type, 21, 3, 4);
             for (OutputMode mode : OutputMode.values()) {
                 SameDiffNtk structured = SameDiffNtk.builder(sd, "input", "output").outputMode(mode).build();
-                SameDiffNtk exact = SameDiffNtk.builder(sd, "input", "output").outputMode(mode).structured(false).build();
+                SameDiffNtk exact = SameDiffNtk.builder(sd, "input", "output").outputMode(mode).implementation(NtkImplementation.JACOBIAN).build();
                 assertEquals(List.of(), exact.structuredParameters());
                 assertEquals(4, structured.structuredParameters().size());
                 NtkAssertions.assertClose(exact.compute(x1, x2), structured.compute(x1, x2), tol(type).exact(),
