@@ -31,8 +31,7 @@ import java.util.Map;
  * <p>For a graph whose variable {@code output} {@code [n, o]} is computed from the placeholder {@code input}
  * {@code [n, d, ...]} one row per example, the kernel is
  * {@code Θ(x, x')[k, l] = Σ_p ∂output_k(x)/∂θ_p · ∂output_l(x')/∂θ_p}, summed over every trainable (VARIABLE, floating
- * point) variable that the output depends on. The graph is evaluated as {@code sd.output(...)} evaluates it (inference
- * mode).
+ * point) variable that the output depends on. The forward pass is executed as {@code sd.output(...)} executes it.
  *
  * <p><b>How.</b> {@link #of} inspects the graph and builds the NTK as SameDiff ops (see {@link #ntkGraph()}):
  * <ul>
@@ -44,8 +43,8 @@ import java.util.Map;
  *       and bias of an NCHW {@code conv2d} (VALID or SAME padding, any stride and dilation) contribute the Gram matrix
  *       of their per-example gradients, formed in one batched product of im2col patches and deltas;</li>
  *   <li><b>exact fallback</b> — every other trainable variable (used by any other op, used twice, on activations of
- *       another rank or layout) contributes {@code J1·J2ᵀ} of its exact per-example gradients, one backward pass of the same
- *       graph per example and output; see {@link #exactParameters()}.</li>
+ *       another rank or layout) contributes {@code J1·J2ᵀ} of its exact per-example gradients, one backward pass of
+ *       the same graph per example and output; see {@link #exactParameters()}.</li>
  * </ul>
  * Both give the same kernel up to rounding; the structured rule needs one forward and backward pass per tile.
  *
@@ -288,7 +287,8 @@ public final class SameDiffNtk {
                 INDArray tile = tile(xa, xb, diagonal, ja, jb);
                 place(result, tile, i0, i1, j0, j1);
                 if (symmetric && !diagonal) {
-                    place(result, mode == OutputMode.TRACE ? tile.transpose() : tile.permute(1, 0, 3, 2), j0, j1, i0, i1);
+                    INDArray mirrored = mode == OutputMode.TRACE ? tile.transpose() : tile.permute(1, 0, 3, 2);
+                    place(result, mirrored, j0, j1, i0, i1);
                 }
             }
         }
@@ -420,7 +420,8 @@ public final class SameDiffNtk {
         }
         if (x.dataType().isFPType()
                 && (BooleanIndexing.or(x, Conditions.isNan()) || BooleanIndexing.or(x, Conditions.isInfinite()))) {
-            throw new IllegalArgumentException(what + " contains NaN or infinite values; the NTK needs finite features");
+            throw new IllegalArgumentException(what
+                    + " contains NaN or infinite values; the NTK needs finite features");
         }
         return x.dataType() == inputType ? x : x.castTo(inputType);
     }

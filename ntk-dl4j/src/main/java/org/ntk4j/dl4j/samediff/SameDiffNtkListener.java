@@ -124,7 +124,8 @@ public final class SameDiffNtkListener extends BaseListener {
 
     private INDArray labelsFor(INDArray matrix) {
         // FULL: [n, o] row-major is example-major, matching the flattened kernel
-        return ntk.outputMode() == OutputMode.FULL ? probeLabels.dup('c').reshape(probeLabels.length(), 1) : probeLabels;
+        return ntk.outputMode() == OutputMode.FULL
+                ? probeLabels.dup('c').reshape(probeLabels.length(), 1) : probeLabels;
     }
 
     /** Validated builder of {@link SameDiffNtkListener}. */

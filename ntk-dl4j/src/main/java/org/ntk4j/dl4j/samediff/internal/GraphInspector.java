@@ -121,7 +121,8 @@ public final class GraphInspector {
 
         long[] phShape = input.getShape();
         if (phShape == null || phShape.length < 2) {
-            throw new IllegalArgumentException("input placeholder '" + inputName + "' must have a known shape [-1, d, ...]"
+            throw new IllegalArgumentException("input placeholder '" + inputName
+                    + "' must have a known shape [-1, d, ...]"
                     + " with the batch first (got: " + Arrays.toString(phShape) + ")");
         }
         long[] featureShape = Arrays.copyOfRange(phShape, 1, phShape.length);
@@ -174,7 +175,8 @@ public final class GraphInspector {
             Match bias = null;
             for (Match b : ok.values()) {
                 if (b.input() == null && b.conv() == null && !done.contains(b.parameter())
-                        && (b.z().equals(w.z()) || (w.z().equals(b.biasOf()) && onlyConsumer(sd, w.z(), b.op(), upOps)))) {
+                        && (b.z().equals(w.z())
+                        || (w.z().equals(b.biasOf()) && onlyConsumer(sd, w.z(), b.op(), upOps)))) {
                     bias = b;
                     break;
                 }
@@ -221,7 +223,8 @@ public final class GraphInspector {
             }
             long[] args = Arrays.copyOf(any.conv(), 8);
             terms.add(new StructuredTerm(StructuredTerm.Kind.CONV2D, ps, w == null ? null : w.input(), any.z(), hasBias,
-                    new long[]{args[0], args[1], args[2], args[3], pads[0], pads[1], pads[2], pads[3], args[6], args[7]}));
+                    new long[]{args[0], args[1], args[2], args[3], pads[0], pads[1], pads[2], pads[3], args[6],
+                            args[7]}));
             widths.add(new long[]{k, width, (k + oc) * spatial});
             done.addAll(ps);
         }
@@ -316,7 +319,8 @@ public final class GraphInspector {
             long[] a = s.get(m.input());
             return a != null && a.length == 2 && a[0] == PROBE_ROWS && p != null && p.length == 2;
         }
-        boolean biasShape = p != null && ((p.length == 1 && p[0] == z[1]) || (p.length == 2 && p[0] == 1 && p[1] == z[1]));
+        boolean biasShape = p != null
+                && ((p.length == 1 && p[0] == z[1]) || (p.length == 2 && p[0] == 1 && p[1] == z[1]));
         if (m.biasOf() == null) {
             return biasShape && p.length == 1;
         }
@@ -404,7 +408,8 @@ public final class GraphInspector {
         try {
             out = sd.output(Map.of(inputName, Nd4j.zeros(type, shape)), computed);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("the graph could not be run on features of shape " + Arrays.toString(shape)
+            throw new IllegalArgumentException("the graph could not be run on features of shape "
+                    + Arrays.toString(shape)
                     + " fed to '" + inputName + "': " + e.getMessage(), e);
         }
         for (String c : computed) {
