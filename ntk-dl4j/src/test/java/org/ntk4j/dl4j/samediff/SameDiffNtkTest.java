@@ -143,4 +143,16 @@ class SameDiffNtkTest extends NtkTestBase {
             }
         }
     }
+
+    /** Outputs coupled within an example (softmax probabilities) keep every output pair exact. */
+    @Test
+    void softmaxOutputMatchesFiniteDifferences() {
+        SameDiff sd = SameDiffGraphs.mlp(DataType.DOUBLE, 27, SameDiffGraphs.Bias.BIAS_ADD, 3, 5, 3);
+        sd.nn.softmax("probs", sd.getVariable("output"), 1);
+        INDArray x1 = randn(DataType.DOUBLE, 28, 4, 3);
+        INDArray x2 = randn(DataType.DOUBLE, 29, 2, 3);
+        INDArray expected = SameDiffGraphs.fdKernel(sd, "input", "probs", x1, x2, H);
+        INDArray actual = SameDiffNtk.builder(sd, "input", "probs").outputMode(OutputMode.FULL).build().compute(x1, x2);
+        NtkAssertions.assertClose(expected, actual, tol(DataType.DOUBLE).finiteDiff(), "softmax FULL vs FD");
+    }
 }
