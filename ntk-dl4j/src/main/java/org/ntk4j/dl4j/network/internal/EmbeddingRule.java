@@ -1,10 +1,6 @@
 package org.ntk4j.dl4j.network.internal;
 
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.layers.BaseLayer;
-import org.deeplearning4j.nn.params.DefaultParamInitializer;
-import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Arrays;
@@ -14,21 +10,10 @@ import java.util.Arrays;
  * {@code onehot(idx) ⊗ Δ} (plus {@code Δ} for the bias), so {@code Θ_l = ([idx = idx'] + 1) ⊙ (Δ Δ'ᵀ)}.
  * Inputs are indices {@code [n, 1]}; there is no epsilon below.
  */
-public final class EmbeddingRule extends GenericLayerRule {
-    private final INDArray w;
-    private final INDArray b;
-    private final IActivation activation;
-    private final boolean trainW;
-    private final boolean trainB;
-
+public final class EmbeddingRule extends OuterProductRule {
     /** @param layer an EmbeddingLayer of the twin network */
     public EmbeddingRule(Layer layer) {
         super(layer);
-        this.w = layer.getParam(DefaultParamInitializer.WEIGHT_KEY);
-        this.b = layer.paramTable().get(DefaultParamInitializer.BIAS_KEY);
-        this.activation = ((BaseLayer) layer.conf().getLayer()).getActivationFn();
-        this.trainW = trainable.contains(DefaultParamInitializer.WEIGHT_KEY);
-        this.trainB = b != null && trainable.contains(DefaultParamInitializer.BIAS_KEY);
     }
 
     @Override
@@ -60,8 +45,7 @@ public final class EmbeddingRule extends GenericLayerRule {
     public Backward backward(INDArray[] inputs, Forward fwd, INDArray eps, int outputs, ParamMode mode,
                              boolean needInputEps) {
         INDArray z = (INDArray) fwd.cache();
-        INDArray delta = activation instanceof ActivationIdentity ? eps
-                : activation.backprop(outputs == 1 ? z.dup() : Stacking.repeatExamples(z, outputs), eps).getFirst();
+        INDArray delta = delta(z, eps, outputs);
         Factor f = null;
         if (trainW || trainB) {
             f = mode == ParamMode.JACOBIAN
@@ -70,10 +54,5 @@ public final class EmbeddingRule extends GenericLayerRule {
                     delta, outputs);
         }
         return new Backward(new INDArray[]{null}, f);
-    }
-
-    @Override
-    public boolean structured() {
-        return true;
     }
 }
