@@ -111,7 +111,7 @@ public final class FunctionSpaceOde {
             public void computeDerivatives(double time, double[] y, double[] yDot) {
                 INDArray f = Nd4j.createFromArray(Arrays.copyOf(y, mi)).reshape('c', n, o);
                 INDArray g = loss.gradient(f, targets);
-                if (g == null || g.size(0) != n || g.size(1) != o) {
+                if (g == null || g.rank() != 2 || g.size(0) != n || g.size(1) != o) {
                     throw new IllegalStateException("loss gradient must be [" + n + ", " + o + "], got "
                             + (g == null ? "null" : Arrays.toString(g.shape())));
                 }
