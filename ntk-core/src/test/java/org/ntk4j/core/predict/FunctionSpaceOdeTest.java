@@ -24,31 +24,62 @@ class FunctionSpaceOdeTest extends NtkTestBase {
         return y;
     }
 
-    /** d[f; f*]/dt = −(1/n) [Θ; Θ*X] (softmax(f) − y). */
-    private INDArray[] derivative(INDArray f, INDArray y) {
-        INDArray g = PredictFixtures.col(Transforms.softmax(f.dup(), true).sub(y));
-        return new INDArray[] {p.thetaTrain.mmul(g).muli(-1.0 / 6).reshape('c', 6, 3),
-                p.thetaTestTrain.mmul(g).muli(-1.0 / 6).reshape('c', 3, 3)};
+    /** d[f; f*]/dt = −(1/n) [Θ; Θ*X] (softmax(f) − y), plain Java on the stacked state [f (18); f* (9)]. */
+    private static double[] derivative(double[][] th, double[][] tht, double[] state, double[] y) {
+        double[] g = new double[18];
+        for (int i = 0; i < 6; i++) {
+            double mx = Math.max(state[3 * i], Math.max(state[3 * i + 1], state[3 * i + 2]));
+            double z = 0;
+            for (int k = 0; k < 3; k++) {
+                z += Math.exp(state[3 * i + k] - mx);
+            }
+            for (int k = 0; k < 3; k++) {
+                g[3 * i + k] = Math.exp(state[3 * i + k] - mx) / z - y[3 * i + k];
+            }
+        }
+        double[] d = new double[27];
+        for (int r = 0; r < 27; r++) {
+            double[] row = r < 18 ? th[r] : tht[r - 18];
+            double acc = 0;
+            for (int c = 0; c < 18; c++) {
+                acc += row[c] * g[c];
+            }
+            d[r] = -acc / 6;
+        }
+        return d;
+    }
+
+    private static double[] axpy(double[] x, double a, double[] d) {
+        double[] r = x.clone();
+        for (int i = 0; i < r.length; i++) {
+            r[i] += a * d[i];
+        }
+        return r;
     }
 
     @Test
     void softmaxCrossEntropyMatchesFineRungeKutta() {
         INDArray y = oneHot();
         double t = 4.0;
-        int steps = 800;
+        int steps = 4000;
         double h = t / steps;
-        INDArray f = p.f0.dup();
-        INDArray ft = p.f0Test.dup();
+        double[][] th = p.thetaTrain.toDoubleMatrix();
+        double[][] tht = p.thetaTestTrain.toDoubleMatrix();
+        double[] yv = PredictFixtures.col(y).toDoubleVector();
+        double[] state = new double[27];
+        System.arraycopy(PredictFixtures.col(p.f0).toDoubleVector(), 0, state, 0, 18);
+        System.arraycopy(PredictFixtures.col(p.f0Test).toDoubleVector(), 0, state, 18, 9);
         for (int s = 0; s < steps; s++) {
-            INDArray[] k1 = derivative(f, y);
-            INDArray[] k2 = derivative(f.add(k1[0].mul(h / 2)), y);
-            INDArray[] k3 = derivative(f.add(k2[0].mul(h / 2)), y);
-            INDArray[] k4 = derivative(f.add(k3[0].mul(h)), y);
-            for (int part = 0; part < 2; part++) {
-                INDArray target = part == 0 ? f : ft;
-                target.addi(k1[part].add(k2[part].mul(2)).addi(k3[part].mul(2)).addi(k4[part]).muli(h / 6));
+            double[] k1 = derivative(th, tht, state, yv);
+            double[] k2 = derivative(th, tht, axpy(state, h / 2, k1), yv);
+            double[] k3 = derivative(th, tht, axpy(state, h / 2, k2), yv);
+            double[] k4 = derivative(th, tht, axpy(state, h, k3), yv);
+            for (int i = 0; i < 27; i++) {
+                state[i] += h / 6 * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
             }
         }
+        INDArray f = Nd4j.createFromArray(java.util.Arrays.copyOf(state, 18)).reshape('c', 6, 3);
+        INDArray ft = Nd4j.createFromArray(java.util.Arrays.copyOfRange(state, 18, 27)).reshape('c', 3, 3);
         Prediction pr = FunctionSpaceOde.builder(p.thetaTrain, y).initialOutputs(p.f0)
                 .loss(FunctionSpaceLoss.softmaxCrossEntropy()).build().atTime(t, p.thetaTestTrain, p.f0Test);
         assertClose(f, pr.train(), 1e-8, "train logits");
