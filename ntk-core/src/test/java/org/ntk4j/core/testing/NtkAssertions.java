@@ -42,9 +42,8 @@ public final class NtkAssertions {
 
     /** Asserts that a symmetric matrix has no eigenvalue below {@code -tol · λmax}. */
     public static void assertPsd(INDArray m, double tol, String what) {
-        INDArray md = m.castTo(DataType.DOUBLE);
-        // not d.addi(d.transpose()): an in-place add of a transposed view of itself reads overwritten entries
-        INDArray d = md.add(md.transpose()).divi(2);
+        INDArray c = m.castTo(DataType.DOUBLE);
+        INDArray d = c.add(c.transpose().dup()).divi(2);
         INDArray ev = org.nd4j.linalg.eigen.Eigen.symmetricGeneralizedEigenvalues(d, true);
         double min = ev.minNumber().doubleValue();
         double max = Math.max(Math.abs(ev.maxNumber().doubleValue()), 1e-300);
