@@ -440,7 +440,8 @@ public final class LinearizedNetwork {
             }
         }
         LinearizedNetwork lin = new LinearizedNetwork(net, Double.parseDouble(p.getProperty("learningRate")),
-                Double.parseDouble(p.getProperty("diagReg")), MemoryBudget.defaultBudget(), KernelEngines.defaultEngine());
+                Double.parseDouble(p.getProperty("diagReg")), MemoryBudget.defaultBudget(),
+                KernelEngines.defaultEngine(MemoryBudget.defaultBudget()));
         lin.trainFeatures = arrays.get("trainFeatures");
         lin.trainTargets = arrays.get("trainTargets");
         lin.trainInitial = arrays.get("trainInitial");
@@ -612,7 +613,7 @@ public final class LinearizedNetwork {
             double eta = learningRate != null ? learningRate : sgdRate(net);
             MultiLayerNetwork copy = net.clone();
             return new LinearizedNetwork(copy, eta, diagReg, budget,
-                    engine != null ? engine : KernelEngines.defaultEngine());
+                    engine != null ? engine : KernelEngines.defaultEngine(budget));
         }
 
         private static double sgdRate(MultiLayerNetwork net) {

@@ -1,4 +1,4 @@
-package org.ntk4j.dl4j.linearized.internal;
+package org.ntk4j.dl4j.linearized;
 
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;

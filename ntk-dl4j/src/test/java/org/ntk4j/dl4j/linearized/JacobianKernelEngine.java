@@ -1,4 +1,6 @@
-package org.ntk4j.dl4j.linearized.internal;
+package org.ntk4j.dl4j.linearized;
+
+import org.ntk4j.dl4j.linearized.internal.KernelEngine;
 
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -18,7 +20,7 @@ import org.ntk4j.core.kernel.MemoryBudget;
  * <p>Requirements: the last layer is a {@code BaseOutputLayer} (e.g. {@code OutputLayer}); no dropout (the backward
  * passes run in training mode); no batch normalization.
  */
-public final class JacobianKernelEngine implements KernelEngine {
+final class JacobianKernelEngine implements KernelEngine {
 
     @Override
     public INDArray flatKernel(MultiLayerNetwork net, INDArray x1, INDArray x2) {
