@@ -148,7 +148,6 @@ public final class LinearizedNetwork {
                 + "])", needed, "use fewer training examples or raise -Xmx / org.bytedeco.javacpp.maxphysicalbytes");
         INDArray f0 = frozenOutput(x);
         INDArray theta = engine.flatKernel(frozen, x, null);
-        theta = org.ntk4j.core.linalg.Matrices.symmetrize(theta);
         GradientDescentMse.Builder b = GradientDescentMse.builder(theta, y.castTo(type)).initialOutputs(f0)
                 .diagReg(diagReg);
         if (!Double.isNaN(rate)) {
