@@ -20,9 +20,7 @@ import org.ntk4j.dl4j.network.internal.Unit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The empirical Neural Tangent Kernel {@code Θ(x, x') = J(x) J(x')ᵀ} of a DL4J network at its current parameters.
@@ -190,23 +188,24 @@ public final class EmpiricalNtk {
         }
         long nb1 = (n1 + blockSize - 1) / blockSize, nb2 = (n2 + blockSize - 1) / blockSize;
         long total = symmetric ? nb1 * (nb1 + 1) / 2 : nb1 * nb2, done = 0;
-        List<NtkEngine.BlockFactors> cached = new ArrayList<>();
-        boolean cacheSecond = !symmetric && nb1 > 1
-                && budget.bytes() >= needed + perExample * n2;
+        // keep the second side's block factors when they fit, instead of recomputing them for every row of tiles
+        boolean cache = nb2 > 1 && budget.bytes() >= needed + perExample * n2;
+        java.util.Map<Long, NtkEngine.BlockFactors> cached = new java.util.HashMap<>();
         for (long i = 0; i < nb1; i++) {
             long s1 = i * blockSize, e1 = Math.min(n1, s1 + blockSize);
-            NtkEngine.BlockFactors f1 = engine.factors(slice(x1, s1, e1));
+            NtkEngine.BlockFactors f1 = symmetric && cache && cached.containsKey(i)
+                    ? cached.remove(i) : engine.factors(slice(x1, s1, e1));
             for (long j = symmetric ? i : 0; j < nb2; j++) {
                 long s2 = j * blockSize, e2 = Math.min(n2, s2 + blockSize);
                 NtkEngine.BlockFactors f2;
                 if (symmetric && i == j) {
                     f2 = f1;
-                } else if (cacheSecond && i > 0) {
-                    f2 = cached.get((int) j);
+                } else if (cached.containsKey(j)) {
+                    f2 = cached.get(j);
                 } else {
                     f2 = engine.factors(slice(x2, s2, e2));
-                    if (cacheSecond) {
-                        cached.add(f2);
+                    if (cache) {
+                        cached.put(j, f2);
                     }
                 }
                 INDArray tile = NtkEngine.contract(f1, f2, trace);
