@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.blas.BlasException;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.ntk4j.core.linalg.internal.BlockedTriangularSolver;
+import org.ntk4j.core.linalg.internal.DirectSubstitution;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,8 @@ public final class CholeskyFactor {
     private static final Logger LOG = LoggerFactory.getLogger(CholeskyFactor.class);
     /** Above this size the failure message does not compute the smallest eigenvalue (it would cost more than potrf). */
     private static final int EIGEN_DIAGNOSIS_LIMIT = 2000;
+    /** Up to this many right-hand sides, substitution reads the factor in place (memory-bound, no GEMM). */
+    static final int DIRECT_MAX_COLUMNS = 8;
 
     private final INDArray lower;
     private final double diagReg;
@@ -152,6 +155,8 @@ public final class CholeskyFactor {
         INDArray x;
         if (m == 0 || rhs.size(1) == 0) {
             x = BlockedTriangularSolver.zeros(lower.dataType(), m, rhs.size(1));
+        } else if (rhs.size(1) <= DIRECT_MAX_COLUMNS && DirectSubstitution.supports(lower)) {
+            x = DirectSubstitution.solve(lower, rhs);
         } else {
             INDArray y = BlockedTriangularSolver.solveLower(lower, rhs);
             x = BlockedTriangularSolver.solveLowerTransposed(lower, y);

@@ -67,6 +67,33 @@ class CholeskyFactorTest extends NtkTestBase {
                 1e-3 * Math.exp(c.logDeterminant()));
     }
 
+    @ParameterizedTest
+    @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
+    void manyRightHandSidesUseBlockedSolveAndAgree(DataType type) {
+        int m = 300;
+        INDArray a = spd(type, 13, m);
+        INDArray b = randn(type, 14, m, 20); // more columns than the in-place substitution takes
+        RealMatrix ref = new CholeskyDecomposition(toCommons(a), 1e-12, 1e-14).getSolver().solve(toCommons(b));
+        INDArray x = CholeskyFactor.of(a).solve(b);
+        assertClose(Nd4j.createFromArray(ref.getData()), x.castTo(DataType.DOUBLE), tol(type).exact(), "X");
+        // column by column (in-place substitution) gives the same
+        INDArray x3 = CholeskyFactor.of(a).solve(b.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 3)));
+        assertClose(x.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 3)),
+                x3, tol(type).exact(), "direct vs blocked");
+    }
+
+    @Test
+    void largeMatrixSymmetryIsCheckedByProbes() {
+        int m = 1100; // above the exact-check limit
+        INDArray a = Nd4j.eye(m).castTo(DataType.DOUBLE).muli(2);
+        a.putScalar(5, 900, 1.0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CholeskyFactor.of(a));
+        assertTrue(e.getMessage().contains("not symmetric"), e.getMessage());
+        a.putScalar(900, 5, 1.0);
+        assertEquals(m, CholeskyFactor.of(a).size());
+    }
+
     @Test
     void diagonalRegulariserIsAdded() {
         INDArray a = spd(DataType.DOUBLE, 3, 40);
