@@ -326,6 +326,27 @@ public final class LinearizedNetwork {
         }
     }
 
+    /**
+     * The same fitted linearization with another learning rate for {@link #output(INDArray, long)} (the kernel, f0 and
+     * factorizations are shared, not recomputed).
+     *
+     * @param eta DL4J's Sgd learning rate, &gt; 0
+     * @return a new linearized network
+     */
+    public LinearizedNetwork withLearningRate(double eta) {
+        if (!(eta > 0) || Double.isInfinite(eta)) {
+            throw new IllegalArgumentException("learningRate must be finite and > 0 (got: " + eta + ")");
+        }
+        LinearizedNetwork copy = new LinearizedNetwork(frozen, eta, diagReg, budget, engine);
+        copy.trainFeatures = trainFeatures;
+        copy.trainTargets = trainTargets;
+        copy.trainInitial = trainInitial;
+        copy.trainKernel = trainKernel;
+        copy.alpha = alpha;
+        copy.gd = gd;
+        return copy;
+    }
+
     // ------------------------------------------------------------------ accessors
 
     /** @return the learning rate that {@code steps} refer to */
