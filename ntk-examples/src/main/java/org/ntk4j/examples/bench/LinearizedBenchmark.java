@@ -24,7 +24,7 @@ import java.util.Locale;
  * ND4J's own LAPACK Cholesky ({@code potrf}) of the same matrix, in the same run.
  *
  * <p>The kernel is the real empirical NTK (FULL, one output) of an MLP 8→256→256→1 (ReLU) on N Gaussian inputs.
- * Minimum of {@code reps} timed repetitions after one warm-up, per data type.
+ * Minimum of {@code reps} interleaved timed repetitions (after one warm-up round), per data type.
  */
 public final class LinearizedBenchmark {
     private LinearizedBenchmark() {
@@ -57,15 +57,19 @@ public final class LinearizedBenchmark {
                 reg.putScalar(i, i, reg.getDouble(i, i) + diagReg);
             }
             INDArray[] alpha = new INDArray[1];
-            double potrf = minTime(reps, () -> {
+            Runnable potrfRun = () -> {
                 INDArray a = reg.dup('f');
                 Nd4j.getBlasWrapper().lapack().potrf(a, true);
-            });
-            double fit = minTime(reps, () -> {
+            };
+            Runnable fitRun = () -> {
                 GradientDescentMse gd = GradientDescentMse.builder(theta, y).initialOutputs(f0).diagReg(diagReg)
                         .build();
                 alpha[0] = gd.cholesky().solve(f0.sub(y).reshape('c', n, 1));
-            });
+            };
+            // interleaved, minimum of each: both see the same machine load
+            double[] best = minTimes(reps, potrfRun, fitRun);
+            double potrf = best[0];
+            double fit = best[1];
             INDArray r = f0.sub(y).reshape('c', n, 1).castTo(DataType.DOUBLE);
             double residual = reg.castTo(DataType.DOUBLE).mmul(alpha[0].castTo(DataType.DOUBLE)).subi(r)
                     .norm2Number().doubleValue() / r.norm2Number().doubleValue();
@@ -87,13 +91,18 @@ public final class LinearizedBenchmark {
         return net;
     }
 
-    private static double minTime(int reps, Runnable r) {
-        r.run(); // warm-up
-        double best = Double.POSITIVE_INFINITY;
-        for (int i = 0; i < reps; i++) {
-            long t0 = System.nanoTime();
-            r.run();
-            best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+    private static double[] minTimes(int reps, Runnable... runs) {
+        double[] best = new double[runs.length];
+        java.util.Arrays.fill(best, Double.POSITIVE_INFINITY);
+        for (int i = 0; i <= reps; i++) {
+            for (int j = 0; j < runs.length; j++) {
+                long t0 = System.nanoTime();
+                runs[j].run();
+                double s = (System.nanoTime() - t0) / 1e9;
+                if (i > 0) { // the first round is the warm-up
+                    best[j] = Math.min(best[j], s);
+                }
+            }
         }
         return best;
     }
