@@ -64,8 +64,8 @@ class GaussianProcessEnsembleTest extends NtkTestBase {
         // [f*; ] = [−A, I] [f0; f0*] + A y : covariance [−A, I] K_joint [−A, I]ᵀ
         INDArray map = Nd4j.hstack(a.neg(), Nd4j.eye(mt).castTo(DataType.DOUBLE));
         INDArray cov = map.mmul(kJoint()).mmul(map.transpose());
-        assertClose(mean, e.mean(), 1e-10, "mean");
-        assertClose(cov, e.covariance(), 1e-10, "covariance");
+        assertClose(mean, e.mean(), tol(DataType.DOUBLE).solve(), "mean");
+        assertClose(cov, e.covariance(), tol(DataType.DOUBLE).solve(), "covariance");
         assertArrayEquals(new long[] {3, 2}, e.variance().shape());
     }
 
@@ -95,9 +95,9 @@ class GaussianProcessEnsembleTest extends NtkTestBase {
         // NNGP posterior: K*X K⁻¹ y, K** − K*X K⁻¹ K_X*
         INDArray kInv = PredictFixtures.inverse(nngp.thetaTrain);
         EnsemblePrediction post = ens.nngp(Double.POSITIVE_INFINITY, nngp.thetaTestTrain, nngp.thetaTestTest);
-        assertClose(nngp.thetaTestTrain.mmul(kInv).mmul(y).reshape('c', 3, 2), post.mean(), 1e-8, "NNGP mean");
+        assertClose(nngp.thetaTestTrain.mmul(kInv).mmul(y).reshape('c', 3, 2), post.mean(), tol(DataType.DOUBLE).solve(), "NNGP mean");
         assertClose(nngp.thetaTestTest.sub(nngp.thetaTestTrain.mmul(kInv).mmul(nngp.thetaTestTrain.transpose())),
-                post.covariance(), 1e-7, "NNGP covariance");
+                post.covariance(), tol(DataType.DOUBLE).solve(), "NNGP covariance");
         // NTK-GP (Lee et al. eq. 16): Θ*X Θ⁻¹ y, K** + Θ*XΘ⁻¹ K Θ⁻¹Θ_X* − (Θ*XΘ⁻¹ K_X* + h.c.)
         INDArray a = ntk.thetaTestTrain.mmul(PredictFixtures.inverse(ntk.thetaTrain));
         INDArray cross = a.mmul(nngp.thetaTestTrain.transpose());
@@ -105,8 +105,8 @@ class GaussianProcessEnsembleTest extends NtkTestBase {
                 .subi(cross.transpose());
         EnsemblePrediction inf = ens.ntkGp(Double.POSITIVE_INFINITY, ntk.thetaTestTrain, nngp.thetaTestTrain,
                 nngp.thetaTestTest);
-        assertClose(a.mmul(y).reshape('c', 3, 2), inf.mean(), 1e-8, "NTK-GP mean");
-        assertClose(cov, inf.covariance(), 1e-7, "NTK-GP covariance");
+        assertClose(a.mmul(y).reshape('c', 3, 2), inf.mean(), tol(DataType.DOUBLE).solve(), "NTK-GP mean");
+        assertClose(cov, inf.covariance(), tol(DataType.DOUBLE).solve(), "NTK-GP covariance");
         // a long time approaches the limit
         assertClose(inf.mean(), ens.ntkGp(1e6, ntk.thetaTestTrain, nngp.thetaTestTrain, nngp.thetaTestTest).mean(),
                 1e-6, "long time");

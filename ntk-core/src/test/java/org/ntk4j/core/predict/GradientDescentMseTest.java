@@ -46,7 +46,7 @@ class GradientDescentMseTest extends NtkTestBase {
                 .mmul(PredictFixtures.col(p.y.sub(p.f0)))).reshape('c', p.nt, p.o);
         GradientDescentMse g = gd(type);
         Prediction inf = g.atConvergence(p.thetaTestTrain.castTo(type), p.f0Test.castTo(type));
-        double t = type == DataType.FLOAT ? 5e-3 : 1e-7;
+        double t = tol(type).solve();
         assertClose(expected, inf.test().castTo(DataType.DOUBLE), t, "test at ∞");
         assertClose(p.y, inf.train().castTo(DataType.DOUBLE), tol(type).exact(), "train at ∞ interpolates");
         assertClose(expected, g.atTime(Double.POSITIVE_INFINITY, p.thetaTestTrain.castTo(type),
@@ -73,7 +73,7 @@ class GradientDescentMseTest extends NtkTestBase {
             f.subi(p.thetaTrain.mmul(r).muli(eta * c));
         }
         Prediction pr = g.atSteps(steps, eta, p.thetaTestTrain.castTo(type), p.f0Test.castTo(type));
-        double t = type == DataType.FLOAT ? 1e-3 : 1e-9;
+        double t = tol(type).solve();
         assertClose(f.reshape('c', p.n, p.o), pr.train().castTo(DataType.DOUBLE), t, "train after steps");
         assertClose(ft.reshape('c', p.nt, p.o), pr.test().castTo(DataType.DOUBLE), t, "test after steps");
     }
@@ -84,9 +84,9 @@ class GradientDescentMseTest extends NtkTestBase {
         double lmax = Arrays.stream(ev).max().orElseThrow();
         double c = 2.0 / (p.n * p.o);
         GradientDescentMse g = gd(DataType.DOUBLE);
-        assertEquals(2 / (c * lmax), g.maxStableLearningRate(), 1e-10 * (2 / (c * lmax)));
+        assertEquals(2 / (c * lmax), g.maxStableLearningRate(), tol(DataType.DOUBLE).exact() * (2 / (c * lmax)));
         g.eigen();
-        assertEquals(2 / (c * lmax), g.maxStableLearningRate(), 1e-10 * (2 / (c * lmax)));
+        assertEquals(2 / (c * lmax), g.maxStableLearningRate(), tol(DataType.DOUBLE).exact() * (2 / (c * lmax)));
         // just above the limit the residual grows, just below it shrinks
         double eta = g.maxStableLearningRate();
         double r0 = p.f0.sub(p.y).norm2Number().doubleValue();
@@ -101,8 +101,8 @@ class GradientDescentMseTest extends NtkTestBase {
         Prediction exact = g.atTime(t, p.thetaTestTrain, p.f0Test);
         Prediction ode = FunctionSpaceOde.builder(p.thetaTrain, p.y).initialOutputs(p.f0).build()
                 .atTime(t, p.thetaTestTrain, p.f0Test);
-        assertClose(ode.train(), exact.train(), 1e-8, "train vs ODE");
-        assertClose(ode.test(), exact.test(), 1e-8, "test vs ODE");
+        assertClose(ode.train(), exact.train(), tol(DataType.DOUBLE).solve(), "train vs ODE");
+        assertClose(ode.test(), exact.test(), tol(DataType.DOUBLE).solve(), "test vs ODE");
         // Euler steps of size η converge to the flow at first order
         double e1 = Nd4jRel.err(g.atSteps(300, t / 300, p.thetaTestTrain, p.f0Test).test(), exact.test());
         double e2 = Nd4jRel.err(g.atSteps(3000, t / 3000, p.thetaTestTrain, p.f0Test).test(), exact.test());
@@ -133,7 +133,7 @@ class GradientDescentMseTest extends NtkTestBase {
         INDArray reg = s.thetaTrain.add(Nd4j.eye(8).castTo(DataType.DOUBLE).muli(r));
         INDArray expected = PredictFixtures.col(s.f0Test).add(s.thetaTestTrain.mmul(PredictFixtures.inverse(reg))
                 .mmul(PredictFixtures.col(s.y.sub(s.f0)))).reshape('c', 3, 1);
-        assertClose(expected, gr.atConvergence(s.thetaTestTrain, s.f0Test).test(), 1e-8, "regularised ∞");
+        assertClose(expected, gr.atConvergence(s.thetaTestTrain, s.f0Test).test(), tol(DataType.DOUBLE).solve(), "regularised ∞");
         assertClose(expected, gr.atTime(1e7, s.thetaTestTrain, s.f0Test).test(), 1e-6, "regularised long time");
     }
 

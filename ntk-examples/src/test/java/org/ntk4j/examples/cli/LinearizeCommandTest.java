@@ -100,15 +100,15 @@ class LinearizeCommandTest extends NtkTestBase {
         Result r = run(args(model, "--lr", "0.05", "--steps", "30", "--out", out.toString()));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("predictions [4, 2]"), r.out());
-        assertClose(lin.output(t, 30), Nd4j.createFromNpyFile(out.toFile()), 1e-12, "after 30 steps");
+        assertClose(lin.output(t, 30), Nd4j.createFromNpyFile(out.toFile()), tol(DataType.DOUBLE).exact(), "after 30 steps");
         Path csv = dir.resolve("pred.csv");
         Result rt = run(args(model, "--lr", "0.05", "--time", "1.5", "--out", csv.toString(), "--json"));
         assertEquals(0, rt.code(), rt.err());
         assertTrue(rt.out().startsWith("{\"command\":\"linearize\",\"shape\":[4,2]"), rt.out());
-        assertClose(lin.outputAtTime(t, 1.5), ArrayIO.read(csv), 1e-12, "time 1.5 via csv");
+        assertClose(lin.outputAtTime(t, 1.5), ArrayIO.read(csv), tol(DataType.DOUBLE).exact(), "time 1.5 via csv");
         Result rc = run(args(model, "--out", out.toString()));
         assertEquals(0, rc.code(), rc.err());
-        assertClose(lin.output(t), Nd4j.createFromNpyFile(out.toFile()), 1e-9, "convergence");
+        assertClose(lin.output(t), Nd4j.createFromNpyFile(out.toFile()), tol(DataType.DOUBLE).exact(), "convergence");
         assertTrue(rc.out().contains("Sgd learning rate 0.1"), "default: the network's own Sgd rate: " + rc.out());
     }
 
