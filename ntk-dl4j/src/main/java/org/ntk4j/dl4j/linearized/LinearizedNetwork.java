@@ -17,6 +17,7 @@ import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 import org.ntk4j.core.kernel.MemoryBudget;
+import org.ntk4j.core.predict.GaussianProcessEnsemble;
 import org.ntk4j.core.predict.GradientDescentMse;
 import org.ntk4j.dl4j.linearized.internal.KernelEngine;
 import org.ntk4j.dl4j.linearized.internal.KernelEngines;
@@ -258,6 +259,32 @@ public final class LinearizedNetwork {
     public double maxStableLearningRate() {
         requireFitted();
         return gd.maxStableLearningRate();
+    }
+
+    /**
+     * Covariance over random initialisations of the test outputs of networks trained like this one for time
+     * {@code t}, from the ensemble formulas of Lee et al. (2019) with this network's empirical NTK Θ for the dynamics
+     * and {@code prior} for the covariance of the initial outputs:
+     * {@code K** − A K_X* − K*X Aᵀ + A K_XX Aᵀ}, {@code A = Θ*X Θ⁻¹ (I − e^{−cΘt})}
+     * (see {@link GaussianProcessEnsemble}). Its diagonal is the predictive variance of each test output.
+     *
+     * @param x     test features {@code [nt, ...]}
+     * @param t     time ≥ 0 ({@code learningRate · steps}), or {@code +∞}
+     * @param prior the covariance kernel of the initial outputs, e.g. {@link PriorKernel#monteCarlo}
+     * @return {@code [nt·o, nt·o]}, symmetric PSD, DOUBLE
+     */
+    public INDArray predictiveCovariance(INDArray x, double t, PriorKernel prior) {
+        requireFitted();
+        if (prior == null) {
+            throw new IllegalArgumentException("prior kernel must not be null");
+        }
+        INDArray xt = features(x);
+        INDArray kxx = prior.flat(trainFeatures, trainFeatures).castTo(DataType.DOUBLE);
+        INDArray ktx = prior.flat(xt, trainFeatures).castTo(DataType.DOUBLE);
+        INDArray ktt = prior.flat(xt, xt).castTo(DataType.DOUBLE);
+        GaussianProcessEnsemble ens = GaussianProcessEnsemble.builder(trainKernel.castTo(DataType.DOUBLE), kxx,
+                trainTargets.castTo(DataType.DOUBLE)).rate(gd.rate()).diagReg(diagReg).build();
+        return ens.ntkGp(t, testKernel(xt).castTo(DataType.DOUBLE), ktx, ktt).covariance();
     }
 
     /**
