@@ -1,6 +1,6 @@
 package org.ntk4j.dl4j.linearized;
 
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -21,6 +21,7 @@ import org.ntk4j.core.predict.GaussianProcessEnsemble;
 import org.ntk4j.core.predict.GradientDescentMse;
 import org.ntk4j.dl4j.linearized.internal.KernelEngine;
 import org.ntk4j.dl4j.linearized.internal.KernelEngines;
+import org.ntk4j.dl4j.linearized.internal.Linearizable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +69,8 @@ import java.util.zip.ZipOutputStream;
  * {@code outputAtTime(x, t)} is the gradient flow at {@code t = η·s}; {@code output(x)} is the limit, by a Cholesky
  * solve (with {@link Builder#diagReg(double)} when the kernel is singular).
  *
- * <p>Requirements: a {@link MultiLayerNetwork} ending in an output layer with {@code LossMSE} (any activation: Θ is the
+ * <p>Requirements: a {@link MultiLayerNetwork} (or a single-input, single-output {@code ComputationGraph}) ending in an
+ * output layer with {@code LossMSE} (any activation: Θ is the
  * kernel of {@code net.output}), features {@code [n, ...]} and labels {@code [n, o]}. Other losses have no closed form:
  * use {@link org.ntk4j.core.predict.FunctionSpaceOde} with a kernel. Instances are not thread-safe.
  */
@@ -76,7 +78,7 @@ public final class LinearizedNetwork {
     private static final Logger LOG = LoggerFactory.getLogger(LinearizedNetwork.class);
     private static final String FORMAT = "ntk4j-linearized-1";
 
-    private final MultiLayerNetwork frozen;
+    private final Linearizable frozen;
     private final double learningRate;
     private final double diagReg;
     private final MemoryBudget budget;
@@ -92,7 +94,7 @@ public final class LinearizedNetwork {
     private INDArray alpha;
     private GradientDescentMse gd;
 
-    private LinearizedNetwork(MultiLayerNetwork frozen, double learningRate, double diagReg, MemoryBudget budget,
+    private LinearizedNetwork(Linearizable frozen, double learningRate, double diagReg, MemoryBudget budget,
                               KernelEngine engine) {
         this.frozen = frozen;
         this.learningRate = learningRate;
@@ -100,17 +102,18 @@ public final class LinearizedNetwork {
         this.budget = budget;
         this.engine = engine;
         this.outputs = outputCount(frozen);
-        this.type = frozen.params().dataType();
-        this.rate = frozen.conf().isMiniBatch() ? Double.NaN : 2.0 / outputs; // NaN: 2/(n·o), n known at fit
+        this.type = frozen.dataType();
+        this.rate = frozen.model().conf().isMiniBatch() ? Double.NaN : 2.0 / outputs; // NaN: 2/(n·o), n known at fit
     }
 
     /**
      * Starts a linearized network of {@code net} at its current parameters θ0.
      *
-     * @param net an initialised network ending in an output layer with {@code LossMSE}
+     * @param net an initialised {@link MultiLayerNetwork}, or a {@code ComputationGraph} with one input and one output,
+     *            ending in an output layer with {@code LossMSE}
      * @return a builder; {@link Builder#build()} copies the network
      */
-    public static Builder of(MultiLayerNetwork net) {
+    public static Builder of(Model net) {
         return new Builder(net);
     }
 
@@ -144,11 +147,11 @@ public final class LinearizedNetwork {
             throw new IllegalArgumentException("training set is empty");
         }
         long m = n * outputs;
-        long needed = 4 * MemoryBudget.bytes(type, m, m) + engine.workspaceBytes(frozen, n, 0, outputs);
+        long needed = 4 * MemoryBudget.bytes(type, m, m) + engine.workspaceBytes(frozen.model(), n, 0, outputs);
         budget.check("linearized network on " + n + " examples × " + outputs + " outputs (kernel [" + m + ", " + m
                 + "])", needed, "use fewer training examples or raise -Xmx / org.bytedeco.javacpp.maxphysicalbytes");
         INDArray f0 = frozenOutput(x);
-        INDArray theta = engine.flatKernel(frozen, x, null);
+        INDArray theta = engine.flatKernel(frozen.model(), x, null);
         GradientDescentMse.Builder b = GradientDescentMse.builder(theta, y.castTo(type)).initialOutputs(f0)
                 .diagReg(diagReg);
         if (!Double.isNaN(rate)) {
@@ -402,9 +405,9 @@ public final class LinearizedNetwork {
         return trainKernel.dup();
     }
 
-    /** @return a copy of the network at θ0 (the linearization point) */
-    public MultiLayerNetwork initialNetwork() {
-        return frozen.clone();
+    /** @return a copy of the network at θ0 (the linearization point): a MultiLayerNetwork or ComputationGraph */
+    public Model initialNetwork() {
+        return frozen.copy().model();
     }
 
     /** @return the closed-form predictor on the training set */
@@ -432,12 +435,13 @@ public final class LinearizedNetwork {
                 p.setProperty("format", FORMAT);
                 p.setProperty("learningRate", Double.toString(learningRate));
                 p.setProperty("diagReg", Double.toString(diagReg));
+                p.setProperty("networkType", frozen.kind());
                 zip.putNextEntry(new ZipEntry("settings.properties"));
                 p.store(zip, "ntk4j linearized network");
                 zip.closeEntry();
                 zip.putNextEntry(new ZipEntry("network.zip"));
                 ByteArrayOutputStream net = new ByteArrayOutputStream();
-                ModelSerializer.writeModel(frozen, net, false);
+                ModelSerializer.writeModel(frozen.model(), net, false);
                 zip.write(net.toByteArray());
                 zip.closeEntry();
                 writeArray(zip, "trainFeatures", trainFeatures);
@@ -461,7 +465,7 @@ public final class LinearizedNetwork {
      */
     public static LinearizedNetwork load(File file) throws IOException {
         Properties p = new Properties();
-        MultiLayerNetwork net = null;
+        byte[] net = null;
         java.util.Map<String, INDArray> arrays = new java.util.HashMap<>();
         try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(file.toPath()))) {
             ZipEntry e;
@@ -471,7 +475,7 @@ public final class LinearizedNetwork {
                 if (name.equals("settings.properties")) {
                     p.load(new java.io.InputStreamReader(new ByteArrayInputStream(bytes), StandardCharsets.ISO_8859_1));
                 } else if (name.equals("network.zip")) {
-                    net = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes), false);
+                    net = bytes;
                 } else if (name.endsWith(".nd4j")) {
                     arrays.put(name.substring(0, name.length() - 5), readArray(new ByteArrayInputStream(bytes)));
                 }
@@ -486,7 +490,13 @@ public final class LinearizedNetwork {
                 throw new IOException(file + " lacks " + k + ".nd4j");
             }
         }
-        LinearizedNetwork lin = new LinearizedNetwork(net, Double.parseDouble(p.getProperty("learningRate")),
+        Linearizable restored;
+        try {
+            restored = Linearizable.restore(p.getProperty("networkType", "MultiLayerNetwork"), net);
+        } catch (RuntimeException e) {
+            throw new IOException(file + ": cannot restore the network: " + e.getMessage(), e);
+        }
+        LinearizedNetwork lin = new LinearizedNetwork(restored, Double.parseDouble(p.getProperty("learningRate")),
                 Double.parseDouble(p.getProperty("diagReg")), MemoryBudget.defaultBudget(),
                 KernelEngines.defaultEngine(MemoryBudget.defaultBudget()));
         lin.trainFeatures = arrays.get("trainFeatures");
@@ -561,23 +571,22 @@ public final class LinearizedNetwork {
         long nt = xt.size(0);
         long n = trainFeatures.size(0);
         budget.check("test-train kernel [" + nt * outputs + ", " + n * outputs + "]",
-                2 * MemoryBudget.bytes(type, nt * outputs, n * outputs) + engine.workspaceBytes(frozen, nt, n, outputs),
+                2 * MemoryBudget.bytes(type, nt * outputs, n * outputs) + engine.workspaceBytes(frozen.model(), nt, n, outputs),
                 "predict in smaller batches");
         if (nt == 0) {
             return Nd4j.create(type, 0, n * outputs);
         }
-        return engine.flatKernel(frozen, xt, trainFeatures);
+        return engine.flatKernel(frozen.model(), xt, trainFeatures);
     }
 
     private INDArray frozenOutput(INDArray x) {
-        synchronized (frozen) {
-            return frozen.output(x, false).castTo(type).dup();
+        synchronized (frozen.model()) {
+            return frozen.output(x).castTo(type).dup();
         }
     }
 
-    private static int outputCount(MultiLayerNetwork net) {
-        int last = net.getnLayers() - 1;
-        org.deeplearning4j.nn.conf.layers.Layer l = net.getLayerWiseConfigurations().getConf(last).getLayer();
+    private static int outputCount(Linearizable net) {
+        org.deeplearning4j.nn.conf.layers.Layer l = net.outputLayerConf();
         if (!(l instanceof BaseOutputLayer)) {
             throw new IllegalArgumentException("the network must end in an output layer with LossMSE (got "
                     + l.getClass().getSimpleName() + ")");
@@ -597,13 +606,13 @@ public final class LinearizedNetwork {
 
     /** Validated builder of {@link LinearizedNetwork}. */
     public static final class Builder {
-        private final MultiLayerNetwork net;
+        private final Model net;
         private Double learningRate;
         private double diagReg;
         private MemoryBudget budget = MemoryBudget.defaultBudget();
         private KernelEngine engine;
 
-        private Builder(MultiLayerNetwork net) {
+        private Builder(Model net) {
             if (net == null) {
                 throw new IllegalArgumentException("network must not be null");
             }
@@ -657,16 +666,17 @@ public final class LinearizedNetwork {
             if (net.params() == null || net.numParams() == 0) {
                 throw new IllegalArgumentException("the network has no parameters: call net.init() first");
             }
-            double eta = learningRate != null ? learningRate : sgdRate(net);
-            MultiLayerNetwork copy = net.clone();
+            Linearizable adapter = Linearizable.of(net);
+            double eta = learningRate != null ? learningRate : sgdRate(adapter);
+            Linearizable copy = adapter.copy();
             return new LinearizedNetwork(copy, eta, diagReg, budget,
                     engine != null ? engine : KernelEngines.defaultEngine(budget));
         }
 
-        private static double sgdRate(MultiLayerNetwork net) {
+        private static double sgdRate(Linearizable net) {
             Double found = null;
-            for (NeuralNetConfiguration c : net.getLayerWiseConfigurations().getConfs()) {
-                if (c.getLayer() instanceof BaseLayer bl) {
+            for (org.deeplearning4j.nn.api.Layer layer : net.layers()) {
+                if (layer.conf().getLayer() instanceof BaseLayer bl) {
                     IUpdater u = bl.getIUpdater();
                     if (!(u instanceof Sgd sgd) || (found != null && found != sgd.getLearningRate())) {
                         throw new IllegalArgumentException("set learningRate(...): the network does not use one Sgd "

@@ -23,14 +23,15 @@ import org.ntk4j.core.kernel.MemoryBudget;
 final class JacobianKernelEngine implements KernelEngine {
 
     @Override
-    public INDArray flatKernel(MultiLayerNetwork net, INDArray x1, INDArray x2) {
+    public INDArray flatKernel(org.deeplearning4j.nn.api.Model model, INDArray x1, INDArray x2) {
+        MultiLayerNetwork net = (MultiLayerNetwork) model;
         INDArray j1 = jacobian(net, x1);
         INDArray j2 = x2 == null ? j1 : jacobian(net, x2);
         return j1.mmul(j2.transpose());
     }
 
     @Override
-    public long workspaceBytes(MultiLayerNetwork net, long n1, long n2, long o) {
+    public long workspaceBytes(org.deeplearning4j.nn.api.Model net, long n1, long n2, long o) {
         return MemoryBudget.bytes(net.params().dataType(), (n1 + n2) * o, net.numParams());
     }
 

@@ -1,7 +1,6 @@
 package org.ntk4j.examples.cli;
 
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -22,7 +21,7 @@ import java.util.concurrent.Callable;
         description = "Predict what full-batch Sgd on MSE would make of a saved DL4J network (ModelSerializer zip), "
                 + "from its linearization at the saved parameters: no training is run.")
 public final class LinearizeCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "DL4J MultiLayerNetwork zip ending in an MSE output layer")
+    @Option(names = "--model", required = true, description = "DL4J model zip (MultiLayerNetwork, or ComputationGraph with one input and output) ending in an MSE output layer")
     Path model;
     @Option(names = "--train-x", required = true, description = "training features [n, d] (.npy or .csv)")
     Path trainX;
@@ -59,11 +58,7 @@ public final class LinearizeCommand implements Callable<Integer> {
         if (!(diagReg >= 0) || Double.isInfinite(diagReg)) {
             throw new IllegalArgumentException("--diag-reg must be finite and >= 0 (got: " + diagReg + ")");
         }
-        Model m = ModelIO.load(model);
-        if (!(m instanceof MultiLayerNetwork net)) {
-            throw new IllegalArgumentException("ntk linearize needs a MultiLayerNetwork; " + model
-                    + " holds a " + m.getClass().getSimpleName());
-        }
+        Model net = ModelIO.load(model);
         DataType type = net.params().dataType();
         INDArray x = finite(ArrayIO.read(trainX), "--train-x").castTo(type);
         INDArray y = finite(ArrayIO.read(trainY), "--train-y").castTo(type);

@@ -1,6 +1,6 @@
 package org.ntk4j.dl4j.linearized.internal;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.ntk4j.core.kernel.KernelLayout;
 import org.ntk4j.core.kernel.MemoryBudget;
@@ -17,12 +17,12 @@ public final class EmpiricalNtkEngine implements KernelEngine {
     }
 
     @Override
-    public INDArray flatKernel(MultiLayerNetwork net, INDArray x1, INDArray x2) {
+    public INDArray flatKernel(Model net, INDArray x1, INDArray x2) {
         return KernelLayout.flatten(ntk.compute(net, x1, x2));
     }
 
     @Override
-    public long workspaceBytes(MultiLayerNetwork net, long n1, long n2, long o) {
+    public long workspaceBytes(Model net, long n1, long n2, long o) {
         // the FULL kernel before flattening
         return MemoryBudget.bytes(net.params().dataType(), n1, n2 == 0 ? n1 : n2, o, o);
     }

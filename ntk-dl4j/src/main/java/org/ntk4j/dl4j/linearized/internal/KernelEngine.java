@@ -1,6 +1,6 @@
 package org.ntk4j.dl4j.linearized.internal;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -15,7 +15,7 @@ public interface KernelEngine {
      * @param x2  features {@code [n2, ...]}, or {@code null} for {@code x1}
      * @return {@code [n1·o, n2·o]} in the network's data type
      */
-    INDArray flatKernel(MultiLayerNetwork net, INDArray x1, INDArray x2);
+    INDArray flatKernel(Model net, INDArray x1, INDArray x2);
 
     /**
      * Bytes the engine allocates beyond its result, for the memory check.
@@ -26,5 +26,5 @@ public interface KernelEngine {
      * @param o   outputs
      * @return an estimate in bytes
      */
-    long workspaceBytes(MultiLayerNetwork net, long n1, long n2, long o);
+    long workspaceBytes(Model net, long n1, long n2, long o);
 }
