@@ -29,6 +29,8 @@ import java.util.function.DoubleUnaryOperator;
  * of the form {@code k ⊗ I} pass {@code o = 1} and the per-output targets column by column, or the Kronecker form.
  * {@code c} defaults to DL4J's {@code 2/(n·o)}; {@code diagReg} is added to the training kernels.
  *
+ * <p>The training kernels are kept without a copy: do not modify them while the predictor is in use.
+ *
  * <pre>{@code
  * GaussianProcessEnsemble ens = GaussianProcessEnsemble.builder(ntkTrain, nngpTrain, yTrain).build();
  * EnsemblePrediction p = ens.ntkGp(10.0, ntkTestTrain, nngpTestTrain, nngpTestTest);   // p.mean() [nt, o]

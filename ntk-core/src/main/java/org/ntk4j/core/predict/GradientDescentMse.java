@@ -37,7 +37,8 @@ import java.util.function.DoubleUnaryOperator;
  * INDArray yTest = gd.atConvergence(thetaTestTrain, f0Test).test();         // [nt, o]
  * }</pre>
  *
- * <p>Thread-safe: the lazily computed factorizations are published safely.
+ * <p>Thread-safe: the lazily computed factorizations are published safely. The training kernel is kept without a
+ * copy (it can be large): do not modify it while the predictor is in use; targets and initial outputs are copied.
  */
 public final class GradientDescentMse {
     private final INDArray kernel;
