@@ -22,6 +22,7 @@ import org.ntk4j.core.predict.GradientDescentMse;
 import org.ntk4j.dl4j.linearized.internal.KernelEngine;
 import org.ntk4j.dl4j.linearized.internal.KernelEngines;
 import org.ntk4j.dl4j.linearized.internal.Linearizable;
+import org.ntk4j.dl4j.OutputMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,6 +84,7 @@ public final class LinearizedNetwork {
     private final double diagReg;
     private final MemoryBudget budget;
     private final KernelEngine engine;
+    private final OutputMode kernelMode;
     private final int outputs;
     private final DataType type;
     private final double rate;
@@ -95,13 +97,14 @@ public final class LinearizedNetwork {
     private GradientDescentMse gd;
 
     private LinearizedNetwork(Linearizable frozen, double learningRate, double diagReg, MemoryBudget budget,
-                              KernelEngine engine) {
+                              OutputMode kernelMode, KernelEngine engine) {
         this.frozen = frozen;
         this.learningRate = learningRate;
         this.diagReg = diagReg;
         this.budget = budget;
-        this.engine = engine;
+        this.kernelMode = kernelMode;
         this.outputs = outputCount(frozen);
+        this.engine = engine != null ? engine : KernelEngines.defaultEngine(budget, kernelMode, outputs);
         this.type = frozen.dataType();
         this.rate = frozen.model().conf().isMiniBatch() ? Double.NaN : 2.0 / outputs; // NaN: 2/(n·o), n known at fit
     }
@@ -367,7 +370,7 @@ public final class LinearizedNetwork {
         if (!(eta > 0) || Double.isInfinite(eta)) {
             throw new IllegalArgumentException("learningRate must be finite and > 0 (got: " + eta + ")");
         }
-        LinearizedNetwork copy = new LinearizedNetwork(frozen, eta, diagReg, budget, engine);
+        LinearizedNetwork copy = new LinearizedNetwork(frozen, eta, diagReg, budget, kernelMode, engine);
         copy.trainFeatures = trainFeatures;
         copy.trainTargets = trainTargets;
         copy.trainInitial = trainInitial;
@@ -387,6 +390,11 @@ public final class LinearizedNetwork {
     /** @return the absolute diagonal regulariser added to the training kernel */
     public double diagReg() {
         return diagReg;
+    }
+
+    /** @return FULL (exact kernel) or TRACE ({@code trace kernel ⊗ I}) */
+    public OutputMode kernelMode() {
+        return kernelMode;
     }
 
     /** @return o, the number of network outputs */
@@ -436,6 +444,7 @@ public final class LinearizedNetwork {
                 p.setProperty("learningRate", Double.toString(learningRate));
                 p.setProperty("diagReg", Double.toString(diagReg));
                 p.setProperty("networkType", frozen.kind());
+                p.setProperty("kernelMode", kernelMode.name());
                 zip.putNextEntry(new ZipEntry("settings.properties"));
                 p.store(zip, "ntk4j linearized network");
                 zip.closeEntry();
@@ -498,7 +507,7 @@ public final class LinearizedNetwork {
         }
         LinearizedNetwork lin = new LinearizedNetwork(restored, Double.parseDouble(p.getProperty("learningRate")),
                 Double.parseDouble(p.getProperty("diagReg")), MemoryBudget.defaultBudget(),
-                KernelEngines.defaultEngine(MemoryBudget.defaultBudget()));
+                OutputMode.valueOf(p.getProperty("kernelMode", "FULL")), null);
         lin.trainFeatures = arrays.get("trainFeatures");
         lin.trainTargets = arrays.get("trainTargets");
         lin.trainInitial = arrays.get("trainInitial");
@@ -611,6 +620,7 @@ public final class LinearizedNetwork {
         private double diagReg;
         private MemoryBudget budget = MemoryBudget.defaultBudget();
         private KernelEngine engine;
+        private OutputMode kernelMode = OutputMode.FULL;
 
         private Builder(Model net) {
             if (net == null) {
@@ -656,6 +666,20 @@ public final class LinearizedNetwork {
             return this;
         }
 
+        /**
+         * @param mode {@link OutputMode#FULL} (default): the exact kernel with its blocks between outputs;
+         *             {@link OutputMode#TRACE}: the cheaper approximation {@code trace kernel ⊗ I} (outputs evolve
+         *             independently under the mean-over-outputs kernel)
+         * @return this
+         */
+        public Builder kernelMode(OutputMode mode) {
+            if (mode == null) {
+                throw new IllegalArgumentException("kernel mode must not be null");
+            }
+            this.kernelMode = mode;
+            return this;
+        }
+
         Builder kernelEngine(KernelEngine e) {
             this.engine = e;
             return this;
@@ -669,8 +693,7 @@ public final class LinearizedNetwork {
             Linearizable adapter = Linearizable.of(net);
             double eta = learningRate != null ? learningRate : sgdRate(adapter);
             Linearizable copy = adapter.copy();
-            return new LinearizedNetwork(copy, eta, diagReg, budget,
-                    engine != null ? engine : KernelEngines.defaultEngine(budget));
+            return new LinearizedNetwork(copy, eta, diagReg, budget, kernelMode, engine);
         }
 
         private static double sgdRate(Linearizable net) {

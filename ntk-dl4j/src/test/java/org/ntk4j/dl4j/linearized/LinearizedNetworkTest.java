@@ -141,6 +141,31 @@ class LinearizedNetworkTest extends NtkTestBase {
     }
 
     @Test
+    void traceModeIsOneIndependentRegressionPerOutput() {
+        MultiLayerNetwork n = net(DataType.DOUBLE);
+        LinearizedNetwork lin = LinearizedNetwork.of(n).kernelMode(org.ntk4j.dl4j.OutputMode.TRACE).build().fit(train);
+        INDArray k = org.ntk4j.dl4j.EmpiricalNtk.builder().outputMode(org.ntk4j.dl4j.OutputMode.TRACE).build()
+                .compute(n, train.getFeatures());
+        INDArray kt = org.ntk4j.dl4j.EmpiricalNtk.builder().outputMode(org.ntk4j.dl4j.OutputMode.TRACE).build()
+                .compute(n, xTest, train.getFeatures());
+        INDArray out = lin.output(xTest, 30);
+        for (int c = 0; c < 2; c++) {
+            // output c alone, same DL4J rate 2/(n·o) with o = 2
+            INDArray expected = org.ntk4j.core.predict.GradientDescentMse.builder(k, train.getLabels().getColumn(c).dup())
+                    .initialOutputs(n.output(train.getFeatures()).getColumn(c).dup()).rate(2.0 / (12 * 2)).build()
+                    .atSteps(30, lin.learningRate(), kt, n.output(xTest).getColumn(c).dup()).test();
+            assertClose(expected.reshape(5), out.getColumn(c), tol(DataType.DOUBLE).solve(), "output " + c);
+        }
+        assertEquals(org.ntk4j.dl4j.OutputMode.TRACE, lin.kernelMode());
+        // one output: TRACE is FULL
+        MultiLayerNetwork one = Nets.mlp(DataType.DOUBLE, 7, 3, 1, 0.05, Activation.TANH, 16);
+        DataSet t1 = Nets.data(DataType.DOUBLE, 3, 12, 3, 1);
+        assertClose(LinearizedNetwork.of(one).build().fit(t1).output(xTest, 9),
+                LinearizedNetwork.of(one).kernelMode(org.ntk4j.dl4j.OutputMode.TRACE).build().fit(t1).output(xTest, 9),
+                tol(DataType.DOUBLE).exact(), "o = 1");
+    }
+
+    @Test
     void originalNetworkMayKeepTraining() {
         MultiLayerNetwork n = net(DataType.DOUBLE);
         LinearizedNetwork lin = LinearizedNetwork.of(n).build();

@@ -8,10 +8,12 @@ public final class KernelEngines {
     }
 
     /**
-     * @param budget memory budget of the kernel computation
-     * @return the engine used when none is chosen: {@link org.ntk4j.dl4j.EmpiricalNtk} in FULL mode
+     * @param budget  memory budget of the kernel computation
+     * @param mode    FULL (exact, the default of LinearizedNetwork) or TRACE ({@code trace kernel ⊗ I})
+     * @param outputs o, the network's outputs
+     * @return the engine used when none is chosen: {@link org.ntk4j.dl4j.EmpiricalNtk}
      */
-    public static KernelEngine defaultEngine(MemoryBudget budget) {
-        return new EmpiricalNtkEngine(budget);
+    public static KernelEngine defaultEngine(MemoryBudget budget, org.ntk4j.dl4j.OutputMode mode, int outputs) {
+        return new EmpiricalNtkEngine(budget, mode, outputs);
     }
 }
