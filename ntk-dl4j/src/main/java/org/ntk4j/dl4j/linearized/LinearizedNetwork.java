@@ -17,6 +17,7 @@ import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 import org.ntk4j.core.kernel.MemoryBudget;
+import org.ntk4j.core.linalg.NotPositiveDefiniteException;
 import org.ntk4j.core.predict.GaussianProcessEnsemble;
 import org.ntk4j.core.predict.GradientDescentMse;
 import org.ntk4j.dl4j.linearized.internal.KernelEngine;
@@ -94,6 +95,7 @@ public final class LinearizedNetwork {
     private INDArray trainInitial;
     private INDArray trainKernel;
     private INDArray alpha;
+    private NotPositiveDefiniteException singular;
     private GradientDescentMse gd;
 
     private LinearizedNetwork(Linearizable frozen, double learningRate, double diagReg, MemoryBudget budget,
@@ -130,7 +132,6 @@ public final class LinearizedNetwork {
      * @return this
      * @throws IllegalArgumentException                               for labels of the wrong shape or masks
      * @throws org.ntk4j.core.kernel.MemoryBudgetExceededException     when the kernel would not fit in memory
-     * @throws org.ntk4j.core.linalg.NotPositiveDefiniteException      when Θ is singular: set {@code diagReg}
      */
     public LinearizedNetwork fit(DataSet train) {
         if (train == null || train.getFeatures() == null || train.getLabels() == null) {
@@ -162,7 +163,16 @@ public final class LinearizedNetwork {
         }
         GradientDescentMse g = b.build();
         INDArray r0 = f0.sub(y.castTo(type)).reshape('c', m, 1);
-        this.alpha = g.cholesky().solve(r0);
+        try {
+            this.alpha = g.cholesky().solve(r0);
+            this.singular = null;
+        } catch (NotPositiveDefiniteException e) {
+            // finite steps and times stay well defined (eigendecomposition); only t = ∞ needs the solve
+            LOG.warn("training kernel is singular; outputs at convergence need a diagonal regulariser: {}",
+                    e.getMessage());
+            this.alpha = null;
+            this.singular = e;
+        }
         this.gd = g;
         this.trainFeatures = x.dup();
         this.trainTargets = y.castTo(type).dup();
@@ -206,9 +216,16 @@ public final class LinearizedNetwork {
      *
      * @param x features {@code [nt, ...]}
      * @return {@code [nt, o]}
+     * @throws NotPositiveDefiniteException when the training kernel is singular and no {@code diagReg} was set; the
+     *                                      message names the value to use
      */
     public INDArray output(INDArray x) {
         requireFitted();
+        if (singular != null) {
+            throw new NotPositiveDefiniteException("outputs at convergence need (Θ + diagReg·I)⁻¹ but "
+                    + singular.getMessage() + "; rebuild with LinearizedNetwork.of(net).diagReg(...)"
+                    + " (finite steps and times work without it)", singular.pivot(), singular.suggestedDiagReg());
+        }
         INDArray xt = features(x);
         INDArray f0 = frozenOutput(xt);
         if (xt.size(0) == 0) {
@@ -376,6 +393,7 @@ public final class LinearizedNetwork {
         copy.trainInitial = trainInitial;
         copy.trainKernel = trainKernel;
         copy.alpha = alpha;
+        copy.singular = singular;
         copy.gd = gd;
         return copy;
     }
@@ -457,7 +475,9 @@ public final class LinearizedNetwork {
                 writeArray(zip, "trainTargets", trainTargets);
                 writeArray(zip, "trainInitial", trainInitial);
                 writeArray(zip, "trainKernel", trainKernel);
-                writeArray(zip, "alpha", alpha);
+                if (alpha != null) {
+                    writeArray(zip, "alpha", alpha);
+                }
             }
             Files.move(tmp.toPath(), file.toPath(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
@@ -494,7 +514,7 @@ public final class LinearizedNetwork {
             throw new IOException(file + " is not a linearized network written by ntk4j (format "
                     + p.getProperty("format") + ")");
         }
-        for (String k : new String[] {"trainFeatures", "trainTargets", "trainInitial", "trainKernel", "alpha"}) {
+        for (String k : new String[] {"trainFeatures", "trainTargets", "trainInitial", "trainKernel"}) {
             if (!arrays.containsKey(k)) {
                 throw new IOException(file + " lacks " + k + ".nd4j");
             }
@@ -519,6 +539,13 @@ public final class LinearizedNetwork {
             b.rate(lin.rate);
         }
         lin.gd = b.build();
+        if (lin.alpha == null) {
+            try {
+                lin.gd.cholesky();
+            } catch (NotPositiveDefiniteException e) {
+                lin.singular = e;
+            }
+        }
         return lin;
     }
 

@@ -247,9 +247,11 @@ class LinearizedNetworkTest extends NtkTestBase {
         // 40 training points, 2 outputs, but only 3·4 + 4 + 4·2 + 2 = 26 parameters: Θ [80, 80] has rank ≤ 26
         MultiLayerNetwork tiny = Nets.mlp(DataType.DOUBLE, 1, 3, 2, 0.1, Activation.TANH, 4);
         DataSet big = Nets.data(DataType.DOUBLE, 8, 40, 3, 2);
-        NotPositiveDefiniteException e = assertThrows(NotPositiveDefiniteException.class,
-                () -> LinearizedNetwork.of(tiny).build().fit(big));
-        assertTrue(e.getMessage().contains("diagReg("), e.getMessage());
+        LinearizedNetwork plain = LinearizedNetwork.of(tiny).build().fit(big);
+        assertTrue(Double.isFinite(plain.output(xTest, 50).sumNumber().doubleValue()), "finite steps work");
+        NotPositiveDefiniteException e = assertThrows(NotPositiveDefiniteException.class, () -> plain.output(xTest));
+        assertTrue(e.getMessage().contains("diagReg(") && e.getMessage().contains("finite steps and times work"),
+                e.getMessage());
         LinearizedNetwork lin = LinearizedNetwork.of(tiny).diagReg(e.suggestedDiagReg()).build().fit(big);
         assertTrue(Double.isFinite(lin.output(xTest).sumNumber().doubleValue()));
     }
