@@ -150,6 +150,8 @@ public final class LinearizedNetwork {
         if (n == 0) {
             throw new IllegalArgumentException("training set is empty");
         }
+        org.ntk4j.core.linalg.Matrices.requireFinite(x, "training features");
+        org.ntk4j.core.linalg.Matrices.requireFinite(y, "training labels");
         long m = n * outputs;
         long needed = 4 * MemoryBudget.bytes(type, m, m) + engine.workspaceBytes(frozen.model(), n, 0, outputs);
         budget.check("linearized network on " + n + " examples × " + outputs + " outputs (kernel [" + m + ", " + m

@@ -268,6 +268,10 @@ class LinearizedNetworkTest extends NtkTestBase {
         e = assertThrows(IllegalArgumentException.class,
                 () -> lin.fit(new DataSet(train.getFeatures(), Nd4j.zeros(DataType.DOUBLE, 11, 2))));
         assertTrue(e.getMessage().contains("got [11, 2]"), e.getMessage());
+        INDArray nanLabels = train.getLabels().dup();
+        nanLabels.putScalar(3, 1, Double.NaN);
+        e = assertThrows(IllegalArgumentException.class, () -> lin.fit(new DataSet(train.getFeatures(), nanLabels)));
+        assertTrue(e.getMessage().contains("training labels contains NaN"), e.getMessage());
         lin.fit(train);
         e = assertThrows(IllegalArgumentException.class, () -> lin.output(Nd4j.zeros(DataType.DOUBLE, 4, 5)));
         assertTrue(e.getMessage().contains("expected features [n, 3] (as in training), got [4, 5]"), e.getMessage());
