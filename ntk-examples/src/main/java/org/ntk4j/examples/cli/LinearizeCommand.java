@@ -1,0 +1,120 @@
+package org.ntk4j.examples.cli;
+
+import org.deeplearning4j.nn.api.Model;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.ntk4j.dl4j.linearized.LinearizedNetwork;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ntk linearize}: the linearized model of a saved network, fitted on training data in closed form, predicting
+ * test outputs after S full-batch {@code Sgd(lr)} steps on DL4J's MSE, at time T, or at convergence.
+ */
+@Command(name = "linearize", mixinStandardHelpOptions = true,
+        description = "Predict what full-batch Sgd on MSE would make of a saved DL4J network (ModelSerializer zip), "
+                + "from its linearization at the saved parameters: no training is run.")
+public final class LinearizeCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "DL4J model zip (MultiLayerNetwork, or ComputationGraph with one input and output) ending in an MSE output layer")
+    Path model;
+    @Option(names = "--train-x", required = true, description = "training features [n, d] (.npy or .csv)")
+    Path trainX;
+    @Option(names = "--train-y", required = true, description = "training targets [n, o] (.npy or .csv)")
+    Path trainY;
+    @Option(names = "--test-x", required = true, description = "test features [nt, d] (.npy or .csv)")
+    Path testX;
+    @Option(names = "--lr", description = "Sgd learning rate the steps refer to; default: the network's own Sgd rate")
+    Double lr;
+    @Option(names = "--steps", description = "full-batch Sgd steps (exact discrete recursion)")
+    Long steps;
+    @Option(names = "--time", description = "continuous time t = lr · steps of gradient flow")
+    Double time;
+    @Option(names = "--diag-reg", defaultValue = "0", description = "diagonal regulariser added to the training kernel")
+    double diagReg;
+    @Option(names = "--out", required = true, description = "predictions [nt, o] (.npy or .csv)")
+    Path out;
+    @Option(names = "--json", description = "print the summary as one JSON line")
+    boolean json;
+    @Option(names = "--stacktrace", description = "print stack traces of errors")
+    boolean stacktrace;
+
+    @Override
+    public Integer call() {
+        if (steps != null && time != null) {
+            throw new IllegalArgumentException("give --steps or --time, not both (at convergence when neither is given)");
+        }
+        if (steps != null && steps < 0) {
+            throw new IllegalArgumentException("--steps must be >= 0 (got: " + steps + ")");
+        }
+        if (time != null && !(time >= 0)) {
+            throw new IllegalArgumentException("--time must be >= 0 (got: " + time + ")");
+        }
+        if (!(diagReg >= 0) || Double.isInfinite(diagReg)) {
+            throw new IllegalArgumentException("--diag-reg must be finite and >= 0 (got: " + diagReg + ")");
+        }
+        Model net = ModelIO.load(model);
+        DataType type = net.params().dataType();
+        INDArray x = finite(ArrayIO.read(trainX), "--train-x").castTo(type);
+        INDArray y = finite(ArrayIO.read(trainY), "--train-y").castTo(type);
+        INDArray t = finite(ArrayIO.read(testX), "--test-x").castTo(type);
+        if (y.rank() == 1) {
+            y = y.reshape(y.length(), 1);
+        }
+        if (x.size(0) != y.size(0)) {
+            throw new IllegalArgumentException("--train-x has " + x.size(0) + " rows but --train-y has " + y.size(0)
+                    + ": give one target row per training example");
+        }
+        LinearizedNetwork.Builder b = LinearizedNetwork.of(net).diagReg(diagReg);
+        if (lr != null) {
+            b.learningRate(lr);
+        }
+        long t0 = System.nanoTime();
+        LinearizedNetwork lin = b.build().fit(new DataSet(x, y));
+        INDArray pred;
+        String when;
+        if (steps != null) {
+            pred = lin.output(t, steps);
+            when = steps + " steps";
+        } else if (time != null) {
+            pred = lin.outputAtTime(t, time);
+            when = "time " + time;
+        } else {
+            pred = lin.output(t);
+            when = "convergence";
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        ArrayIO.write(pred, out);
+        double etaMax = lin.maxStableLearningRate();
+        if (json) {
+            System.out.println(String.format(Locale.ROOT,
+                    "{\"command\":\"linearize\",\"shape\":%s,\"data_type\":\"%s\",\"learning_rate\":%s,\"steps\":%s,"
+                            + "\"time\":%s,\"diag_reg\":%s,\"max_stable_learning_rate\":%s,\"seconds\":%.6f,\"out\":\"%s\"}",
+                    Arrays.toString(pred.shape()).replace(" ", ""), pred.dataType(), num(lin.learningRate()),
+                    steps == null ? "null" : steps.toString(), time == null ? "null" : num(time), num(diagReg),
+                    num(etaMax), seconds, out.toString().replace("\\", "\\\\").replace("\"", "\\\"")));
+        } else {
+            System.out.println("predictions " + Arrays.toString(pred.shape()) + " " + pred.dataType() + " at " + when
+                    + " (Sgd learning rate " + lin.learningRate() + ") -> " + out);
+            System.out.println(String.format(Locale.ROOT, "fit + predict seconds: %.4f; maximum stable learning rate: %.6g%s",
+                    seconds, etaMax, lin.learningRate() >= etaMax ? " (the chosen rate diverges)" : ""));
+        }
+        return 0;
+    }
+
+    private static String num(double v) {
+        return Double.isFinite(v) ? Double.toString(v) : "null";
+    }
+
+    private static INDArray finite(INDArray a, String option) {
+        if (a.length() > 0 && (a.isNaN().any() || a.isInfinite().any())) {
+            throw new IllegalArgumentException(option + " contains NaN or infinite values");
+        }
+        return a;
+    }
+}
