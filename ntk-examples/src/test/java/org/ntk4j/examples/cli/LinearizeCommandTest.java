@@ -16,7 +16,6 @@ import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.ntk4j.core.testing.NtkTestBase;
 import org.ntk4j.dl4j.linearized.LinearizedNetwork;
-import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -69,13 +68,10 @@ class LinearizeCommandTest extends NtkTestBase {
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            // the same one-line error contract as NtkCli
-            CommandLine cl = new CommandLine(new LinearizeCommand());
-            cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-                cmd.getErr().println("ntk linearize: error: " + ex.getMessage());
-                return 2;
-            });
-            int code = cl.execute(args);
+            String[] all = new String[args.length + 1];
+            all[0] = "linearize";
+            System.arraycopy(args, 0, all, 1, args.length);
+            int code = org.ntk4j.examples.NtkCli.execute(all);
             return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(oldOut);
