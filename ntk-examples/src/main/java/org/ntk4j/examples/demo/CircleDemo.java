@@ -15,6 +15,7 @@ import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.ntk4j.dl4j.EmpiricalNtk;
 import org.ntk4j.dl4j.OutputMode;
+import org.ntk4j.dl4j.linearized.LinearizedNetwork;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,8 @@ import java.util.Locale;
 public final class CircleDemo {
     /** One network's results. */
     public record Run(int width, double learningRate, double lossStart, double lossEnd, double drift,
-                      double[] kernelInit, double[] kernelEnd, double seconds) {
+                      double linearizedError, double[] kernelInit, double[] kernelEnd, double[] trained,
+                      double[] linearized, double seconds) {
     }
 
     private final int[] widths;
@@ -86,6 +88,10 @@ public final class CircleDemo {
             double lr = 0.5 * trainG.length / lmax;
             MultiLayerNetwork net = mlp(w, lr);
             INDArray k0 = ntk.compute(net, x0, xGrid);
+            INDArray f0 = net.output(xGrid, false);
+            // the closed-form prediction of the same training, taken at initialisation
+            LinearizedNetwork lin = LinearizedNetwork.of(net).learningRate(lr).build().fit(train);
+            INDArray predicted = lin.output(xGrid, steps);
             double lossStart = mse(net, train);
             for (int s = 0; s < steps; s++) {
                 net.fit(train);
@@ -93,8 +99,11 @@ public final class CircleDemo {
             double lossEnd = mse(net, train);
             INDArray kT = ntk.compute(net, x0, xGrid);
             double drift = kT.sub(k0).norm2Number().doubleValue() / k0.norm2Number().doubleValue();
-            runs.add(new Run(w, lr, lossStart, lossEnd, drift, k0.toDoubleVector(), kT.toDoubleVector(),
-                    (System.nanoTime() - t0) / 1e9));
+            INDArray trained = net.output(xGrid, false);
+            double linErr = trained.sub(predicted).norm2Number().doubleValue()
+                    / trained.sub(f0).norm2Number().doubleValue();
+            runs.add(new Run(w, lr, lossStart, lossEnd, drift, linErr, k0.toDoubleVector(), kT.toDoubleVector(),
+                    trained.toDoubleVector(), predicted.toDoubleVector(), (System.nanoTime() - t0) / 1e9));
         }
         return runs;
     }
@@ -127,28 +136,34 @@ public final class CircleDemo {
         Files.createDirectories(dir);
         StringBuilder csv = new StringBuilder("gamma");
         for (Run r : runs) {
-            csv.append(",theta_init_w").append(r.width()).append(",theta_trained_w").append(r.width());
+            csv.append(",theta_init_w").append(r.width()).append(",theta_trained_w").append(r.width())
+                    .append(",f_trained_w").append(r.width()).append(",f_linearized_w").append(r.width());
         }
         csv.append('\n');
         for (int i = 0; i < gridPoints; i++) {
             csv.append(String.format(Locale.ROOT, "%.6f", -Math.PI + 2 * Math.PI * i / (gridPoints - 1)));
             for (Run r : runs) {
-                csv.append(String.format(Locale.ROOT, ",%.8g,%.8g", r.kernelInit()[i], r.kernelEnd()[i]));
+                csv.append(String.format(Locale.ROOT, ",%.8g,%.8g,%.8g,%.8g", r.kernelInit()[i], r.kernelEnd()[i],
+                        r.trained()[i], r.linearized()[i]));
             }
             csv.append('\n');
         }
         Files.writeString(dir.resolve("kernels.csv"), csv.toString(), StandardCharsets.UTF_8);
         StringBuilder t = new StringBuilder();
-        t.append(String.format(Locale.ROOT, "%-8s %-12s %-12s %-12s %-22s %-8s%n", "width", "lr", "loss start",
-                "loss end", "NTK drift ||dΘ||/||Θ0||", "seconds"));
+        t.append(String.format(Locale.ROOT, "%-8s %-12s %-12s %-12s %-24s %-24s %-8s%n", "width", "lr", "loss start",
+                "loss end", "NTK drift ||dΘ||/||Θ0||", "linearized vs trained", "seconds"));
         for (Run r : runs) {
-            t.append(String.format(Locale.ROOT, "%-8d %-12.4g %-12.4g %-12.4g %-22.4f %-8.1f%n", r.width(), r.learningRate(),
-                    r.lossStart(), r.lossEnd(), r.drift(), r.seconds()));
+            t.append(String.format(Locale.ROOT, "%-8d %-12.4g %-12.4g %-12.4g %-24.4f %-24.4f %-8.1f%n", r.width(),
+                    r.learningRate(), r.lossStart(), r.lossEnd(), r.drift(), r.linearizedError(), r.seconds()));
         }
         String report = "# ntk4j circle demo\n\nJacot et al. (2018), Fig. 1, with DL4J MLPs (4 layers, ReLU, standard "
                 + "parameterization, N(0, 1/fan_in) weights), " + steps + " full-batch SGD steps on 6 points of the unit "
-                + "circle. Θ(x0, x_γ), x0 = (1, 0), at initialisation and after training is in `kernels.csv`.\n\n```\n"
-                + t + "```\n\nThe wider network's kernel moves less during training: the lazy (kernel) regime.\n";
+                + "circle, at half the largest stable learning rate. Θ(x0, x_γ), x0 = (1, 0), at initialisation and after "
+                + "training, and the trained network's outputs next to the closed-form prediction of the linearized network "
+                + "(`LinearizedNetwork`, taken at initialisation, same learning rate and steps) are in `kernels.csv`.\n\n"
+                + "\"linearized vs trained\" is ||f_trained − f_lin|| / ||f_trained − f_0|| on the circle.\n\n```\n"
+                + t + "```\n\nThe wider network's kernel moves less during training and its training is closer to the "
+                + "linearized prediction: the lazy (kernel) regime.\n";
         Files.writeString(dir.resolve("report.md"), report, StandardCharsets.UTF_8);
         return t.toString();
     }
