@@ -1,0 +1,113 @@
+package org.ntk4j.core.analytic.internal;
+
+import org.ntk4j.core.analytic.GaussianClosedForm;
+import org.ntk4j.core.analytic.Nonlinearity;
+
+import java.util.Optional;
+
+/**
+ * The two Gaussian expectations of the infinite-width recursions, for many pairs at once:
+ * {@code Ĉ = E[φ(u)φ(v)]} and {@code Ė = E[φ'(u)φ'(v)]} with {@code (u, v)} jointly Gaussian, common mean {@code μ},
+ * variances {@code k11, k22}, covariance {@code k12}.
+ *
+ * <p>Closed forms are used where the nonlinearity has one valid at {@code μ}; otherwise two-dimensional Gauss–Hermite
+ * quadrature with {@code q²} nodes on the Cholesky factor: {@code u = μ + √k11 ξ1},
+ * {@code v = μ + √k22 (ρ ξ1 + √(1−ρ²) ξ2)}, {@code ρ} clamped into {@code [−1, 1]}. The pair is ordered so that the
+ * larger variance comes first, which makes the result symmetric under swapping {@code u} and {@code v} bit for bit.
+ * Points are evaluated in chunks through {@link Nonlinearity#evaluate}, so array-backed nonlinearities are called a
+ * few times per chunk, not per point.
+ */
+public final class GaussianMoments {
+    private static final int CHUNK_POINTS = 1 << 18;
+
+    private final GaussHermite rule;
+
+    /** @param degree quadrature nodes per dimension */
+    public GaussianMoments(int degree) {
+        this.rule = GaussHermite.of(degree);
+    }
+
+    /** @return nodes per dimension */
+    public int degree() {
+        return rule.size();
+    }
+
+    /**
+     * Fills {@code c[i]} and {@code e[i]}, {@code i < n}. Variances below 0 (rounding) are treated as 0.
+     */
+    public void compute(Nonlinearity phi, double mean, double[] k11, double[] k12, double[] k22, int n,
+                        double[] c, double[] e) {
+        Optional<GaussianClosedForm> cf = phi.closedForm();
+        if (cf.isPresent() && cf.get().supportsMean(mean)) {
+            GaussianClosedForm f = cf.get();
+            for (int i = 0; i < n; i++) {
+                double a = Math.max(0.0, k11[i]);
+                double b = Math.max(0.0, k22[i]);
+                c[i] = f.valueProduct(mean, a, k12[i], b);
+                e[i] = f.derivativeProduct(mean, a, k12[i], b);
+            }
+            return;
+        }
+        quadrature(phi, mean, k11, k12, k22, n, c, e);
+    }
+
+    private void quadrature(Nonlinearity phi, double mean, double[] k11, double[] k12, double[] k22, int n,
+                            double[] c, double[] e) {
+        int q = rule.size();
+        int per = q * q + q;
+        int chunk = Math.max(1, CHUNK_POINTS / per);
+        double[] z = new double[Math.min(n, chunk) * per];
+        double[] f = new double[z.length];
+        double[] d = new double[z.length];
+        for (int start = 0; start < n; start += chunk) {
+            int m = Math.min(chunk, n - start);
+            for (int p = 0; p < m; p++) {
+                int i = start + p;
+                double a = Math.max(0.0, k11[i]);
+                double b = Math.max(0.0, k22[i]);
+                if (a < b) {
+                    double t = a;
+                    a = b;
+                    b = t;
+                }
+                double s1 = Math.sqrt(a);
+                double s2 = Math.sqrt(b);
+                double s = s1 * s2;
+                double rho = s > 0 ? Math.max(-1.0, Math.min(1.0, k12[i] / s)) : 0.0;
+                double along = s2 * rho;
+                double across = s2 * Math.sqrt(Math.max(0.0, 1 - rho * rho));
+                int base = p * per;
+                for (int ia = 0; ia < q; ia++) {
+                    double xa = rule.node(ia);
+                    z[base + ia] = mean + s1 * xa;
+                    double m0 = mean + along * xa;
+                    int row = base + q + ia * q;
+                    for (int ib = 0; ib < q; ib++) {
+                        z[row + ib] = m0 + across * rule.node(ib);
+                    }
+                }
+            }
+            phi.evaluate(z, m * per, f, d);
+            for (int p = 0; p < m; p++) {
+                int base = p * per;
+                double cs = 0;
+                double es = 0;
+                for (int ia = 0; ia < q; ia++) {
+                    int row = base + q + ia * q;
+                    double fi = 0;
+                    double di = 0;
+                    for (int ib = 0; ib < q; ib++) {
+                        double w = rule.weight(ib);
+                        fi += w * f[row + ib];
+                        di += w * d[row + ib];
+                    }
+                    double wa = rule.weight(ia);
+                    cs += wa * f[base + ia] * fi;
+                    es += wa * d[base + ia] * di;
+                }
+                c[start + p] = cs;
+                e[start + p] = es;
+            }
+        }
+    }
+}
