@@ -155,8 +155,13 @@ public final class Nonlinearities {
         return Math.max(-1.0, Math.min(1.0, k12 / s));
     }
 
-    private enum Identity implements Nonlinearity, GaussianClosedForm {
-        INSTANCE;
+    private static final class Identity implements Nonlinearity, GaussianClosedForm {
+        static final Identity INSTANCE = new Identity();
+
+        @Override
+        public String name() {
+            return "identity";
+        }
 
         @Override
         public double value(double z) {
@@ -342,8 +347,13 @@ public final class Nonlinearities {
         }
     }
 
-    private enum ErfNl implements Nonlinearity, GaussianClosedForm {
-        INSTANCE;
+    private static final class ErfNl implements Nonlinearity, GaussianClosedForm {
+        static final ErfNl INSTANCE = new ErfNl();
+
+        @Override
+        public String name() {
+            return "erf";
+        }
 
         @Override
         public double value(double z) {

@@ -42,8 +42,9 @@ public final class NtkAssertions {
 
     /** Asserts that a symmetric matrix has no eigenvalue below {@code -tol · λmax}. */
     public static void assertPsd(INDArray m, double tol, String what) {
-        INDArray d = m.castTo(DataType.DOUBLE).dup();
-        d.addi(d.transpose()).divi(2);
+        INDArray c = m.castTo(DataType.DOUBLE);
+        // not in place: d.addi(d.transpose()) would read the transpose view while overwriting it
+        INDArray d = c.add(c.transpose()).divi(2);
         INDArray ev = org.nd4j.linalg.eigen.Eigen.symmetricGeneralizedEigenvalues(d, true);
         double min = ev.minNumber().doubleValue();
         double max = Math.max(Math.abs(ev.maxNumber().doubleValue()), 1e-300);

@@ -13,7 +13,8 @@ import java.util.Optional;
  * <p>Closed forms are used where the nonlinearity has one valid at {@code μ}; otherwise two-dimensional Gauss–Hermite
  * quadrature with {@code q²} nodes on the Cholesky factor: {@code u = μ + √k11 ξ1},
  * {@code v = μ + √k22 (ρ ξ1 + √(1−ρ²) ξ2)}, {@code ρ} clamped into {@code [−1, 1]}. The pair is ordered so that the
- * larger variance comes first, which makes the result symmetric under swapping {@code u} and {@code v} bit for bit.
+ * larger variance comes first (closed forms too), which makes the result symmetric under swapping {@code u} and
+ * {@code v} bit for bit.
  * Points are evaluated in chunks through {@link Nonlinearity#evaluate}, so array-backed nonlinearities are called a
  * few times per chunk, not per point.
  */
@@ -43,8 +44,10 @@ public final class GaussianMoments {
             for (int i = 0; i < n; i++) {
                 double a = Math.max(0.0, k11[i]);
                 double b = Math.max(0.0, k22[i]);
-                c[i] = f.valueProduct(mean, a, k12[i], b);
-                e[i] = f.derivativeProduct(mean, a, k12[i], b);
+                double hi = Math.max(a, b);
+                double lo = Math.min(a, b);
+                c[i] = f.valueProduct(mean, hi, k12[i], lo);
+                e[i] = f.derivativeProduct(mean, hi, k12[i], lo);
             }
             return;
         }
