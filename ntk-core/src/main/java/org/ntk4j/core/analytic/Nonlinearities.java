@@ -275,7 +275,7 @@ public final class Nonlinearities {
         static {
             org.apache.commons.math3.analysis.integration.gauss.GaussIntegrator gl =
                     new org.apache.commons.math3.analysis.integration.gauss.GaussIntegratorFactory()
-                            .legendreHighPrecision(32, 0.0, 1.0);
+                            .legendre(32, 0.0, 1.0);
             GL_NODES = new double[gl.getNumberOfPoints()];
             GL_WEIGHTS = new double[gl.getNumberOfPoints()];
             for (int i = 0; i < GL_NODES.length; i++) {

@@ -94,9 +94,9 @@ class GaussianMomentsTest extends NtkTestBase {
         GaussianMoments quad = new GaussianMoments(100);
         Nonlinearity[] smooth = {Nonlinearities.tanh(), Nonlinearities.sigmoid(), Nonlinearities.gelu(),
                 Nonlinearities.swish(), Nonlinearities.softplus(), Nonlinearities.erf()};
-        double[][] cases = {{1.0, 0.3, 0.8}, {0.5, -0.4, 1.2}, {2.5, 1.0, 0.7}};
+        double[][] cases = {{0.5, -0.4, 1.2}, {2.5, 1.0, 0.7}};
         for (Nonlinearity phi : smooth) {
-            for (double mean : new double[]{0.0, 0.4, -1.1}) {
+            for (double mean : new double[]{0.0, -1.1}) {
                 for (double[] c : cases) {
                     double[] ref = reference(phi, mean, c[0], c[1], c[2]);
                     double[] got = run(quad, phi, mean, c);
