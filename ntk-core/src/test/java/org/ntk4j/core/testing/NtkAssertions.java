@@ -43,8 +43,7 @@ public final class NtkAssertions {
     /** Asserts that a symmetric matrix has no eigenvalue below {@code -tol · λmax}. */
     public static void assertPsd(INDArray m, double tol, String what) {
         INDArray c = m.castTo(DataType.DOUBLE);
-        // not in place: d.addi(d.transpose()) would read the transpose view while overwriting it
-        INDArray d = c.add(c.transpose()).divi(2);
+        INDArray d = c.add(c.transpose().dup()).divi(2);
         INDArray ev = org.nd4j.linalg.eigen.Eigen.symmetricGeneralizedEigenvalues(d, true);
         double min = ev.minNumber().doubleValue();
         double max = Math.max(Math.abs(ev.maxNumber().doubleValue()), 1e-300);

@@ -1,0 +1,369 @@
+package org.ntk4j.dl4j;
+
+import org.deeplearning4j.nn.api.Model;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.indexing.conditions.Conditions;
+import org.ntk4j.core.kernel.KernelLayout;
+import org.ntk4j.core.kernel.MemoryBudget;
+import org.ntk4j.dl4j.network.NetworkAdapter;
+import org.ntk4j.dl4j.network.NetworkAdapters;
+import org.ntk4j.dl4j.network.internal.ComputePlan;
+import org.ntk4j.dl4j.network.internal.NtkEngine;
+import org.ntk4j.dl4j.network.internal.ParamMode;
+import org.ntk4j.dl4j.network.internal.Stacking;
+import org.ntk4j.dl4j.network.internal.Unit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Arrays;
+
+/**
+ * The empirical Neural Tangent Kernel {@code Θ(x, x') = J(x) J(x')ᵀ} of a DL4J network at its current parameters.
+ *
+ * <p>{@code J(x)} is the Jacobian of {@code net.output(x)} (after the output activation, inference mode: dropout off,
+ * BatchNormalization with its running statistics) w.r.t. every trainable parameter in DL4J's own layout; frozen layers
+ * and BatchNormalization's running mean/variance are not parameters. The kernel is in the network's data type.
+ *
+ * <pre>{@code
+ * EmpiricalNtk ntk = EmpiricalNtk.builder()
+ *         .implementation(NtkImplementation.AUTO)
+ *         .outputMode(OutputMode.TRACE)      // [n1, n2], mean over outputs; FULL gives [n1, n2, o, o]
+ *         .blockSize(512)                    // examples per tile
+ *         .build();
+ * INDArray k12 = ntk.compute(net, x1, x2);   // x1 [n1, d], x2 [n2, d]
+ * INDArray k11 = ntk.compute(net, x1);       // [n1, n1], symmetric PSD
+ * }</pre>
+ *
+ * <p>Memory is bounded by tiling: the kernel is computed in tiles of {@code blockSize × blockSize} examples, and
+ * the bytes a computation needs are estimated before anything is allocated; above the {@link MemoryBudget} it is
+ * refused with the estimate and what to change. The network is never modified (the engine runs a private twin that
+ * shares its parameter array read-only), and ND4J's random generator is not used. Instances are immutable and
+ * thread-safe; one network must not be trained while its kernel is computed.
+ */
+public final class EmpiricalNtk {
+    private static final Logger log = LoggerFactory.getLogger(EmpiricalNtk.class);
+
+    private final NtkImplementation implementation;
+    private final OutputMode outputMode;
+    private final int blockSize;
+    private final MemoryBudget budget;
+    private final NtkProgress progress;
+
+    private EmpiricalNtk(Builder b) {
+        this.implementation = b.implementation;
+        this.outputMode = b.outputMode;
+        this.blockSize = b.blockSize;
+        this.budget = b.budget == null ? MemoryBudget.defaultBudget() : b.budget;
+        this.progress = b.progress;
+    }
+
+    /** @return a builder with defaults AUTO, TRACE, block size 512, the default memory budget */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the implementation */
+    public NtkImplementation implementation() {
+        return implementation;
+    }
+
+    /** @return the output mode */
+    public OutputMode outputMode() {
+        return outputMode;
+    }
+
+    /** @return examples per tile */
+    public int blockSize() {
+        return blockSize;
+    }
+
+    /** @return the memory budget */
+    public MemoryBudget memoryBudget() {
+        return budget;
+    }
+
+    /**
+     * @param model a MultiLayerNetwork or single-input ComputationGraph
+     * @param x1    features {@code [n1, ...]}
+     * @return {@code Θ(x1, x1)}: {@code [n1, n1]} (TRACE) or {@code [n1, n1, o, o]} (FULL)
+     */
+    public INDArray compute(Model model, INDArray x1) {
+        return compute(model, x1, null);
+    }
+
+    /**
+     * @param model a MultiLayerNetwork or single-input ComputationGraph
+     * @param x1    features {@code [n1, ...]}
+     * @param x2    features {@code [n2, ...]}, or null for {@code x1}
+     * @return {@code Θ(x1, x2)}: {@code [n1, n2]} (TRACE) or {@code [n1, n2, o, o]} (FULL)
+     */
+    public INDArray compute(Model model, INDArray x1, INDArray x2) {
+        return compute(model, new INDArray[]{x1}, x2 == null ? null : new INDArray[]{x2});
+    }
+
+    /**
+     * Multi-input form, for ComputationGraphs with several inputs.
+     *
+     * @param model a MultiLayerNetwork or ComputationGraph
+     * @param x1    one features array per network input, each {@code [n1, ...]}
+     * @param x2    same for the second set, or null for {@code x1}
+     * @return {@code [n1, n2]} (TRACE) or {@code [n1, n2, o, o]} (FULL)
+     */
+    public INDArray compute(Model model, INDArray[] x1, INDArray[] x2) {
+        NetworkAdapter adapter = NetworkAdapters.of(model);
+        DataType type = adapter.dataType();
+        if (type != DataType.FLOAT && type != DataType.DOUBLE) {
+            throw new IllegalArgumentException("unsupported network data type " + type
+                    + ": ntk4j computes in FLOAT or DOUBLE; build the network with .dataType(DataType.FLOAT) or DOUBLE");
+        }
+        boolean symmetric = x2 == null;
+        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            ComputePlan plan = adapter.plan();
+            INDArray[] a = checkFeatures("x1", x1, plan, null, type);
+            INDArray[] b = symmetric ? a : checkFeatures("x2", x2, plan, a, type);
+            checkImplementation(plan);
+            return run(plan, a, b, symmetric, type);
+        }
+    }
+
+    /**
+     * @param model a network
+     * @return one line per unit of the network with the rule the engine uses for it (for reports)
+     */
+    public String describe(Model model) {
+        ComputePlan plan = NetworkAdapters.of(model).plan();
+        StringBuilder sb = new StringBuilder();
+        for (Unit u : plan.units()) {
+            String how = !u.rule().hasParameters() ? "no parameters"
+                    : implementation == NtkImplementation.JACOBIAN ? "per-example gradients"
+                    : u.rule().structured() ? "structured rule" : "exact per-example fallback";
+            sb.append(u.name()).append(": ").append(how).append('\n');
+        }
+        sb.append("trainable parameters: ").append(plan.numParams());
+        return sb.toString();
+    }
+
+    private void checkImplementation(ComputePlan plan) {
+        if (implementation != NtkImplementation.STRUCTURED) {
+            return;
+        }
+        for (Unit u : plan.units()) {
+            if (u.rule().hasParameters() && !u.rule().structured()) {
+                throw new IllegalArgumentException(u.name() + " has no structured rule; use NtkImplementation.AUTO"
+                        + " (structured rules where they exist, the exact fallback elsewhere) or JACOBIAN");
+            }
+        }
+    }
+
+    private INDArray run(ComputePlan plan, INDArray[] x1, INDArray[] x2, boolean symmetric, DataType type) {
+        ParamMode pm = implementation == NtkImplementation.JACOBIAN ? ParamMode.JACOBIAN : ParamMode.STRUCTURED;
+        NtkEngine engine = new NtkEngine(plan, pm);
+        long n1 = x1[0].size(0), n2 = x2[0].size(0);
+        boolean trace = outputMode == OutputMode.TRACE;
+
+        // probe one example: number of outputs and bytes per example
+        INDArray[] probeX = slice(n1 > 0 ? x1 : x2, 0, 1);
+        NtkEngine.BlockFactors probe = engine.factors(probeX);
+        int o = probe.outputs();
+        long perExample = probe.factorBytes() + probe.activationBytes() * (1L + o);
+        long b1 = Math.min(blockSize, Math.max(n1, 1)), b2 = Math.min(blockSize, Math.max(n2, 1));
+        long result = trace ? MemoryBudget.bytes(type, n1, n2) : 2 * MemoryBudget.bytes(type, n1 * o, n2 * o);
+        long temps = trace ? 2 * MemoryBudget.bytes(type, b1, b2) : 3 * MemoryBudget.bytes(type, b1 * o, b2 * o);
+        long needed = result + perExample * (b1 + b2) + temps;
+        budget.check("the empirical NTK of " + n1 + " x " + n2 + " examples (" + o + " outputs, " + outputMode
+                        + ", " + implementation + ", block size " + blockSize + ")", needed,
+                (trace ? "" : "use OutputMode.TRACE, ") + "use a smaller blockSize (now " + blockSize
+                        + "), compute the kernel in pieces of x1, or raise the budget with memoryBudgetBytes(...)");
+        log.debug("empirical NTK {}x{}, {} outputs, {} params, estimate {}", n1, n2, o, plan.numParams(),
+                MemoryBudget.human(needed));
+
+        INDArray out = trace ? Nd4j.create(type, n1, n2) : Nd4j.create(type, n1 * o, n2 * o);
+        if (n1 == 0 || n2 == 0) {
+            return finish(out, trace, o, n1, n2);
+        }
+        long nb1 = (n1 + blockSize - 1) / blockSize, nb2 = (n2 + blockSize - 1) / blockSize;
+        long total = symmetric ? nb1 * (nb1 + 1) / 2 : nb1 * nb2, done = 0;
+        // keep the second side's block factors when they fit, instead of recomputing them for every row of tiles
+        boolean cache = nb2 > 1 && budget.bytes() >= needed + perExample * n2;
+        java.util.Map<Long, NtkEngine.BlockFactors> cached = new java.util.HashMap<>();
+        for (long i = 0; i < nb1; i++) {
+            long s1 = i * blockSize, e1 = Math.min(n1, s1 + blockSize);
+            NtkEngine.BlockFactors f1 = symmetric && cache && cached.containsKey(i)
+                    ? cached.remove(i) : engine.factors(slice(x1, s1, e1));
+            for (long j = symmetric ? i : 0; j < nb2; j++) {
+                long s2 = j * blockSize, e2 = Math.min(n2, s2 + blockSize);
+                NtkEngine.BlockFactors f2;
+                if (symmetric && i == j) {
+                    f2 = f1;
+                } else if (cached.containsKey(j)) {
+                    f2 = cached.get(j);
+                } else {
+                    f2 = engine.factors(slice(x2, s2, e2));
+                    if (cache) {
+                        cached.put(j, f2);
+                    }
+                }
+                INDArray tile = NtkEngine.contract(f1, f2, trace);
+                if (tile != null) {
+                    int m = trace ? 1 : o;
+                    out.get(NDArrayIndex.interval(s1 * m, e1 * m), NDArrayIndex.interval(s2 * m, e2 * m)).assign(tile);
+                    if (symmetric && i != j) {
+                        out.get(NDArrayIndex.interval(s2 * m, e2 * m), NDArrayIndex.interval(s1 * m, e1 * m))
+                                .assign(tile.transpose());
+                    }
+                }
+                progress.update(++done, total);
+            }
+        }
+        return finish(out, trace, o, n1, n2);
+    }
+
+    private static INDArray finish(INDArray out, boolean trace, int o, long n1, long n2) {
+        if (trace) {
+            return out.isEmpty() ? out : out.divi(o);
+        }
+        return n1 == 0 || n2 == 0 ? Nd4j.create(out.dataType(), n1, n2, o, o) : KernelLayout.unflatten(out, o);
+    }
+
+    private static INDArray[] slice(INDArray[] x, long from, long to) {
+        INDArray[] r = new INDArray[x.length];
+        for (int i = 0; i < x.length; i++) {
+            r[i] = Stacking.rows(x[i], from, to);
+        }
+        return r;
+    }
+
+    private static INDArray[] checkFeatures(String which, INDArray[] x, ComputePlan plan, INDArray[] ref, DataType type) {
+        if (x == null) {
+            throw new IllegalArgumentException(which + " must not be null");
+        }
+        if (x.length != plan.numInputs()) {
+            throw new IllegalArgumentException(which + ": the " + plan.kind() + " has " + plan.numInputs()
+                    + " input(s), got " + x.length + " features array(s)");
+        }
+        INDArray[] out = new INDArray[x.length];
+        long n = -1;
+        for (int i = 0; i < x.length; i++) {
+            String name = x.length == 1 ? which : which + "[" + i + "]";
+            INDArray a = x[i];
+            if (a == null) {
+                throw new IllegalArgumentException(name + " must not be null");
+            }
+            if (a.rank() < 2) {
+                throw new IllegalArgumentException(name + ": expected features [n, ...] with the examples along"
+                        + " dimension 0, got shape " + Arrays.toString(a.shape()) + " (reshape a single example to [1, d])");
+            }
+            if (!a.dataType().isNumerical()) {
+                throw new IllegalArgumentException(name + ": unsupported features data type " + a.dataType()
+                        + "; use FLOAT or DOUBLE features");
+            }
+            if (n >= 0 && a.size(0) != n) {
+                throw new IllegalArgumentException(which + ": all inputs must have the same number of examples, got "
+                        + n + " and " + a.size(0));
+            }
+            n = a.size(0);
+            long[] expected = plan.inputShapes()[i];
+            if (expected != null && (a.rank() != expected.length + 1 || !matches(a.shape(), expected))) {
+                throw new IllegalArgumentException(name + ": expected features " + shape(expected) + ", got "
+                        + shape(Arrays.copyOfRange(a.shape(), 1, a.rank())));
+            }
+            if (ref != null && !Arrays.equals(Arrays.copyOfRange(a.shape(), 1, a.rank()),
+                    Arrays.copyOfRange(ref[i].shape(), 1, ref[i].rank()))) {
+                throw new IllegalArgumentException(name + " has shape " + shape(Arrays.copyOfRange(a.shape(), 1, a.rank()))
+                        + " but x1 has " + shape(Arrays.copyOfRange(ref[i].shape(), 1, ref[i].rank()))
+                        + ": both must have the network's input shape");
+            }
+            INDArray c = a.castTo(type);
+            if (a.dataType().isFPType() && (BooleanIndexing.or(c, Conditions.isNan())
+                    || BooleanIndexing.or(c, Conditions.isInfinite()))) {
+                throw new IllegalArgumentException(name + " contains NaN or infinite values; clean or impute the features first");
+            }
+            out[i] = c;
+        }
+        return out;
+    }
+
+    private static boolean matches(long[] shape, long[] expected) {
+        for (int d = 0; d < expected.length; d++) {
+            if (expected[d] >= 0 && shape[d + 1] != expected[d]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String shape(long[] rest) {
+        StringBuilder sb = new StringBuilder("[n");
+        for (long d : rest) {
+            sb.append(", ").append(d < 0 ? "?" : String.valueOf(d));
+        }
+        return sb.append(']').toString();
+    }
+
+    /** Validated builder of {@link EmpiricalNtk}. */
+    public static final class Builder {
+        private NtkImplementation implementation = NtkImplementation.AUTO;
+        private OutputMode outputMode = OutputMode.TRACE;
+        private int blockSize = 512;
+        private MemoryBudget budget;
+        private NtkProgress progress = NtkProgress.NONE;
+
+        private Builder() {
+        }
+
+        /** @param implementation STRUCTURED, JACOBIAN or AUTO (default) */
+        public Builder implementation(NtkImplementation implementation) {
+            if (implementation == null) {
+                throw new IllegalArgumentException("implementation must not be null (got: null)");
+            }
+            this.implementation = implementation;
+            return this;
+        }
+
+        /** @param outputMode TRACE (default) or FULL */
+        public Builder outputMode(OutputMode outputMode) {
+            if (outputMode == null) {
+                throw new IllegalArgumentException("outputMode must not be null (got: null)");
+            }
+            this.outputMode = outputMode;
+            return this;
+        }
+
+        /** @param blockSize examples per tile, &gt; 0 (default 512); smaller bounds memory tighter */
+        public Builder blockSize(int blockSize) {
+            if (blockSize <= 0) {
+                throw new IllegalArgumentException("blockSize must be > 0 (got: " + blockSize + ")");
+            }
+            this.blockSize = blockSize;
+            return this;
+        }
+
+        /** @param bytes memory budget in bytes, &gt; 0 (default: half the off-heap limit) */
+        public Builder memoryBudgetBytes(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("memoryBudgetBytes must be > 0 (got: " + bytes + ")");
+            }
+            this.budget = MemoryBudget.ofBytes(bytes);
+            return this;
+        }
+
+        /** @param progress receives tile progress (default none) */
+        public Builder progress(NtkProgress progress) {
+            if (progress == null) {
+                throw new IllegalArgumentException("progress must not be null (got: null); use NtkProgress.NONE");
+            }
+            this.progress = progress;
+            return this;
+        }
+
+        /** @return the immutable EmpiricalNtk */
+        public EmpiricalNtk build() {
+            return new EmpiricalNtk(this);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package org.ntk4j.dl4j.network.internal;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.util.List;
+
+/**
+ * The exact rule for any DL4J layer: epsilons through the layer's own {@code backpropGradient} on the examples
+ * repeated once per output, and per-example parameter gradients from one batch-of-one backward pass per example and
+ * output. Used for layers without a structured rule, and by {@link ParamMode#JACOBIAN} for every layer.
+ */
+public class GenericLayerRule implements UnitRule {
+    /** The layer (of the engine's private twin network). */
+    protected final Layer layer;
+    /** Trainable parameter names. */
+    protected final List<String> trainable;
+    private final long trainableCount;
+
+    /** @param layer a layer of the twin network, its gradient view initialised */
+    public GenericLayerRule(Layer layer) {
+        this.layer = layer;
+        this.trainable = LayerParams.trainable(layer);
+        this.trainableCount = LayerParams.trainableCount(layer);
+        layer.allowInputModification(false);
+    }
+
+    static LayerWorkspaceMgr mgr() {
+        return LayerWorkspaceMgr.noWorkspaces();
+    }
+
+    @Override
+    public Forward forward(INDArray[] inputs) {
+        // some layers (ActivationLayer) transform their input in place in inference mode: give them a copy
+        INDArray out = layer.activate(inputs[0].dup(), false, mgr());
+        layer.clear();
+        return new Forward(out, null);
+    }
+
+    @Override
+    public Backward backward(INDArray[] inputs, Forward fwd, INDArray eps, int outputs, ParamMode mode,
+                             boolean needInputEps) {
+        INDArray epsIn = null;
+        if (needInputEps) {
+            INDArray rep = outputs == 1 ? inputs[0].dup() : Stacking.repeatExamples(inputs[0], outputs);
+            layer.setInput(rep, mgr());
+            Pair<Gradient, INDArray> p = layer.backpropGradient(eps, mgr());
+            epsIn = p.getSecond() == null ? null : p.getSecond().dup();
+            layer.clear();
+        }
+        Factor f = hasParameters() ? new GradientFactor(perExampleGradients(inputs[0], eps, outputs), outputs) : null;
+        return new Backward(new INDArray[]{epsIn}, f);
+    }
+
+    /**
+     * Layers recompute what they need from their input in {@code backpropGradient}; no forward call is made first.
+     *
+     * @return {@code [n·o, p]}: row {@code i·o + k} is the gradient of output k at example i w.r.t. this layer's
+     * trainable parameters, from DL4J's own backward pass with a batch of one
+     */
+    protected INDArray perExampleGradients(INDArray input, INDArray eps, int outputs) {
+        long n = input.size(0);
+        INDArray g = Nd4j.create(eps.dataType(), n * outputs, trainableCount);
+        for (long i = 0; i < n; i++) {
+            INDArray xi = Stacking.rows(input, i, i + 1).dup();
+            for (int k = 0; k < outputs; k++) {
+                long r = i * outputs + k;
+                layer.setInput(xi.dup(), mgr());
+                Pair<Gradient, INDArray> p = layer.backpropGradient(Stacking.rows(eps, r, r + 1).dup(), mgr());
+                INDArray row = g.getRow(r);
+                long col = 0;
+                for (String name : trainable) {
+                    INDArray gv = p.getFirst().getGradientFor(name);
+                    long len = gv.length();
+                    row.get(NDArrayIndex.interval(col, col + len)).assign(gv.dup('c').reshape(len));
+                    col += len;
+                }
+            }
+        }
+        layer.clear();
+        return g;
+    }
+
+    @Override
+    public boolean hasParameters() {
+        return trainableCount > 0;
+    }
+}

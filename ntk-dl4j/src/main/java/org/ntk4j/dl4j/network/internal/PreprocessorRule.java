@@ -1,0 +1,31 @@
+package org.ntk4j.dl4j.network.internal;
+
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** An input preprocessor (reshapes between layer kinds): forward and backward through DL4J's own methods. */
+public final class PreprocessorRule implements UnitRule {
+    private final InputPreProcessor pp;
+
+    /** @param pp the preprocessor */
+    public PreprocessorRule(InputPreProcessor pp) {
+        this.pp = pp;
+    }
+
+    @Override
+    public Forward forward(INDArray[] inputs) {
+        return new Forward(pp.preProcess(inputs[0], (int) inputs[0].size(0), GenericLayerRule.mgr()), null);
+    }
+
+    @Override
+    public Backward backward(INDArray[] inputs, Forward fwd, INDArray eps, int outputs, ParamMode mode,
+                             boolean needInputEps) {
+        INDArray e = needInputEps ? pp.backprop(eps, (int) eps.size(0), GenericLayerRule.mgr()) : null;
+        return new Backward(new INDArray[]{e}, null);
+    }
+
+    @Override
+    public boolean hasParameters() {
+        return false;
+    }
+}

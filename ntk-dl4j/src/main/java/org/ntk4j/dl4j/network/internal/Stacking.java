@@ -1,0 +1,62 @@
+package org.ntk4j.dl4j.network.internal;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The stacked, example-major layout of backward passes: with {@code o} outputs, row {@code i·o + k} of a stacked array
+ * belongs to example {@code i} and output {@code k}. All outputs of all examples go through one backward pass.
+ */
+public final class Stacking {
+    private Stacking() {
+    }
+
+    /**
+     * @return {@code x} with every example (dimension 0) repeated {@code o} times consecutively; {@code x} itself when o = 1
+     */
+    public static INDArray repeatExamples(INDArray x, int o) {
+        if (o == 1) {
+            return x;
+        }
+        long n = x.size(0);
+        long[] shape = x.shape().clone();
+        long[] expanded = new long[shape.length + 1];
+        expanded[0] = n;
+        expanded[1] = 1;
+        System.arraycopy(shape, 1, expanded, 2, shape.length - 1);
+        long[] target = expanded.clone();
+        target[1] = o;
+        long[] outShape = shape.clone();
+        outShape[0] = n * o;
+        return x.dup('c').reshape('c', expanded).broadcast(target).dup('c').reshape('c', outShape);
+    }
+
+    /** @return the seed of the backward pass: {@code [n·o, o]}, row {@code i·o + k} is the unit vector {@code e_k} */
+    public static INDArray seed(org.nd4j.linalg.api.buffer.DataType type, long n, int o) {
+        INDArray eye = Nd4j.eye(o).castTo(type);
+        return repeatBlocks(eye, n);
+    }
+
+    private static INDArray repeatBlocks(INDArray block, long times) {
+        long r = block.size(0), c = block.size(1);
+        return block.reshape('c', 1, r, c).broadcast(times, r, c).dup('c').reshape('c', times * r, c);
+    }
+
+    /** @return rows {@code [from, to)} of {@code x} (any rank), as a view */
+    public static INDArray rows(INDArray x, long from, long to) {
+        INDArrayIndex[] idx = new INDArrayIndex[x.rank()];
+        idx[0] = NDArrayIndex.interval(from, to);
+        for (int d = 1; d < idx.length; d++) {
+            idx[d] = NDArrayIndex.all();
+        }
+        return x.get(idx);
+    }
+
+    /** @return {@code x} flattened per example: {@code [n, prod(rest)]} in c order (a copy when needed) */
+    public static INDArray perExampleMatrix(INDArray x) {
+        long n = x.size(0);
+        return x.rank() == 2 ? x : x.dup('c').reshape('c', n, x.length() / Math.max(n, 1));
+    }
+}

@@ -1,0 +1,120 @@
+package org.ntk4j.examples.cli;
+
+import org.deeplearning4j.nn.api.Model;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.eigen.Eigen;
+import org.ntk4j.core.kernel.KernelLayout;
+import org.ntk4j.dl4j.EmpiricalNtk;
+import org.ntk4j.dl4j.NtkImplementation;
+import org.ntk4j.dl4j.OutputMode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code ntk kernel}: the empirical NTK of a saved DL4J network on given inputs. */
+@Command(name = "kernel", mixinStandardHelpOptions = true,
+        description = "Empirical NTK of a saved DL4J network (ModelSerializer zip) on features from .npy/.csv files.")
+public final class KernelCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "DL4J model zip (MultiLayerNetwork or ComputationGraph)")
+    Path model;
+    @Option(names = "--x1", required = true, description = "features [n1, ...] (.npy or .csv)")
+    Path x1;
+    @Option(names = "--x2", description = "features [n2, ...]; default: x1")
+    Path x2;
+    @Option(names = "--mode", defaultValue = "trace", description = "trace ([n1, n2], mean over outputs) or full ([n1, n2, o, o])")
+    String mode;
+    @Option(names = "--implementation", defaultValue = "auto", description = "auto, structured or jacobian")
+    String implementation;
+    @Option(names = "--block-size", defaultValue = "512", description = "examples per tile (bounds memory)")
+    int blockSize;
+    @Option(names = "--repeat", defaultValue = "1", description = "time K runs after one warm-up; prints min and median")
+    int repeat;
+    @Option(names = "--out", required = true, description = "output kernel (.npy or .csv)")
+    Path out;
+    @Option(names = "--json", description = "print the summary as one JSON line")
+    boolean json;
+    @Option(names = "--stacktrace", description = "print stack traces of errors")
+    boolean stacktrace;
+
+    @Override
+    public Integer call() {
+        OutputMode om = parse(OutputMode.class, mode, "--mode", "trace, full");
+        NtkImplementation impl = parse(NtkImplementation.class, implementation, "--implementation", "auto, structured, jacobian");
+        if (repeat < 1) {
+            throw new IllegalArgumentException("--repeat must be >= 1 (got: " + repeat + ")");
+        }
+        if (blockSize < 1) {
+            throw new IllegalArgumentException("--block-size must be >= 1 (got: " + blockSize + ")");
+        }
+        Model net = ModelIO.load(model);
+        INDArray a = ArrayIO.read(x1);
+        INDArray b = x2 == null ? null : ArrayIO.read(x2);
+        ProgressBar bar = new ProgressBar(!json);
+        EmpiricalNtk ntk = EmpiricalNtk.builder().implementation(impl).outputMode(om).blockSize(blockSize)
+                .progress(bar).build();
+        List<Double> times = new ArrayList<>();
+        INDArray k = null;
+        for (int r = 0; r < (repeat > 1 ? repeat + 1 : 1); r++) {
+            long t0 = System.nanoTime();
+            k = ntk.compute(net, a, b);
+            double s = (System.nanoTime() - t0) / 1e9;
+            if (repeat == 1 || r > 0) {
+                times.add(s);
+            }
+            bar.done();
+        }
+        ArrayIO.write(k, out);
+        double[] top = topEigenvalues(k, om, b == null, 5);
+        times.sort(null);
+        double min = times.get(0), median = times.get(times.size() / 2);
+        if (json) {
+            System.out.println(String.format(Locale.ROOT,
+                    "{\"command\":\"kernel\",\"shape\":%s,\"data_type\":\"%s\",\"implementation\":\"%s\",\"mode\":\"%s\","
+                            + "\"seconds_min\":%.6f,\"seconds_median\":%.6f,\"runs\":%d,\"top_eigenvalues\":%s,\"out\":\"%s\"}",
+                    Arrays.toString(k.shape()).replace(" ", ""), k.dataType(), impl, om, min, median, times.size(),
+                    top == null ? "null" : Arrays.toString(top).replace(" ", ""), out.toString().replace("\\", "\\\\")));
+        } else {
+            System.out.println("kernel " + Arrays.toString(k.shape()) + " " + k.dataType() + " (" + om + ", " + impl + ") -> " + out);
+            System.out.println(String.format(Locale.ROOT, "compute seconds: %s",
+                    times.size() == 1 ? String.format(Locale.ROOT, "%.4f", min)
+                            : String.format(Locale.ROOT, "min %.4f, median %.4f over %d runs", min, median, times.size())));
+            System.out.println(top == null ? "top eigenvalues: (not symmetric: x2 given)"
+                    : "top eigenvalues: " + Arrays.toString(top));
+            System.out.print("rules:\n  " + ntk.describe(net).replace("\n", "\n  ") + "\n");
+        }
+        return 0;
+    }
+
+    static double[] topEigenvalues(INDArray k, OutputMode mode, boolean symmetric, int count) {
+        if (!symmetric) {
+            return null;
+        }
+        INDArray m = (mode == OutputMode.FULL ? KernelLayout.flatten(k) : k).castTo(DataType.DOUBLE);
+        if (m.size(0) == 0 || m.size(0) > 4000) {
+            return null;
+        }
+        INDArray sym = m.add(m.transpose().dup()).divi(2);
+        double[] ev = Eigen.symmetricGeneralizedEigenvalues(sym, false).toDoubleVector();
+        Arrays.sort(ev);
+        double[] top = new double[Math.min(count, ev.length)];
+        for (int i = 0; i < top.length; i++) {
+            top[i] = Double.parseDouble(String.format(Locale.ROOT, "%.6g", ev[ev.length - 1 - i]));
+        }
+        return top;
+    }
+
+    static <E extends Enum<E>> E parse(Class<E> type, String value, String option, String allowed) {
+        try {
+            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + " must be one of " + allowed + " (got: " + value + ")");
+        }
+    }
+}
