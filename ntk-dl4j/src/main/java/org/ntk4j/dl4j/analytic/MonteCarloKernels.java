@@ -17,7 +17,10 @@ import java.util.Objects;
  *
  * <p>Network {@code s} ({@code s = 0..k−1}) is {@code new MultiLayerNetwork(conf.clone())} with the seed of every layer
  * configuration set to {@code seed + s}, then {@code init()}; the user's configuration is not modified. The per-network
- * kernels are pluggable ({@link NetworkKernel}); the defaults are the built-in pre-activation kernels of dense stacks.
+ * kernels are pluggable ({@link NetworkKernel}); the defaults are {@link NetworkKernel#empiricalNtk()} (the empirical NTK
+ * of {@code net.output}, TRACE) and {@link NetworkKernel#preActivationNngp()}. With a non-identity output activation
+ * the empirical NTK of {@code net.output} is not the pre-activation kernel that {@link AnalyticKernel} computes: use
+ * {@code .ntk(NetworkKernel.preActivationNtk())} to compare those.
  * Accumulation is in DOUBLE; results have the data type of {@code x1}.
  *
  * <pre>{@code
@@ -42,7 +45,7 @@ public final class MonteCarloKernels {
 
     /**
      * @param conf the configuration to initialise repeatedly (not modified)
-     * @return a builder: 16 samples, seed 0, the built-in pre-activation kernels
+     * @return a builder: 16 samples, seed 0, the empirical NTK and the pre-activation NNGP sample
      */
     public static Builder builder(MultiLayerConfiguration conf) {
         return new Builder(conf);
@@ -132,7 +135,7 @@ public final class MonteCarloKernels {
         private final MultiLayerConfiguration conf;
         private int samples = 16;
         private long seed;
-        private NetworkKernel ntk = NetworkKernel.preActivationNtk();
+        private NetworkKernel ntk = NetworkKernel.empiricalNtk();
         private NetworkKernel nngp = NetworkKernel.preActivationNngp();
 
         private Builder(MultiLayerConfiguration conf) {

@@ -24,8 +24,9 @@ import static org.ntk4j.core.testing.NtkAssertions.assertClose;
 import static org.ntk4j.core.testing.NtkAssertions.relativeError;
 
 /**
- * The analytic kernels against real DL4J networks: Monte-Carlo means over k initialisations approach the analytic
- * kernel as the width grows. The built-in per-network kernels are first checked against finite differences.
+ * The analytic kernels against real DL4J networks: Monte-Carlo means over k initialisations (per-network kernel:
+ * ntk4j's EmpiricalNtk, the default) approach the analytic kernel as the width grows. The per-network kernels are first
+ * checked against finite differences and against each other.
  */
 class MonteCarloKernelsTest extends NtkTestBase {
 
@@ -61,6 +62,9 @@ class MonteCarloKernelsTest extends NtkTestBase {
         expected.divi(2);
         assertClose(expected, NetworkKernel.preActivationNtk().compute(net, x1, x2),
                 tol(DataType.DOUBLE).finiteDiff(), "pre-activation NTK vs central differences");
+        // the engine of ntk4j (EmpiricalNtk) agrees with the separate backpropagation on an identity output
+        assertClose(NetworkKernel.preActivationNtk().compute(net, x1, x2), NetworkKernel.empiricalNtk().compute(net, x1, x2),
+                tol(DataType.DOUBLE).exact(), "EmpiricalNtk vs pre-activation NTK");
         INDArray out1 = net.output(x1).sub(0.3);
         INDArray out2 = net.output(x2).sub(0.3);
         assertClose(out1.mmul(out2.transpose()).div(2), NetworkKernel.preActivationNngp().compute(net, x1, x2),
