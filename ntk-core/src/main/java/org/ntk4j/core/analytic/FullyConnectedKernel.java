@@ -59,7 +59,8 @@ import java.util.Objects;
  * (hard-tanh, ReLU6, ELU's second derivative jump, ...) converge only algebraically (a ReLU integrated by quadrature
  * is off by about {@code 2e-2} at {@code q = 25}); the ReLU family itself never needs quadrature: its moments are exact
  * for any bias mean. The work is done in tiles of
- * {@code tileSize × tileSize} pairs; memory beyond the result is {@code O(tileSize²)}.
+ * {@code tileSize × tileSize} pairs (only the upper triangle when {@code x2} is {@code x1}); memory beyond the result
+ * is {@code O(tileSize²)}. Quadrature runs on the common fork-join pool unless {@link Builder#parallel} is off.
  *
  * <pre>{@code
  * FullyConnectedKernel k = FullyConnectedKernel.builder(32)
@@ -81,8 +82,10 @@ public final class FullyConnectedKernel {
     private final int degree;
     private final int tileSize;
     private final MemoryBudget budget;
+    private final boolean parallel;
 
     private FullyConnectedKernel(Builder b) {
+        this.parallel = b.parallel;
         this.inputDim = b.inputDim;
         this.parameterization = b.parameterization;
         this.layers = List.copyOf(b.layers);
@@ -158,7 +161,7 @@ public final class FullyConnectedKernel {
         budget.check("analytic kernels", 2 * MemoryBudget.bytes(type, n1, n2)
                         + 8L * MemoryBudget.bytes(DataType.DOUBLE, Math.min(t, n1), Math.min(t, n2)),
                 "compute the kernel in blocks of rows, or use FLOAT");
-        GaussianMoments moments = new GaussianMoments(degree);
+        GaussianMoments moments = new GaussianMoments(degree, parallel);
         double[][] diag1 = diagonal(a, moments);
         double[][] diag2 = symmetric ? diag1 : diagonal(b, moments);
         INDArray nngp = Nd4j.create(type, n1, n2);
@@ -170,10 +173,9 @@ public final class FullyConnectedKernel {
                 int c1 = Math.min(n2, c0 + t);
                 INDArray cols = b.get(NDArrayIndex.interval(c0, c1), NDArrayIndex.all());
                 INDArray gram = rows.mmul(cols.transpose()).divi(inputDim);
-                if (symmetric && c0 == r0) {
-                    gram = gram.add(gram.transpose()).muli(0.5);
-                }
-                double[][] tile = tile(gram.dup('c').data().asDouble(), r0, r1, c0, c1, diag1, diag2, moments);
+                boolean diagonalTile = symmetric && c0 == r0;
+                double[][] tile = tile(gram.dup('c').data().asDouble(), r0, r1, c0, c1, diag1, diag2, moments,
+                        diagonalTile);
                 put(nngp, tile[0], r0, r1, c0, c1, type);
                 put(ntk, tile[1], r0, r1, c0, c1, type);
                 if (symmetric && c0 != r0) {
@@ -227,11 +229,26 @@ public final class FullyConnectedKernel {
         return out;
     }
 
-    private double[][] tile(double[] chat, int r0, int r1, int c0, int c1, double[][] diag1, double[][] diag2,
-                            GaussianMoments moments) {
+    private double[][] tile(double[] gram, int r0, int r1, int c0, int c1, double[][] diag1, double[][] diag2,
+                            GaussianMoments moments, boolean diagonalTile) {
         int br = r1 - r0;
         int bc = c1 - c0;
-        int m = br * bc;
+        // pairs to compute: all of them, or the upper triangle of a diagonal tile (mirrored at the end)
+        int m = diagonalTile ? br * (br + 1) / 2 : br * bc;
+        int[] pi = new int[m];
+        int[] pj = new int[m];
+        int p = 0;
+        for (int i = 0; i < br; i++) {
+            for (int j = diagonalTile ? i : 0; j < bc; j++) {
+                pi[p] = i;
+                pj[p] = j;
+                p++;
+            }
+        }
+        double[] chat = new double[m];
+        for (int t = 0; t < m; t++) {
+            chat[t] = gram[pi[t] * bc + pj[t]];
+        }
         double[] theta = new double[m];
         double[] k = new double[m];
         double[] e = new double[m];
@@ -259,17 +276,25 @@ public final class FullyConnectedKernel {
             if (l < depth - 1) {
                 double[] d1 = diag1[l];
                 double[] d2 = diag2[l];
-                for (int i = 0; i < br; i++) {
-                    for (int j = 0; j < bc; j++) {
-                        k11[i * bc + j] = d1[r0 + i];
-                        k22[i * bc + j] = d2[c0 + j];
-                    }
+                for (int t = 0; t < m; t++) {
+                    k11[t] = d1[r0 + pi[t]];
+                    k22[t] = d2[c0 + pj[t]];
                 }
                 moments.compute(s.activation(), s.biasMean(), k11, k, k22, m, chat, e);
             }
             prevWidth = s.width();
         }
-        return new double[][]{k, theta};
+        double[] nngp = new double[br * bc];
+        double[] ntk = new double[br * bc];
+        for (int t = 0; t < m; t++) {
+            nngp[pi[t] * bc + pj[t]] = k[t];
+            ntk[pi[t] * bc + pj[t]] = theta[t];
+            if (diagonalTile) {
+                nngp[pj[t] * bc + pi[t]] = k[t];
+                ntk[pj[t] * bc + pi[t]] = theta[t];
+            }
+        }
+        return new double[][]{nngp, ntk};
     }
 
     private static double[] transpose(double[] a, int rows, int cols) {
@@ -305,6 +330,7 @@ public final class FullyConnectedKernel {
         private int degree = DEFAULT_QUADRATURE_DEGREE;
         private int tileSize = DEFAULT_TILE_SIZE;
         private MemoryBudget budget = MemoryBudget.defaultBudget();
+        private boolean parallel = true;
 
         private Builder(int inputDim) {
             this.inputDim = inputDim;
@@ -331,6 +357,16 @@ public final class FullyConnectedKernel {
         /** @param t examples per tile edge, ≥ 1 (default 512); @return this */
         public Builder tileSize(int t) {
             this.tileSize = t;
+            return this;
+        }
+
+        /**
+         * @param p whether quadrature may run on several cores (Java's common fork-join pool; default true); the
+         *          result is the same bit for bit
+         * @return this
+         */
+        public Builder parallel(boolean p) {
+            this.parallel = p;
             return this;
         }
 

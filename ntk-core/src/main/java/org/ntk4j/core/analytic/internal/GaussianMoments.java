@@ -22,10 +22,21 @@ public final class GaussianMoments {
     private static final int CHUNK_POINTS = 1 << 18;
 
     private final GaussHermite rule;
+    private final boolean parallel;
 
-    /** @param degree quadrature nodes per dimension */
+    /** @param degree quadrature nodes per dimension (sequential evaluation) */
     public GaussianMoments(int degree) {
+        this(degree, false);
+    }
+
+    /**
+     * @param degree   quadrature nodes per dimension
+     * @param parallel whether chunks of pairs may be integrated concurrently (common fork-join pool); each chunk
+     *                 writes its own outputs, so results are identical either way
+     */
+    public GaussianMoments(int degree, boolean parallel) {
         this.rule = GaussHermite.of(degree);
+        this.parallel = parallel;
     }
 
     /** @return nodes per dimension */
@@ -59,58 +70,67 @@ public final class GaussianMoments {
         int q = rule.size();
         int per = q * q + q;
         int chunk = Math.max(1, CHUNK_POINTS / per);
-        double[] z = new double[Math.min(n, chunk) * per];
+        int chunks = (n + chunk - 1) / chunk;
+        java.util.stream.IntStream range = java.util.stream.IntStream.range(0, chunks);
+        if (parallel && chunks > 1) {
+            range = range.parallel();
+        }
+        range.forEach(ch -> quadratureChunk(phi, mean, k11, k12, k22, ch * chunk, Math.min(chunk, n - ch * chunk), c, e));
+    }
+
+    private void quadratureChunk(Nonlinearity phi, double mean, double[] k11, double[] k12, double[] k22, int start,
+                                 int m, double[] c, double[] e) {
+        int q = rule.size();
+        int per = q * q + q;
+        double[] z = new double[m * per];
         double[] f = new double[z.length];
         double[] d = new double[z.length];
-        for (int start = 0; start < n; start += chunk) {
-            int m = Math.min(chunk, n - start);
-            for (int p = 0; p < m; p++) {
-                int i = start + p;
-                double a = Math.max(0.0, k11[i]);
-                double b = Math.max(0.0, k22[i]);
-                if (a < b) {
-                    double t = a;
-                    a = b;
-                    b = t;
-                }
-                double s1 = Math.sqrt(a);
-                double s2 = Math.sqrt(b);
-                double s = s1 * s2;
-                double rho = s > 0 ? Math.max(-1.0, Math.min(1.0, k12[i] / s)) : 0.0;
-                double along = s2 * rho;
-                double across = s2 * Math.sqrt(Math.max(0.0, 1 - rho * rho));
-                int base = p * per;
-                for (int ia = 0; ia < q; ia++) {
-                    double xa = rule.node(ia);
-                    z[base + ia] = mean + s1 * xa;
-                    double m0 = mean + along * xa;
-                    int row = base + q + ia * q;
-                    for (int ib = 0; ib < q; ib++) {
-                        z[row + ib] = m0 + across * rule.node(ib);
-                    }
+        for (int p = 0; p < m; p++) {
+            int i = start + p;
+            double a = Math.max(0.0, k11[i]);
+            double b = Math.max(0.0, k22[i]);
+            if (a < b) {
+                double t = a;
+                a = b;
+                b = t;
+            }
+            double s1 = Math.sqrt(a);
+            double s2 = Math.sqrt(b);
+            double s = s1 * s2;
+            double rho = s > 0 ? Math.max(-1.0, Math.min(1.0, k12[i] / s)) : 0.0;
+            double along = s2 * rho;
+            double across = s2 * Math.sqrt(Math.max(0.0, 1 - rho * rho));
+            int base = p * per;
+            for (int ia = 0; ia < q; ia++) {
+                double xa = rule.node(ia);
+                z[base + ia] = mean + s1 * xa;
+                double m0 = mean + along * xa;
+                int row = base + q + ia * q;
+                for (int ib = 0; ib < q; ib++) {
+                    z[row + ib] = m0 + across * rule.node(ib);
                 }
             }
-            phi.evaluate(z, m * per, f, d);
-            for (int p = 0; p < m; p++) {
-                int base = p * per;
-                double cs = 0;
-                double es = 0;
-                for (int ia = 0; ia < q; ia++) {
-                    int row = base + q + ia * q;
-                    double fi = 0;
-                    double di = 0;
-                    for (int ib = 0; ib < q; ib++) {
-                        double w = rule.weight(ib);
-                        fi += w * f[row + ib];
-                        di += w * d[row + ib];
-                    }
-                    double wa = rule.weight(ia);
-                    cs += wa * f[base + ia] * fi;
-                    es += wa * d[base + ia] * di;
+        }
+        phi.evaluate(z, m * per, f, d);
+        for (int p = 0; p < m; p++) {
+            int base = p * per;
+            double cs = 0;
+            double es = 0;
+            for (int ia = 0; ia < q; ia++) {
+                int row = base + q + ia * q;
+                double fi = 0;
+                double di = 0;
+                for (int ib = 0; ib < q; ib++) {
+                    double w = rule.weight(ib);
+                    fi += w * f[row + ib];
+                    di += w * d[row + ib];
                 }
-                c[start + p] = cs;
-                e[start + p] = es;
+                double wa = rule.weight(ia);
+                cs += wa * f[base + ia] * fi;
+                es += wa * d[base + ia] * di;
             }
+            c[start + p] = cs;
+            e[start + p] = es;
         }
     }
 }

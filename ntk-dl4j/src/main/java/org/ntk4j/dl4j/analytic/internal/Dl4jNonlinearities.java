@@ -34,9 +34,11 @@ import java.util.function.Function;
 
 /**
  * Maps DL4J's elementwise {@link IActivation}s to {@link Nonlinearity}. ReLU (without cap or threshold), leaky ReLU,
- * identity and ntk4j's {@code ActivationErf} map to the closed forms; every other supported activation is evaluated by DL4J's own
- * {@code getActivation}/{@code backprop} in DOUBLE (so the kernel integrates exactly the function the network uses)
- * and integrated by quadrature.
+ * identity and ntk4j's {@code ActivationErf} map to the closed forms; tanh, sigmoid, softplus, SELU, swish,
+ * hard-tanh, cube and softsign to Java implementations of the same functions (checked against DL4J's ops in the tests);
+ * the others (ELU — whose DL4J derivative ignores {@code alpha ≠ 1} —, GELU, hard sigmoid, rational tanh, rectified tanh, ReLU6, thresholded ReLU, Mish, capped or thresholded
+ * ReLU) are evaluated by DL4J's own {@code getActivation}/{@code backprop} in DOUBLE, so the kernel integrates exactly
+ * the function the network uses. All but the closed forms are integrated by quadrature.
  */
 public final class Dl4jNonlinearities {
     private Dl4jNonlinearities() {
@@ -50,11 +52,22 @@ public final class Dl4jNonlinearities {
         RULES.put(ActivationReLU.class, Dl4jNonlinearities::relu);
         RULES.put(ActivationLReLU.class, a -> Nonlinearities.leakyRelu(((ActivationLReLU) a).getAlpha()));
         RULES.put(org.ntk4j.dl4j.analytic.ActivationErf.class, a -> Nonlinearities.erf());
-        for (Class<? extends IActivation> c : java.util.List.of(ActivationTanH.class, ActivationSigmoid.class,
-                ActivationSoftPlus.class, ActivationELU.class, ActivationSELU.class, ActivationGELU.class,
-                ActivationSwish.class, ActivationHardTanH.class, ActivationCube.class, ActivationSoftSign.class,
-                ActivationHardSigmoid.class, ActivationRationalTanh.class, ActivationRectifiedTanh.class,
-                ActivationReLU6.class, ActivationThresholdedReLU.class, ActivationMish.class)) {
+        // same functions as DL4J's ops, in Java (fast); Dl4jNonlinearitiesTest checks them against DL4J on a grid
+        RULES.put(ActivationTanH.class, a -> Nonlinearities.tanh());
+        RULES.put(ActivationSigmoid.class, a -> Nonlinearities.sigmoid());
+        RULES.put(ActivationSoftPlus.class, a -> Nonlinearities.softplus());
+        RULES.put(ActivationSELU.class, a -> Nonlinearities.selu());
+        RULES.put(ActivationSwish.class, a -> Nonlinearities.swish());
+        RULES.put(ActivationHardTanH.class, a -> Nonlinearities.hardTanh());
+        RULES.put(ActivationCube.class, a -> Nonlinearities.cube());
+        RULES.put(ActivationSoftSign.class, a -> Nonlinearities.softsign());
+        // evaluated by DL4J's own op
+        // ELU: DL4J's backprop (EluBp) ignores alpha != 1 (derivative e^z for z < 0 whatever alpha), and the NTK of a
+        // DL4J network uses that derivative, so DL4J's own op is integrated
+        for (Class<? extends IActivation> c : java.util.List.of(ActivationELU.class, ActivationGELU.class,
+                ActivationHardSigmoid.class,
+                ActivationRationalTanh.class, ActivationRectifiedTanh.class, ActivationReLU6.class,
+                ActivationThresholdedReLU.class, ActivationMish.class)) {
             RULES.put(c, Dl4jActivation::new);
         }
     }
