@@ -24,4 +24,14 @@ public interface GaussianClosedForm {
      * @return {@code E[φ'(u)φ'(v)]}
      */
     double derivativeProduct(double mean, double k11, double k12, double k22);
+
+    /**
+     * Both products at once; implementations may share work between them.
+     *
+     * @param out receives {@code E[φ(u)φ(v)]} at {@code out[0]} and {@code E[φ'(u)φ'(v)]} at {@code out[1]}
+     */
+    default void products(double mean, double k11, double k12, double k22, double[] out) {
+        out[0] = valueProduct(mean, k11, k12, k22);
+        out[1] = derivativeProduct(mean, k11, k12, k22);
+    }
 }

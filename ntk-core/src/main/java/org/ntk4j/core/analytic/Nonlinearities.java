@@ -238,6 +238,25 @@ public final class Nonlinearities {
         }
 
         @Override
+        public void products(double mean, double k11, double k12, double k22, double[] out) {
+            if (mean != 0.0) {
+                ShiftedRelu r = ShiftedRelu.of(mean, k11, k12, k22);
+                out[0] = r.leakyValue(alpha);
+                out[1] = r.leakyDerivative(alpha);
+                return;
+            }
+            double s = Math.sqrt(k11 * k22);
+            double rho = s > 0 ? Math.max(-1.0, Math.min(1.0, k12 / s)) : 0.0;
+            double theta = Math.acos(rho);
+            double sin = Math.sqrt(Math.max(0.0, 1 - rho * rho));
+            double a = (1 + alpha) / 2;
+            double b = (1 - alpha) / 2;
+            out[0] = a * a * s * rho + b * b * 2 * s / Math.PI * (sin + (Math.PI / 2 - theta) * rho);
+            double bb = 1 - alpha;
+            out[1] = alpha + bb * bb * (Math.PI - theta) / (2 * Math.PI);
+        }
+
+        @Override
         public double derivativeProduct(double mean, double k11, double k12, double k22) {
             if (mean != 0.0) {
                 return ShiftedRelu.of(mean, k11, k12, k22).leakyDerivative(alpha);

@@ -52,13 +52,13 @@ public final class GaussianMoments {
         Optional<GaussianClosedForm> cf = phi.closedForm();
         if (cf.isPresent() && cf.get().supportsMean(mean)) {
             GaussianClosedForm f = cf.get();
+            double[] out = new double[2];
             for (int i = 0; i < n; i++) {
                 double a = Math.max(0.0, k11[i]);
                 double b = Math.max(0.0, k22[i]);
-                double hi = Math.max(a, b);
-                double lo = Math.min(a, b);
-                c[i] = f.valueProduct(mean, hi, k12[i], lo);
-                e[i] = f.derivativeProduct(mean, hi, k12[i], lo);
+                f.products(mean, Math.max(a, b), k12[i], Math.min(a, b), out);
+                c[i] = out[0];
+                e[i] = out[1];
             }
             return;
         }
