@@ -42,7 +42,7 @@ public final class GaussianMoments {
 
     /**
      * @param degree   quadrature nodes per dimension
-     * @param parallel whether chunks of pairs may be integrated concurrently (common fork-join pool); each chunk
+     * @param parallel whether chunks of pairs may be processed concurrently (common fork-join pool); each chunk
      *                 writes its own outputs, so results are identical either way
      */
     public GaussianMoments(int degree, boolean parallel) {
@@ -91,14 +91,22 @@ public final class GaussianMoments {
         Optional<GaussianClosedForm> cf = phi.closedForm();
         if (cf.isPresent() && cf.get().supportsMean(mean)) {
             GaussianClosedForm f = cf.get();
-            double[] out = new double[2];
-            for (int i = 0; i < n; i++) {
-                double a = Math.max(0.0, k11[i]);
-                double b = Math.max(0.0, k22[i]);
-                f.products(mean, Math.max(a, b), k12[i], Math.min(a, b), out);
-                c[i] = out[0];
-                e[i] = out[1];
+            int chunk = 1 << 15;
+            int chunks = (n + chunk - 1) / chunk;
+            java.util.stream.IntStream range = java.util.stream.IntStream.range(0, chunks);
+            if (parallel && chunks > 1) {
+                range = range.parallel();
             }
+            range.forEach(ch -> {
+                double[] out = new double[2];
+                for (int i = ch * chunk, end = Math.min(n, i + chunk); i < end; i++) {
+                    double a = Math.max(0.0, k11[i]);
+                    double b = Math.max(0.0, k22[i]);
+                    f.products(mean, Math.max(a, b), k12[i], Math.min(a, b), out);
+                    c[i] = out[0];
+                    e[i] = out[1];
+                }
+            });
             return;
         }
         quadrature(phi, mean, k11, k12, k22, n, c, e);
