@@ -104,6 +104,26 @@ final class TestNets {
         return n;
     }
 
+    /** NHWC input, strided truncate-mode conv without bias, then average pooling and identity output 2. */
+    static MultiLayerNetwork cnnNhwc(DataType type) {
+        return init(base(type, 8).list()
+                .layer(new ConvolutionLayer.Builder(3, 2).stride(2, 1).padding(1, 0).nOut(3).hasBias(false)
+                        .dataFormat(org.deeplearning4j.nn.conf.CNN2DFormat.NHWC).activation(Activation.SIGMOID).build())
+                .layer(new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(2, 2).stride(1, 1)
+                        .dataFormat(org.deeplearning4j.nn.conf.CNN2DFormat.NHWC).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(2).activation(Activation.IDENTITY).build())
+                .setInputType(InputType.convolutional(7, 7, 2, org.deeplearning4j.nn.conf.CNN2DFormat.NHWC))
+                .build());
+    }
+
+    /** A dense layer with layer normalisation (no structured rule) between plain ones. */
+    static MultiLayerNetwork layerNorm(DataType type) {
+        return init(base(type, 9).list()
+                .layer(new DenseLayer.Builder().nIn(3).nOut(4).activation(Activation.TANH).hasLayerNorm(true).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(4).nOut(2).activation(Activation.IDENTITY).build())
+                .build());
+    }
+
     /** Embedding (vocab 5) → dense tanh → identity output 2. */
     static MultiLayerNetwork embedding(DataType type) {
         return init(base(type, 4).list()

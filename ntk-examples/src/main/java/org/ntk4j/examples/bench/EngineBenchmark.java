@@ -34,9 +34,20 @@ public final class EngineBenchmark {
      * @return markdown table of the results
      */
     public static String run(int n, int reps) {
+        return run(n, reps, line -> { });
+    }
+
+    /**
+     * @param n      examples
+     * @param reps   timed repetitions of the fast computations (minimum reported)
+     * @param onLine receives each table line as soon as it is measured
+     * @return markdown table of the results
+     */
+    public static String run(int n, int reps, java.util.function.Consumer<String> onLine) {
         StringBuilder sb = new StringBuilder();
         sb.append("| type | o | STRUCTURED s | JACOBIAN s | JACOBIAN/STRUCTURED | unavoidable GEMM s | STRUCTURED/GEMM |\n");
         sb.append("|---|---|---|---|---|---|---|\n");
+        onLine.accept(sb.toString().strip());
         for (DataType type : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
             for (int o : new int[]{1, 10}) {
                 MultiLayerNetwork net = mlp(type, o);
@@ -47,8 +58,10 @@ public final class EngineBenchmark {
                 double ts = minTime(reps, () -> structured.compute(net, x));
                 double tj = minTime(1, () -> jacobian.compute(net, x));
                 double tg = minTime(reps, () -> unavoidable(net, x, o));
-                sb.append(String.format(Locale.ROOT, "| %s | %d | %.4f | %.3f | %.1f× | %.4f | %.2f× |%n",
-                        type, o, ts, tj, tj / ts, tg, ts / tg));
+                String line = String.format(Locale.ROOT, "| %s | %d | %.4f | %.3f | %.1f× | %.4f | %.2f× |",
+                        type, o, ts, tj, tj / ts, tg, ts / tg);
+                sb.append(line).append('\n');
+                onLine.accept(line);
             }
         }
         return sb.toString();

@@ -23,7 +23,8 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--n and --reps must be >= 1 (got: " + n + ", " + reps + ")");
         }
         System.out.println("## Empirical NTK engine: MLP 32-512-512-o, ReLU, N=" + n + ", TRACE");
-        System.out.println(EngineBenchmark.run(n, reps));
+        EngineBenchmark.run(n, reps, System.out::println);
+        System.out.println();
         return 0;
     }
 }

@@ -66,6 +66,9 @@ public class GenericLayerRule implements UnitRule {
     protected INDArray perExampleGradients(INDArray input, INDArray eps, int outputs) {
         long n = input.size(0);
         INDArray g = Nd4j.create(eps.dataType(), n * outputs, trainableCount);
+        // when every parameter is trainable the layer's gradient view already holds the row, in parameter order
+        INDArray view = trainableCount == layer.numParams() ? layer.getGradientsViewArray() : null;
+        INDArray flatView = view == null ? null : view.reshape(view.ordering(), new long[]{view.length()});
         for (long i = 0; i < n; i++) {
             INDArray xi = Stacking.rows(input, i, i + 1).dup();
             for (int k = 0; k < outputs; k++) {
@@ -73,6 +76,10 @@ public class GenericLayerRule implements UnitRule {
                 layer.setInput(xi.dup(), mgr());
                 Pair<Gradient, INDArray> p = layer.backpropGradient(Stacking.rows(eps, r, r + 1).dup(), mgr());
                 INDArray row = g.getRow(r);
+                if (flatView != null) {
+                    row.assign(flatView);
+                    continue;
+                }
                 long col = 0;
                 for (String name : trainable) {
                     INDArray gv = p.getFirst().getGradientFor(name);

@@ -16,7 +16,8 @@ public final class LayerRules {
     private static final Map<Class<?>, Function<Layer, UnitRule>> RULES = Map.of(
             DenseLayer.class, l -> ((DenseLayer) l.conf().getLayer()).hasLayerNorm() ? null : new DenseRule(l),
             BatchNormalization.class, BatchNormRule::new,
-            EmbeddingLayer.class, EmbeddingRule::new);
+            EmbeddingLayer.class, EmbeddingRule::new,
+            org.deeplearning4j.nn.conf.layers.ConvolutionLayer.class, ConvolutionRule::forLayer);
 
     private LayerRules() {
     }

@@ -1,0 +1,559 @@
+package org.ntk4j.dl4j.samediff;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.indexing.conditions.Conditions;
+import org.ntk4j.core.kernel.KernelLayout;
+import org.ntk4j.core.kernel.MemoryBudget;
+import org.ntk4j.dl4j.NtkImplementation;
+import org.ntk4j.dl4j.OutputMode;
+import org.ntk4j.dl4j.samediff.internal.GraphInspector;
+import org.ntk4j.dl4j.samediff.internal.GraphPlan;
+import org.ntk4j.dl4j.samediff.internal.NtkGraphBuilder;
+import org.ntk4j.dl4j.samediff.internal.StructuredTerm;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The empirical Neural Tangent Kernel of a SameDiff graph, computed by SameDiff ops added to (a copy of) the graph.
+ *
+ * <p>For a graph whose variable {@code output} {@code [n, o]} is computed from the placeholder {@code input}
+ * {@code [n, d, ...]} one row per example, the kernel is
+ * {@code Θ(x, x')[k, l] = Σ_p ∂output_k(x)/∂θ_p · ∂output_l(x')/∂θ_p}, summed over every trainable (VARIABLE, floating
+ * point) variable that the output depends on. The forward pass is executed as {@code sd.output(...)} executes it.
+ *
+ * <p><b>How.</b> {@link #of} inspects the graph and builds the NTK as SameDiff ops (see {@link #ntkGraph()}):
+ * <ul>
+ *   <li><b>structured rule</b> — a trainable variable used only as the weight {@code W} of {@code z = A·W}
+ *       ({@code Mmul}, {@code XwPlusB}) or as the bias {@code b} of {@code z + b} ({@code BiasAdd}, a row-broadcast
+ *       {@code add}, {@code XwPlusB}) on rank-2 activations contributes {@code (A1·A2ᵀ + 1) ⊙ (Δ1·Δ2ᵀ)} (without the
+ *       {@code + 1} for a weight alone, without {@code A1·A2ᵀ} for a bias alone), where {@code Δ} are the per-example
+ *       gradients of the outputs w.r.t. {@code z} — SameDiff's gradients w.r.t. intermediate variables; the weight
+ *       and bias of an NCHW {@code conv2d} (VALID or SAME padding, any stride and dilation) contribute the Gram matrix
+ *       of their per-example gradients, formed in one batched product of im2col patches and deltas;</li>
+ *   <li><b>exact fallback</b> — every other trainable variable (used by any other op, used twice, on activations of
+ *       another rank or layout) contributes {@code J1·J2ᵀ} of its exact per-example gradients, one backward pass of
+ *       the same graph per example and output; see {@link #exactParameters()}.</li>
+ * </ul>
+ * Both give the same kernel up to rounding; the structured rule needs one forward and backward pass per tile.
+ *
+ * <p><b>Your graph.</b> By default the transform works on a copy ({@code SameDiff.dup()}); the parameters of the
+ * graph passed to {@link #of} are copied into it before every {@link #compute}, so the kernel always describes the
+ * graph's current parameters (e.g. while it trains). With {@link Builder#inPlace(boolean) inPlace(true)} no copy is
+ * made: the placeholder {@code ntk/seed}, the ops {@code ntk/seeded} and {@code ntk/probe} are added to the graph, the
+ * NTK graph is registered as its sub-function {@code "ntk"}, and its loss variables and gradient function are restored.
+ *
+ * <p><b>Shapes.</b> {@code compute(x1, x2)}: {@code x1} {@code [n1, d, ...]}, {@code x2} {@code [n2, d, ...]};
+ * result {@code [n1, n2]} for {@link OutputMode#TRACE} (the mean over outputs of the diagonal output blocks) or
+ * {@code [n1, n2, o, o]} for {@link OutputMode#FULL}, in the data type of the output variable (FLOAT or DOUBLE).
+ *
+ * <p>The graph must treat examples independently (no batch statistics, no ops mixing rows) — as any network whose
+ * NTK is defined per example. Instances are not thread-safe.
+ *
+ * <pre>{@code
+ * SameDiffNtk ntk = SameDiffNtk.of(sd, "input", "output");
+ * INDArray k = ntk.compute(x1, x2);          // [n1, n2]
+ * }</pre>
+ */
+public final class SameDiffNtk {
+    /** Name of the structured kernel in {@link #ntkGraph()}. */
+    public static final String KERNEL = NtkGraphBuilder.KERNEL;
+    /** Name of the seed placeholder {@code [M, o]} in {@link #ntkGraph()}. */
+    public static final String SEED = NtkGraphBuilder.SEED;
+    /** Name of the first row-index placeholder (INT64) in {@link #ntkGraph()}. */
+    public static final String ROWS1 = NtkGraphBuilder.ROWS1;
+    /** Name of the second row-index placeholder (INT64) in {@link #ntkGraph()}. */
+    public static final String ROWS2 = NtkGraphBuilder.ROWS2;
+    /** Name of the sub-function holding the NTK graph when the transform is applied in place. */
+    public static final String FUNCTION_NAME = "ntk";
+
+    private final SameDiff source;
+    private final SameDiff work;
+    private final boolean inPlace;
+    private final String inputName;
+    private final String outputName;
+    private final OutputMode mode;
+    private final int blockSize;
+    private final MemoryBudget budget;
+    private final NtkImplementation implementation;
+    private final GraphPlan plan;
+    private final NtkGraphBuilder.Built built;
+    private final DataType inputType;
+
+    private SameDiffNtk(Builder b) {
+        this.source = b.sd;
+        this.inPlace = b.inPlace;
+        this.inputName = b.inputName;
+        this.outputName = b.outputName;
+        this.mode = b.mode;
+        this.blockSize = b.blockSize;
+        this.budget = b.budget;
+        this.implementation = b.implementation;
+        if (inPlace) {
+            this.work = b.sd;
+            List<String> losses = userLosses(work);
+            SameDiff oldGrad = work.getFunction("grad");
+            if (work.getFunction(FUNCTION_NAME) != null) {
+                throw new IllegalArgumentException("the graph already has a sub-function '" + FUNCTION_NAME
+                        + "'; the NTK transform can be applied in place only once per graph");
+            }
+            this.plan = GraphInspector.inspect(work, inputName, outputName,
+                    b.implementation != NtkImplementation.JACOBIAN);
+            try {
+                this.built = NtkGraphBuilder.build(work, plan, outputName, mode);
+            } finally {
+                work.setLossVariables(losses.toArray(new String[0]));
+                if (oldGrad != null) {
+                    work.putSubFunction("grad", oldGrad);
+                }
+            }
+            work.putSubFunction(FUNCTION_NAME, built.graph());
+        } else {
+            this.work = b.sd.dup();
+            this.plan = GraphInspector.inspect(work, inputName, outputName,
+                    b.implementation != NtkImplementation.JACOBIAN);
+            this.built = NtkGraphBuilder.build(work, plan, outputName, mode);
+        }
+        this.inputType = work.getVariable(inputName).dataType();
+    }
+
+    /** The loss variables SameDiff would use for training, made explicit (the transform adds a candidate). */
+    private static List<String> userLosses(SameDiff sd) {
+        List<String> losses = new ArrayList<>(sd.getLossVariables());
+        if (!losses.isEmpty() || (sd.getTrainingConfig() != null && sd.getTrainingConfig().getLossVariables() != null
+                && !sd.getTrainingConfig().getLossVariables().isEmpty())) {
+            return losses;
+        }
+        List<String> leaves = new ArrayList<>();
+        for (SDVariable v : sd.variables()) {
+            List<String> consumers = sd.getVariables().get(v.name()).getInputsForOp();
+            if (v.getVariableType() == VariableType.ARRAY && v.dataType().isFPType()
+                    && (consumers == null || consumers.isEmpty())) {
+                leaves.add(v.name());
+            }
+        }
+        return leaves.size() == 1 ? leaves : losses;
+    }
+
+    /**
+     * The NTK of {@code sd}'s output w.r.t. its trainable variables, TRACE mode, default block size, on a copy.
+     *
+     * @param sd         the graph (not modified)
+     * @param inputName  the placeholder receiving features {@code [n, d, ...]}
+     * @param outputName the output variable {@code [n, o]}
+     * @return the transform
+     * @throws IllegalArgumentException naming the problem when the names or shapes do not fit
+     */
+    public static SameDiffNtk of(SameDiff sd, String inputName, String outputName) {
+        return builder(sd, inputName, outputName).build();
+    }
+
+    /**
+     * @param sd         the graph
+     * @param inputName  the placeholder receiving features {@code [n, d, ...]}
+     * @param outputName the output variable {@code [n, o]}
+     * @return a builder with AUTO implementation, TRACE mode, block size 512, a copy of the graph and the default
+     *         memory budget
+     */
+    public static Builder builder(SameDiff sd, String inputName, String outputName) {
+        return new Builder(sd, inputName, outputName);
+    }
+
+    /**
+     * The transformed graph: a SameDiff instance with the forward ops of the network, SameDiff's backward ops for the
+     * probe loss {@code Σ output ⊙ seed}, and the kernel ops ending in {@link #KERNEL} (present when at least one
+     * parameter has a structured rule). Its placeholders are the input (fed {@code o} stacked copies of the batch),
+     * {@link #SEED}, {@link #ROWS1} and {@link #ROWS2}; see {@link NtkGraphBuilder} for the feeding convention.
+     * {@link #KERNEL} does not include the parameters in {@link #exactParameters()}; {@link #compute} adds them.
+     *
+     * @return the graph (shared, not a copy: do not modify it)
+     */
+    public SameDiff ntkGraph() {
+        return built.graph();
+    }
+
+    /** @return the trainable variables the kernel sums over */
+    public List<String> parameters() {
+        return plan.parameters();
+    }
+
+    /** @return the trainable variables handled by the structured rule */
+    public List<String> structuredParameters() {
+        List<String> r = new ArrayList<>();
+        for (StructuredTerm t : plan.terms()) {
+            r.addAll(t.parameters());
+        }
+        return r;
+    }
+
+    /** @return the trainable variables handled by exact per-example gradients */
+    public List<String> exactParameters() {
+        return plan.exactParameters();
+    }
+
+    /** @return o, the number of outputs */
+    public int numOutputs() {
+        return plan.outputs();
+    }
+
+    /** @return how the kernel is computed */
+    public NtkImplementation implementation() {
+        return implementation;
+    }
+
+    /** @return the output mode */
+    public OutputMode outputMode() {
+        return mode;
+    }
+
+    /** @return examples per tile */
+    public int blockSize() {
+        return blockSize;
+    }
+
+    /** @return the kernel's data type (that of the output variable) */
+    public DataType dataType() {
+        return plan.dataType();
+    }
+
+    /**
+     * {@code Θ(x1, x1)}.
+     *
+     * @param x1 features {@code [n1, d, ...]}
+     * @return {@code [n1, n1]} (TRACE) or {@code [n1, n1, o, o]} (FULL), symmetric
+     */
+    public INDArray compute(INDArray x1) {
+        return compute(x1, null);
+    }
+
+    /**
+     * {@code Θ(x1, x2)} at the graph's current parameters.
+     *
+     * @param x1 features {@code [n1, d, ...]}
+     * @param x2 features {@code [n2, d, ...]}, or {@code null} for {@code x1}
+     * @return {@code [n1, n2]} (TRACE, mean over outputs) or {@code [n1, n2, o, o]} (FULL)
+     * @throws IllegalArgumentException for missing, mis-shaped or non-finite features
+     * @throws org.ntk4j.core.kernel.MemoryBudgetExceededException when the result or a tile would not fit the budget
+     */
+    public INDArray compute(INDArray x1, INDArray x2) {
+        boolean symmetric = x2 == null;
+        INDArray a = features(x1, "x1");
+        INDArray b = symmetric ? a : features(x2, "x2");
+        long n1 = a.size(0), n2 = b.size(0);
+        int o = plan.outputs();
+        DataType type = plan.dataType();
+        long[] shape = mode == OutputMode.TRACE ? new long[]{n1, n2} : new long[]{n1, n2, o, o};
+        budget.check("the SameDiff NTK " + Arrays.toString(shape), MemoryBudget.bytes(type, shape)
+                + tileBytes(Math.min(n1, blockSize), Math.min(n2, blockSize)), "compute fewer examples at a time"
+                + (mode == OutputMode.FULL ? " or use OutputMode.TRACE" : "") + ", or a smaller blockSize");
+        syncParameters();
+        INDArray result = Nd4j.create(type, shape);
+        // exact-path Jacobians of x2's blocks are kept across row blocks when they fit a quarter of the budget
+        boolean cacheB = !built.exactGradients().isEmpty() && n1 > blockSize
+                && MemoryBudget.bytes(type, n2 * o, exactWidth()) <= budget.bytes() / 4;
+        Map<Long, INDArray> jbCache = new HashMap<>();
+        for (long i0 = 0; i0 < n1; i0 += blockSize) {
+            long i1 = Math.min(n1, i0 + blockSize);
+            INDArray xa = rows(a, i0, i1);
+            INDArray ja = null;
+            if (!built.exactGradients().isEmpty()) {
+                ja = symmetric && jbCache.containsKey(i0) ? jbCache.get(i0) : jacobian(xa);
+            }
+            for (long j0 = symmetric ? i0 : 0; j0 < n2; j0 += blockSize) {
+                long j1 = Math.min(n2, j0 + blockSize);
+                boolean diagonal = symmetric && i0 == j0;
+                INDArray xb = diagonal ? xa : rows(b, j0, j1);
+                INDArray jb = ja;
+                if (!diagonal && ja != null) {
+                    jb = jbCache.get(j0);
+                    if (jb == null) {
+                        jb = jacobian(xb);
+                        if (cacheB) {
+                            jbCache.put(j0, jb);
+                        }
+                    }
+                }
+                INDArray tile = tile(xa, xb, diagonal, ja, jb);
+                place(result, tile, i0, i1, j0, j1);
+                if (symmetric && !diagonal) {
+                    INDArray mirrored = mode == OutputMode.TRACE ? tile.transpose() : tile.permute(1, 0, 3, 2);
+                    place(result, mirrored, j0, j1, i0, i1);
+                }
+            }
+        }
+        return result;
+    }
+
+    private INDArray tile(INDArray xa, INDArray xb, boolean same, INDArray ja, INDArray jb) {
+        long na = xa.size(0), nb = xb.size(0);
+        int o = plan.outputs();
+        INDArray k = null;
+        if (built.hasKernel()) {
+            INDArray batch = same ? xa : Nd4j.concat(0, xa, xb);
+            long n = batch.size(0);
+            INDArray[] copies = new INDArray[o];
+            Arrays.fill(copies, batch);
+            INDArray stacked = o == 1 ? batch : Nd4j.concat(0, copies);
+            INDArray seed = Nd4j.zeros(plan.dataType(), o * n, o);
+            for (int c = 0; c < o; c++) {
+                seed.get(NDArrayIndex.interval(c * n, (c + 1) * n), NDArrayIndex.point(c)).assign(1.0);
+            }
+            if (o * n == 1) {   // SameDiff M2.1 has wrong or failing gradients at minibatch 1: add a row seeded 0
+                stacked = Nd4j.concat(0, stacked, stacked);
+                seed = Nd4j.concat(0, seed, Nd4j.zeros(plan.dataType(), 1, o));
+            }
+            Map<String, INDArray> ph = new HashMap<>();
+            ph.put(inputName, stacked);
+            ph.put(SEED, seed);
+            ph.put(ROWS1, range(0, na));
+            ph.put(ROWS2, same ? range(0, na) : range(na, na + nb));
+            k = built.graph().output(ph, KERNEL).get(KERNEL).castTo(plan.dataType()).dup();
+        }
+        if (!built.exactGradients().isEmpty()) {
+            INDArray flat = ja.mmul(jb.transpose());                  // [na*o, nb*o], example-major
+            INDArray full = KernelLayout.unflatten(flat, o);
+            INDArray e = mode == OutputMode.TRACE ? KernelLayout.traceOf(full) : full;
+            k = k == null ? e : k.addi(e);
+        }
+        return k;
+    }
+
+    /** Exact per-example gradients of the exactly handled parameters: {@code [n*o, P]}, row {@code i*o + k}. */
+    private INDArray jacobian(INDArray x) {
+        long n = x.size(0);
+        int o = plan.outputs();
+        List<String> names = new ArrayList<>(built.exactGradients().values());
+        INDArray j = Nd4j.create(plan.dataType(), n * o, exactWidth());
+        for (long i = 0; i < n; i++) {
+            INDArray row = rows(x, i, i + 1);
+            INDArray pair = Nd4j.concat(0, row, row);                    // two rows: avoid SameDiff's minibatch-1 bugs
+            for (int c = 0; c < o; c++) {
+                INDArray seed = Nd4j.zeros(plan.dataType(), 2, o);
+                seed.putScalar(0, c, 1.0);
+                Map<String, INDArray> ph = new HashMap<>();
+                ph.put(inputName, pair);
+                ph.put(SEED, seed);
+                Map<String, INDArray> g = built.graph().output(ph, names);
+                long col = 0;
+                for (String name : names) {
+                    INDArray v = g.get(name).castTo(plan.dataType()).reshape(-1);
+                    j.get(NDArrayIndex.point(i * o + c), NDArrayIndex.interval(col, col + v.length())).assign(v);
+                    col += v.length();
+                }
+            }
+        }
+        return j;
+    }
+
+    /** @return the number of scalar parameters on the exact path */
+    private long exactWidth() {
+        long width = 0;
+        for (String p : built.exactGradients().keySet()) {
+            width += work.getVariable(p).getArr().length();
+        }
+        return width;
+    }
+
+    private long tileBytes(long na, long nb) {
+        int o = plan.outputs();
+        long rows = o * (na + nb);
+        long perRow = 0;
+        for (long[] w : plan.widths()) {
+            perRow += 3 * (w[0] + w[1]) + w[2];
+        }
+        long kernel = mode == OutputMode.TRACE ? na * nb : na * nb * o * o;
+        long exact = 0;
+        for (String p : plan.exactParameters()) {
+            exact += work.getVariable(p).getArr().length();
+        }
+        return MemoryBudget.bytes(plan.dataType(), rows, Math.max(1, perRow))
+                + MemoryBudget.bytes(plan.dataType(), 4, kernel)
+                + MemoryBudget.bytes(plan.dataType(), (na + nb) * o, exact);
+    }
+
+    private void syncParameters() {
+        if (inPlace) {
+            return;
+        }
+        for (String p : plan.parameters()) {
+            SDVariable s = source.getVariable(p);
+            if (s == null || s.getArr() == null) {
+                throw new IllegalStateException("trainable variable '" + p + "' is no longer in the graph");
+            }
+            INDArray target = work.getVariable(p).getArr();
+            if (!Arrays.equals(target.shape(), s.getArr().shape())) {
+                throw new IllegalStateException("trainable variable '" + p + "' changed shape from "
+                        + Arrays.toString(target.shape()) + " to " + Arrays.toString(s.getArr().shape())
+                        + "; create a new SameDiffNtk");
+            }
+            target.assign(s.getArr());
+        }
+    }
+
+    private INDArray features(INDArray x, String what) {
+        long[] fs = plan.featureShape();
+        long[] expected = new long[fs.length + 1];
+        System.arraycopy(fs, 0, expected, 1, fs.length);
+        String want = Arrays.toString(expected).replaceFirst("0", "n");
+        if (x == null) {
+            throw new IllegalArgumentException(what + " must not be null: expected features " + want
+                    + " for placeholder '" + inputName + "'");
+        }
+        boolean ok = x.rank() == expected.length && x.size(0) > 0;
+        for (int d = 1; ok && d < expected.length; d++) {
+            ok = x.size(d) == expected[d];
+        }
+        if (!ok) {
+            throw new IllegalArgumentException("expected features " + want + " for placeholder '" + inputName
+                    + "', got " + Arrays.toString(x.shape()) + " for " + what);
+        }
+        if (x.dataType().isFPType()
+                && (BooleanIndexing.or(x, Conditions.isNan()) || BooleanIndexing.or(x, Conditions.isInfinite()))) {
+            throw new IllegalArgumentException(what
+                    + " contains NaN or infinite values; the NTK needs finite features");
+        }
+        return x.dataType() == inputType ? x : x.castTo(inputType);
+    }
+
+    private static INDArray rows(INDArray x, long from, long to) {
+        INDArrayIndex[] idx = new INDArrayIndex[x.rank()];
+        idx[0] = NDArrayIndex.interval(from, to);
+        for (int d = 1; d < idx.length; d++) {
+            idx[d] = NDArrayIndex.all();
+        }
+        return x.get(idx).dup('c');
+    }
+
+    private static INDArray range(long from, long to) {
+        long[] r = new long[Math.toIntExact(to - from)];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = from + i;
+        }
+        return Nd4j.createFromArray(r);
+    }
+
+    private void place(INDArray result, INDArray tile, long i0, long i1, long j0, long j1) {
+        if (mode == OutputMode.TRACE) {
+            result.get(NDArrayIndex.interval(i0, i1), NDArrayIndex.interval(j0, j1)).assign(tile);
+        } else {
+            result.get(NDArrayIndex.interval(i0, i1), NDArrayIndex.interval(j0, j1), NDArrayIndex.all(),
+                    NDArrayIndex.all()).assign(tile);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SameDiffNtk[" + inputName + " -> " + outputName + ", " + mode + ", o=" + plan.outputs()
+                + ", structured=" + structuredParameters() + ", exact=" + exactParameters() + "]";
+    }
+
+    /** Validated builder of {@link SameDiffNtk}. */
+    public static final class Builder {
+        private final SameDiff sd;
+        private final String inputName;
+        private final String outputName;
+        private OutputMode mode = OutputMode.TRACE;
+        private int blockSize = 512;
+        private boolean inPlace;
+        private NtkImplementation implementation = NtkImplementation.AUTO;
+        private MemoryBudget budget = MemoryBudget.defaultBudget();
+
+        private Builder(SameDiff sd, String inputName, String outputName) {
+            if (sd == null) {
+                throw new IllegalArgumentException("SameDiff graph must not be null");
+            }
+            this.sd = sd;
+            this.inputName = inputName;
+            this.outputName = outputName;
+        }
+
+        /**
+         * @param mode TRACE ({@code [n1, n2]}, mean over outputs) or FULL ({@code [n1, n2, o, o]})
+         * @return this
+         */
+        public Builder outputMode(OutputMode mode) {
+            if (mode == null) {
+                throw new IllegalArgumentException("outputMode must not be null (got: null)");
+            }
+            this.mode = mode;
+            return this;
+        }
+
+        /**
+         * @param blockSize examples per tile, &gt; 0; bounds the memory of one forward/backward pass
+         * @return this
+         */
+        public Builder blockSize(int blockSize) {
+            if (blockSize <= 0) {
+                throw new IllegalArgumentException("blockSize must be > 0 (got: " + blockSize + ")");
+            }
+            this.blockSize = blockSize;
+            return this;
+        }
+
+        /**
+         * @param inPlace true to add the NTK ops to the graph itself instead of a copy (saves one copy of the
+         *                parameters; adds {@code ntk/}-prefixed variables and the sub-function {@code "ntk"})
+         * @return this
+         */
+        public Builder inPlace(boolean inPlace) {
+            this.inPlace = inPlace;
+            return this;
+        }
+
+        /**
+         * @param implementation {@link NtkImplementation#AUTO} (default) and {@link NtkImplementation#STRUCTURED}: the
+         *                       structured rules where they apply, exact per-example gradients elsewhere;
+         *                       {@link NtkImplementation#JACOBIAN}: exact per-example gradients for every parameter
+         *                       (one backward pass per example and output: slow, the reference)
+         * @return this
+         */
+        public Builder implementation(NtkImplementation implementation) {
+            if (implementation == null) {
+                throw new IllegalArgumentException("implementation must not be null (got: null)");
+            }
+            this.implementation = implementation;
+            return this;
+        }
+
+        /**
+         * @param bytes the memory a {@link #compute} call may use, &gt; 0
+         * @return this
+         */
+        public Builder memoryBudgetBytes(long bytes) {
+            this.budget = MemoryBudget.ofBytes(bytes);
+            return this;
+        }
+
+        /**
+         * @param budget the memory a {@link #compute} call may use; checked before computing
+         * @return this
+         */
+        public Builder memoryBudget(MemoryBudget budget) {
+            if (budget == null) {
+                throw new IllegalArgumentException("memoryBudget must not be null (got: null)");
+            }
+            this.budget = budget;
+            return this;
+        }
+
+        /**
+         * @return the transform, built on a copy of the graph unless {@link #inPlace(boolean)}
+         * @throws IllegalArgumentException naming the problem when the names or shapes do not fit
+         */
+        public SameDiffNtk build() {
+            return new SameDiffNtk(this);
+        }
+    }
+}

@@ -1,0 +1,10 @@
+/**
+ * Internals of the SameDiff NTK transform: graph inspection ({@code GraphInspector} → {@code GraphPlan}), the ops
+ * added to the gradient function ({@code NtkGraphBuilder}) and kernel metrics ({@code KernelMetrics}). Not API.
+ *
+ * <pre>{@code
+ * GraphPlan plan = GraphInspector.inspect(copy, "input", "output", true);
+ * NtkGraphBuilder.Built built = NtkGraphBuilder.build(copy, plan, "output", OutputMode.TRACE);
+ * }</pre>
+ */
+package org.ntk4j.dl4j.samediff.internal;
