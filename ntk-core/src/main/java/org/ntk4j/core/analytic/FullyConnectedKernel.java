@@ -55,10 +55,12 @@ import java.util.Objects;
  * errors of each Gaussian expectation (worst function: tanh, whose derivative moment is the hardest): below
  * {@code 2e-4} at the default {@code q = 25} for variances ≤ 1, about {@code 2e-2} at variance 3 with correlation near 1,
  * below {@code 5e-6} at {@code q = 100} for variances ≤ 3; sigmoid, GELU and softplus are 10–1000 times more accurate
- * (table in {@code docs/theory.md}). Raise {@link Builder#quadratureDegree} for large variances. Functions with kinks that have no closed form here
- * (hard-tanh, ReLU6, ELU's second derivative jump, ...) converge only algebraically (a ReLU integrated by quadrature
- * is off by about {@code 2e-2} at {@code q = 25}); the ReLU family itself never needs quadrature: its moments are exact
- * for any bias mean. The work is done in tiles of
+ * (table in {@code docs/theory.md}). Raise {@link Builder#quadratureDegree} for large variances. Functions with kinks
+ * and no closed form here are integrated inaccurately: where the derivative jumps (SELU, ELU, hard-tanh, ReLU6, hard
+ * sigmoid) the derivative moment, hence the NTK, stays off by a few percent at any degree, and the value moment
+ * converges only algebraically (about {@code 1e-3}); a ReLU integrated by quadrature would be off by {@code 2e-2} at
+ * {@code q = 25}, which is why the ReLU family never uses quadrature: its moments are exact for any bias mean. The work
+ * is done in tiles of
  * {@code tileSize × tileSize} pairs (only the upper triangle when {@code x2} is {@code x1}); memory beyond the result
  * is {@code O(tileSize²)}. Quadrature runs on the common fork-join pool unless {@link Builder#parallel} is off.
  *
