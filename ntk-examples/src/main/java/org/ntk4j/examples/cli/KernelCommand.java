@@ -18,12 +18,24 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code ntk kernel}: the empirical NTK of a saved DL4J network on given inputs. */
+/**
+ * {@code ntk kernel}: the empirical NTK of a saved DL4J network ({@code --model}), or the infinite-width NTK/NNGP of a
+ * DL4J configuration ({@code --config}), on given inputs.
+ */
 @Command(name = "kernel", mixinStandardHelpOptions = true,
-        description = "Empirical NTK of a saved DL4J network (ModelSerializer zip) on features from .npy/.csv files.")
+        description = "Empirical NTK of a saved DL4J network (--model, ModelSerializer zip), or infinite-width NTK/NNGP of a "
+                + "DL4J configuration (--config, MultiLayerConfiguration.toJson()), on features from .npy/.csv files.")
 public final class KernelCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "DL4J model zip (MultiLayerNetwork or ComputationGraph)")
+    @Option(names = "--model", description = "DL4J model zip (MultiLayerNetwork or ComputationGraph): empirical NTK")
     Path model;
+    @Option(names = "--config", description = "DL4J MultiLayerConfiguration JSON: infinite-width kernel of the output "
+            + "pre-activation")
+    Path config;
+    @Option(names = "--kernel", defaultValue = "ntk", description = "with --config: ntk or nngp")
+    String kernel;
+    @Option(names = "--quadrature-degree", defaultValue = "25",
+            description = "with --config: Gauss-Hermite nodes per dimension for activations without closed form")
+    int quadratureDegree;
     @Option(names = "--x1", required = true, description = "features [n1, ...] (.npy or .csv)")
     Path x1;
     @Option(names = "--x2", description = "features [n2, ...]; default: x1")
@@ -45,6 +57,17 @@ public final class KernelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if ((model == null) == (config == null)) {
+            throw new IllegalArgumentException("give either --model m.zip (empirical NTK) or --config conf.json "
+                    + "(infinite-width kernel)" + (model != null ? ", not both" : ""));
+        }
+        if (config != null) {
+            return analytic();
+        }
+        if (!kernel.trim().equalsIgnoreCase("ntk")) {
+            throw new IllegalArgumentException("--kernel " + kernel + " needs --config: the empirical kernel of --model is "
+                    + "the NTK");
+        }
         OutputMode om = parse(OutputMode.class, mode, "--mode", "trace, full");
         NtkImplementation impl = parse(NtkImplementation.class, implementation, "--implementation", "auto, structured, jacobian");
         if (repeat < 1) {
@@ -88,6 +111,63 @@ public final class KernelCommand implements Callable<Integer> {
             System.out.println(top == null ? "top eigenvalues: (not symmetric: x2 given)"
                     : "top eigenvalues: " + Arrays.toString(top));
             System.out.print("rules:\n  " + ntk.describe(net).replace("\n", "\n  ") + "\n");
+        }
+        return 0;
+    }
+
+    private Integer analytic() {
+        if (!mode.trim().equalsIgnoreCase("trace")) {
+            throw new IllegalArgumentException("--mode " + mode + " is for --model: the infinite-width kernel is "
+                    + "[n1, n2] (all outputs share it)");
+        }
+        if (!implementation.trim().equalsIgnoreCase("auto")) {
+            throw new IllegalArgumentException("--implementation is for --model (got: " + implementation + ")");
+        }
+        if (repeat < 1) {
+            throw new IllegalArgumentException("--repeat must be >= 1 (got: " + repeat + ")");
+        }
+        org.ntk4j.dl4j.analytic.AnalyticKernel ak = AnalyticKernelRunner.load(config, quadratureDegree);
+        INDArray a = ArrayIO.read(x1);
+        INDArray b = x2 == null ? null : ArrayIO.read(x2);
+        if (blockSize >= 1) {
+            ak = ak.withTileSize(blockSize);
+        }
+        List<Double> times = new ArrayList<>();
+        INDArray k = null;
+        for (int r = 0; r < (repeat > 1 ? repeat + 1 : 1); r++) {
+            long t0 = System.nanoTime();
+            k = AnalyticKernelRunner.compute(ak, a, b, kernel);
+            double s = (System.nanoTime() - t0) / 1e9;
+            if (repeat == 1 || r > 0) {
+                times.add(s);
+            }
+        }
+        ArrayIO.write(k, out);
+        double[] top = topEigenvalues(k, OutputMode.TRACE, b == null, 5);
+        times.sort(null);
+        double min = times.get(0), median = times.get(times.size() / 2);
+        String which = kernel.trim().toLowerCase(Locale.ROOT);
+        if (json) {
+            System.out.println(String.format(Locale.ROOT,
+                    "{\"command\":\"kernel\",\"source\":\"analytic\",\"kernel\":\"%s\",\"shape\":%s,\"data_type\":\"%s\","
+                            + "\"pre_activation\":%s,\"output_activation\":\"%s\",\"seconds_min\":%.6f,"
+                            + "\"seconds_median\":%.6f,\"runs\":%d,\"top_eigenvalues\":%s,\"out\":\"%s\"}",
+                    which, Arrays.toString(k.shape()).replace(" ", ""), k.dataType(), ak.isPreActivation(),
+                    ak.outputActivation(), min, median, times.size(),
+                    top == null ? "null" : Arrays.toString(top).replace(" ", ""), out.toString().replace("\\", "\\\\")));
+        } else {
+            System.out.println("infinite-width " + which.toUpperCase(Locale.ROOT) + " " + Arrays.toString(k.shape()) + " "
+                    + k.dataType() + " -> " + out);
+            if (ak.isPreActivation()) {
+                System.out.println("note: kernel of the output pre-activation; the output activation "
+                        + ak.outputActivation() + " is not included");
+            }
+            System.out.println(String.format(Locale.ROOT, "compute seconds: %s",
+                    times.size() == 1 ? String.format(Locale.ROOT, "%.4f", min)
+                            : String.format(Locale.ROOT, "min %.4f, median %.4f over %d runs", min, median, times.size())));
+            System.out.println(top == null ? "top eigenvalues: (not symmetric: x2 given)"
+                    : "top eigenvalues: " + Arrays.toString(top));
+            System.out.println("architecture: " + ak);
         }
         return 0;
     }

@@ -1,0 +1,33 @@
+package org.ntk4j.core.analytic;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The infinite-width kernels of one pair of input sets.
+ *
+ * @param nngp {@code [n1, n2]}: the NNGP kernel, the covariance {@code Cov[z(x_i), z(x'_j)]} of one output
+ *             pre-activation over random initialisations
+ * @param ntk  {@code [n1, n2]}: the neural tangent kernel {@code Σ_θ ∂z(x_i)/∂θ · ∂z(x'_j)/∂θ} of one output
+ *             pre-activation (the limit of the diagonal blocks of the empirical NTK; off-diagonal output blocks
+ *             vanish in the limit, so this is also the limit of the TRACE kernel)
+ */
+public record KernelPair(INDArray nngp, INDArray ntk) {
+
+    /** Validates equal shapes of rank 2. */
+    public KernelPair {
+        Objects.requireNonNull(nngp, "nngp");
+        Objects.requireNonNull(ntk, "ntk");
+        if (nngp.rank() != 2 || !Arrays.equals(nngp.shape(), ntk.shape())) {
+            throw new IllegalArgumentException("nngp and ntk must both be [n1, n2] (got: "
+                    + Arrays.toString(nngp.shape()) + " and " + Arrays.toString(ntk.shape()) + ")");
+        }
+    }
+
+    /** @return {@code [n1, n2]} */
+    public long[] shape() {
+        return nngp.shape();
+    }
+}

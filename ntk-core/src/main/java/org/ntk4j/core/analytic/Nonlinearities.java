@@ -1,0 +1,451 @@
+package org.ntk4j.core.analytic;
+
+import org.apache.commons.math3.special.Erf;
+
+import java.util.Optional;
+
+/**
+ * Ready-made {@link Nonlinearity} instances.
+ *
+ * <p>In closed form (erf for centred Gaussians; identity and the ReLU family for any mean), with {@code s = √(k11·k22)},
+ * {@code ρ = k12/s} clamped into {@code [−1, 1]} and {@code θ = arccos ρ}:
+ * <ul>
+ *   <li>identity: {@code E[uv] = k12 + μ²}, {@code E[φ'φ'] = 1};</li>
+ *   <li>LeakyReLU(α) {@code = max(z, αz)} (ReLU: α = 0, Abs: α = −1), written as
+ *       {@code ((1+α)/2) z + ((1−α)/2)|z|}: {@code E[φφ] = ((1+α)/2)² k12 + ((1−α)/2)² (2s/π)(sin θ + (π/2 − θ) cos θ)},
+ *       {@code E[φ'φ'] = α + (1−α)² (π − θ)/(2π)} (the arc-cosine kernels of Cho and Saul, 2009); for a non-zero
+ *       mean, a one-dimensional integral of a smooth function obtained from Price's theorem, evaluated with a
+ *       32-point Gauss–Legendre rule (accurate to about 1e-12);</li>
+ *   <li>erf: {@code E[φφ] = (2/π) arcsin(2 k12 / √((1+2k11)(1+2k22)))},
+ *       {@code E[φ'φ'] = (4/π) / √((1+2k11)(1+2k22) − 4 k12²)} (Williams, 1997).</li>
+ * </ul>
+ * Every other function here is integrated by Gauss–Hermite quadrature.
+ */
+public final class Nonlinearities {
+    private Nonlinearities() {
+    }
+
+    private static final double SQRT2 = Math.sqrt(2.0);
+    private static final double INV_SQRT_2PI = 1.0 / Math.sqrt(2.0 * Math.PI);
+    private static final double TWO_OVER_SQRT_PI = 2.0 / Math.sqrt(Math.PI);
+    /** SELU constants (Klambauer et al., 2017), as in DL4J/ND4J. */
+    private static final double SELU_ALPHA = 1.6732632423543772848170429916717;
+    private static final double SELU_LAMBDA = 1.0507009873554804934193349852946;
+
+    /** @return {@code φ(z) = z} (closed form for any mean) */
+    public static Nonlinearity identity() {
+        return Identity.INSTANCE;
+    }
+
+    /** @return {@code max(0, z)}, derivative 0 at 0 (closed form) */
+    public static Nonlinearity relu() {
+        return new LeakyRelu("relu", 0.0);
+    }
+
+    /**
+     * @param alpha slope for {@code z < 0}
+     * @return {@code z} for {@code z ≥ 0} and {@code αz} otherwise ({@code max(z, αz)} when {@code α ≤ 1}); derivative
+     *         {@code α} at 0 (closed form)
+     */
+    public static Nonlinearity leakyRelu(double alpha) {
+        if (!Double.isFinite(alpha)) {
+            throw new IllegalArgumentException("leakyRelu slope must be finite (got: " + alpha + ")");
+        }
+        return new LeakyRelu("leakyrelu(" + alpha + ")", alpha);
+    }
+
+    /** @return {@code |z|}, derivative {@code sign(z)} (closed form) */
+    public static Nonlinearity abs() {
+        return new LeakyRelu("abs", -1.0);
+    }
+
+    /** @return the error function {@code erf(z)} (closed form) */
+    public static Nonlinearity erf() {
+        return ErfNl.INSTANCE;
+    }
+
+    /** @return {@code tanh(z)} (quadrature) */
+    public static Nonlinearity tanh() {
+        return Tanh.INSTANCE;
+    }
+
+    /** @return the logistic sigmoid {@code 1/(1+e^{−z})} (quadrature) */
+    public static Nonlinearity sigmoid() {
+        return Nonlinearity.of("sigmoid", Nonlinearities::sigmoid, z -> {
+            double s = sigmoid(z);
+            return s * (1 - s);
+        });
+    }
+
+    /** @return {@code log(1 + e^z)} (quadrature) */
+    public static Nonlinearity softplus() {
+        return Nonlinearity.of("softplus", z -> Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))),
+                Nonlinearities::sigmoid);
+    }
+
+    /**
+     * @param alpha the ELU scale for negative inputs
+     * @return {@code z} for {@code z > 0}, {@code α(e^z − 1)} otherwise (quadrature)
+     */
+    public static Nonlinearity elu(double alpha) {
+        return Nonlinearity.of("elu(" + alpha + ")", z -> z > 0 ? z : alpha * Math.expm1(z),
+                z -> z > 0 ? 1.0 : alpha * Math.exp(z));
+    }
+
+    /** @return SELU, {@code λ·elu_α(z)} with λ ≈ 1.0507, α ≈ 1.6733 (quadrature) */
+    public static Nonlinearity selu() {
+        return Nonlinearity.of("selu", z -> SELU_LAMBDA * (z > 0 ? z : SELU_ALPHA * Math.expm1(z)),
+                z -> SELU_LAMBDA * (z > 0 ? 1.0 : SELU_ALPHA * Math.exp(z)));
+    }
+
+    /** @return exact GELU {@code z·Φ(z)} with the standard normal CDF Φ (quadrature) */
+    public static Nonlinearity gelu() {
+        return Nonlinearity.of("gelu", z -> z * normalCdf(z),
+                z -> normalCdf(z) + z * INV_SQRT_2PI * Math.exp(-0.5 * z * z));
+    }
+
+    /** @return swish (SiLU) {@code z·sigmoid(z)} (quadrature) */
+    public static Nonlinearity swish() {
+        return Nonlinearity.of("swish", z -> z * sigmoid(z), z -> {
+            double s = sigmoid(z);
+            return s + z * s * (1 - s);
+        });
+    }
+
+    /** @return {@code max(−1, min(1, z))}, derivative 1 on (−1, 1) and 0 outside (quadrature) */
+    public static Nonlinearity hardTanh() {
+        return Nonlinearity.of("hardtanh", z -> Math.max(-1.0, Math.min(1.0, z)),
+                z -> (z > -1.0 && z < 1.0) ? 1.0 : 0.0);
+    }
+
+    /** @return {@code z³} (quadrature; exact for degree ≥ 4) */
+    public static Nonlinearity cube() {
+        return Nonlinearity.of("cube", z -> z * z * z, z -> 3 * z * z);
+    }
+
+    /** @return softsign {@code z/(1+|z|)} (quadrature) */
+    public static Nonlinearity softsign() {
+        return Nonlinearity.of("softsign", z -> z / (1 + Math.abs(z)), z -> {
+            double d = 1 + Math.abs(z);
+            return 1 / (d * d);
+        });
+    }
+
+    static double sigmoid(double z) {
+        if (z >= 0) {
+            return 1 / (1 + Math.exp(-z));
+        }
+        double e = Math.exp(z);
+        return e / (1 + e);
+    }
+
+    static double normalCdf(double z) {
+        return 0.5 * Erf.erfc(-z / SQRT2);
+    }
+
+    /** Clamps a correlation into [-1, 1]; 0 when a variance vanishes. */
+    static double correlation(double k11, double k12, double k22) {
+        double s = Math.sqrt(k11 * k22);
+        if (!(s > 0)) {
+            return 0.0;
+        }
+        return Math.max(-1.0, Math.min(1.0, k12 / s));
+    }
+
+    private static final class Identity implements Nonlinearity, GaussianClosedForm {
+        static final Identity INSTANCE = new Identity();
+
+        @Override
+        public String name() {
+            return "identity";
+        }
+
+        @Override
+        public double value(double z) {
+            return z;
+        }
+
+        @Override
+        public double derivative(double z) {
+            return 1.0;
+        }
+
+        @Override
+        public boolean isIdentity() {
+            return true;
+        }
+
+        @Override
+        public Optional<GaussianClosedForm> closedForm() {
+            return Optional.of(this);
+        }
+
+        @Override
+        public boolean supportsMean(double mean) {
+            return true;
+        }
+
+        @Override
+        public double valueProduct(double mean, double k11, double k12, double k22) {
+            return k12 + mean * mean;
+        }
+
+        @Override
+        public double derivativeProduct(double mean, double k11, double k12, double k22) {
+            return 1.0;
+        }
+
+        @Override
+        public String toString() {
+            return "identity";
+        }
+    }
+
+    private record LeakyRelu(String name, double alpha) implements Nonlinearity, GaussianClosedForm {
+        @Override
+        public double value(double z) {
+            return z >= 0 ? z : alpha * z;
+        }
+
+        @Override
+        public double derivative(double z) {
+            return z > 0 ? 1.0 : alpha;
+        }
+
+        @Override
+        public Optional<GaussianClosedForm> closedForm() {
+            return Optional.of(this);
+        }
+
+        @Override
+        public boolean supportsMean(double mean) {
+            return Double.isFinite(mean);
+        }
+
+        @Override
+        public double valueProduct(double mean, double k11, double k12, double k22) {
+            double a = (1 + alpha) / 2;
+            double b = (1 - alpha) / 2;
+            if (mean != 0.0) {
+                return ShiftedRelu.of(mean, k11, k12, k22).leakyValue(alpha);
+            }
+            double s = Math.sqrt(k11 * k22);
+            double rho = correlation(k11, k12, k22);
+            double theta = Math.acos(rho);
+            double sin = Math.sqrt(Math.max(0.0, 1 - rho * rho));
+            double absAbs = 2 * s / Math.PI * (sin + (Math.PI / 2 - theta) * rho);
+            return a * a * s * rho + b * b * absAbs;
+        }
+
+        @Override
+        public void products(double mean, double k11, double k12, double k22, double[] out) {
+            if (mean != 0.0) {
+                ShiftedRelu r = ShiftedRelu.of(mean, k11, k12, k22);
+                out[0] = r.leakyValue(alpha);
+                out[1] = r.leakyDerivative(alpha);
+                return;
+            }
+            double s = Math.sqrt(k11 * k22);
+            double rho = s > 0 ? Math.max(-1.0, Math.min(1.0, k12 / s)) : 0.0;
+            double theta = Math.acos(rho);
+            double sin = Math.sqrt(Math.max(0.0, 1 - rho * rho));
+            double a = (1 + alpha) / 2;
+            double b = (1 - alpha) / 2;
+            out[0] = a * a * s * rho + b * b * 2 * s / Math.PI * (sin + (Math.PI / 2 - theta) * rho);
+            double bb = 1 - alpha;
+            out[1] = alpha + bb * bb * (Math.PI - theta) / (2 * Math.PI);
+        }
+
+        @Override
+        public double derivativeProduct(double mean, double k11, double k12, double k22) {
+            if (mean != 0.0) {
+                return ShiftedRelu.of(mean, k11, k12, k22).leakyDerivative(alpha);
+            }
+            double theta = Math.acos(correlation(k11, k12, k22));
+            double b = 1 - alpha;
+            return alpha + b * b * (Math.PI - theta) / (2 * Math.PI);
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /**
+     * Moments of ReLU under a non-centred bivariate Gaussian (common mean μ ≠ 0), exact up to a 32-point
+     * Gauss–Legendre rule on a smooth one-dimensional integrand. By Price's theorem, with {@code c} the covariance,
+     * {@code ∂/∂c E[f(u)g(v)] = E[f'(u)g'(v)]}; for ReLU {@code ∂²/∂c² E[relu(u)relu(v)] = p_c(0, 0)}, the density
+     * of {@code (u, v)} at the origin. Integrating from the independent case {@code c = 0}:
+     * {@code P(u>0, v>0) = P1 P2 + ∫_0^c p_{c'}(0,0) dc'} and
+     * {@code E[relu(u)relu(v)] = R1 R2 + c P1 P2 + ∫_0^c (c − c') p_{c'}(0,0) dc'}, with {@code R = E[relu]},
+     * {@code P = P(· > 0)} of each marginal. The substitution {@code c' = s sin t}, {@code s = √(k11 k22)}, makes the
+     * integrand {@code exp(−μ²(k11 + k22 − 2s sin t) / (2 s² cos² t)) / 2π} smooth on {@code [0, arcsin ρ]}.
+     * Mixed terms follow from Stein's lemma: {@code E[u relu(v)] = μ R2 + c P2}.
+     */
+    private record ShiftedRelu(double mean, double c, double r1, double r2, double p1, double p2, double pp,
+                               double rr) {
+        private static final double[] GL_NODES;
+        private static final double[] GL_WEIGHTS;
+
+        static {
+            org.apache.commons.math3.analysis.integration.gauss.GaussIntegrator gl =
+                    new org.apache.commons.math3.analysis.integration.gauss.GaussIntegratorFactory()
+                            .legendre(32, 0.0, 1.0);
+            GL_NODES = new double[gl.getNumberOfPoints()];
+            GL_WEIGHTS = new double[gl.getNumberOfPoints()];
+            for (int i = 0; i < GL_NODES.length; i++) {
+                GL_NODES[i] = gl.getPoint(i);
+                GL_WEIGHTS[i] = gl.getWeight(i);
+            }
+        }
+
+        static ShiftedRelu of(double mean, double k11, double k12, double k22) {
+            double s1 = Math.sqrt(Math.max(0.0, k11));
+            double s2 = Math.sqrt(Math.max(0.0, k22));
+            double r1 = reluMean(mean, s1);
+            double r2 = reluMean(mean, s2);
+            double p1 = positive(mean, s1);
+            double p2 = positive(mean, s2);
+            double s = s1 * s2;
+            if (!(s > 0)) {
+                return new ShiftedRelu(mean, 0.0, r1, r2, p1, p2, p1 * p2, r1 * r2);
+            }
+            double rho = Math.max(-1.0, Math.min(1.0, k12 / s));
+            double big = Math.asin(rho);
+            double sinBig = rho;
+            double i0 = 0;
+            double i1 = 0;
+            double sum = s1 * s1 + s2 * s2;
+            double mu2 = mean * mean;
+            for (int i = 0; i < GL_NODES.length; i++) {
+                double t = big * GL_NODES[i];
+                double st = Math.sin(t);
+                double ct = Math.cos(t);
+                double g = Math.exp(-mu2 * (sum - 2 * s * st) / (2 * s * s * ct * ct)) / (2 * Math.PI);
+                double w = big * GL_WEIGHTS[i];
+                i0 += w * g;
+                i1 += w * (sinBig - st) * g;
+            }
+            double c = s * rho;
+            return new ShiftedRelu(mean, c, r1, r2, p1, p2, p1 * p2 + i0, r1 * r2 + c * p1 * p2 + s * i1);
+        }
+
+        /** E[relu(N(μ, σ²))]. */
+        private static double reluMean(double mu, double sigma) {
+            if (!(sigma > 0)) {
+                return Math.max(mu, 0.0);
+            }
+            double h = mu / sigma;
+            return mu * normalCdf(h) + sigma * INV_SQRT_2PI * Math.exp(-0.5 * h * h);
+        }
+
+        /** P(N(μ, σ²) > 0). */
+        private static double positive(double mu, double sigma) {
+            if (!(sigma > 0)) {
+                return mu > 0 ? 1.0 : 0.0;
+            }
+            return normalCdf(mu / sigma);
+        }
+
+        /** E[φ(u)φ(v)] for φ(z) = α z + (1 − α) relu(z). */
+        double leakyValue(double alpha) {
+            double b = 1 - alpha;
+            double uv = c + mean * mean;
+            double mixed = mean * r2 + c * p2 + mean * r1 + c * p1;
+            return alpha * alpha * uv + alpha * b * mixed + b * b * rr;
+        }
+
+        /** E[φ'(u)φ'(v)] for φ' = α + (1 − α) 1[z > 0]. */
+        double leakyDerivative(double alpha) {
+            double b = 1 - alpha;
+            return alpha * alpha + alpha * b * (p1 + p2) + b * b * pp;
+        }
+    }
+
+    /** tanh with value and derivative from one evaluation. */
+    private static final class Tanh implements Nonlinearity {
+        static final Tanh INSTANCE = new Tanh();
+
+        @Override
+        public String name() {
+            return "tanh";
+        }
+
+        @Override
+        public double value(double z) {
+            return Math.tanh(z);
+        }
+
+        @Override
+        public double derivative(double z) {
+            double t = Math.tanh(z);
+            return 1 - t * t;
+        }
+
+        /** tanh from one exp: 1 − 2/(e^{2|z|} + 1) with the sign restored (absolute error ≈ 1e-16). */
+        @Override
+        public void evaluate(double[] z, int n, double[] values, double[] derivatives) {
+            for (int i = 0; i < n; i++) {
+                double a = Math.abs(z[i]);
+                double t = a > 20 ? 1.0 : 1 - 2 / (Math.exp(2 * a) + 1);
+                t = z[i] < 0 ? -t : t;
+                values[i] = t;
+                derivatives[i] = 1 - t * t;
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "tanh";
+        }
+    }
+
+    private static final class ErfNl implements Nonlinearity, GaussianClosedForm {
+        static final ErfNl INSTANCE = new ErfNl();
+
+        @Override
+        public String name() {
+            return "erf";
+        }
+
+        @Override
+        public double value(double z) {
+            return Erf.erf(z);
+        }
+
+        @Override
+        public double derivative(double z) {
+            return TWO_OVER_SQRT_PI * Math.exp(-z * z);
+        }
+
+        @Override
+        public Optional<GaussianClosedForm> closedForm() {
+            return Optional.of(this);
+        }
+
+        @Override
+        public boolean supportsMean(double mean) {
+            return mean == 0.0;
+        }
+
+        @Override
+        public double valueProduct(double mean, double k11, double k12, double k22) {
+            double den = Math.sqrt((1 + 2 * k11) * (1 + 2 * k22));
+            double arg = Math.max(-1.0, Math.min(1.0, 2 * k12 / den));
+            return 2 / Math.PI * Math.asin(arg);
+        }
+
+        @Override
+        public double derivativeProduct(double mean, double k11, double k12, double k22) {
+            double det = (1 + 2 * k11) * (1 + 2 * k22) - 4 * k12 * k12;
+            // det >= 1 + 2(k11 + k22) > 0 whenever |k12| <= sqrt(k11 k22); guard against rounding only
+            return 4 / Math.PI / Math.sqrt(Math.max(det, 1.0));
+        }
+
+        @Override
+        public String toString() {
+            return "erf";
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package org.ntk4j.examples.cli;
+
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.ntk4j.core.analytic.KernelPair;
+import org.ntk4j.dl4j.analytic.AnalyticKernel;
+import org.ntk4j.dl4j.analytic.AnalyticKernels;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The infinite-width kernels of a DL4J configuration saved as JSON ({@code MultiLayerConfiguration.toJson()}), for
+ * {@code ntk kernel --config conf.json --kernel ntk|nngp}.
+ *
+ * <pre>{@code
+ * AnalyticKernel k = AnalyticKernelRunner.load(Path.of("conf.json"), 25);
+ * INDArray ntk = AnalyticKernelRunner.compute(k, x1, null, "ntk");   // [n1, n1]
+ * }</pre>
+ */
+public final class AnalyticKernelRunner {
+    private AnalyticKernelRunner() {
+    }
+
+    /**
+     * @param json a file written from {@code MultiLayerConfiguration.toJson()}
+     * @return the configuration
+     * @throws IllegalArgumentException when the file is missing or is not such a JSON
+     */
+    public static MultiLayerConfiguration readConfiguration(Path json) {
+        if (!Files.isRegularFile(json)) {
+            throw new IllegalArgumentException("cannot read " + json + ": no such file");
+        }
+        String text;
+        try {
+            text = Files.readString(json, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + json + ": " + e.getMessage());
+        }
+        try {
+            return MultiLayerConfiguration.fromJson(text);
+        } catch (RuntimeException e) {
+            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+            throw new IllegalArgumentException(json + " is not a DL4J MultiLayerConfiguration JSON (write it with "
+                    + "conf.toJson()): " + msg);
+        }
+    }
+
+    /**
+     * @param json             the configuration file
+     * @param quadratureDegree Gauss–Hermite nodes per dimension for activations without closed form
+     * @return its analytic kernel
+     * @throws IllegalArgumentException for unreadable files and unsupported configurations (naming the layer)
+     */
+    public static AnalyticKernel load(Path json, int quadratureDegree) {
+        if (quadratureDegree < 2 || quadratureDegree > 400) {
+            throw new IllegalArgumentException("--quadrature-degree must be in [2, 400] (got: " + quadratureDegree + ")");
+        }
+        return AnalyticKernels.of(readConfiguration(json), quadratureDegree);
+    }
+
+    /**
+     * @param kernel the analytic kernel
+     * @param x1     features {@code [n1, nIn]}; integer arrays are read as DOUBLE
+     * @param x2     features {@code [n2, nIn]} or {@code null}
+     * @param which  {@code "ntk"} or {@code "nngp"} (case-insensitive)
+     * @return the chosen kernel {@code [n1, n2]}, FLOAT for FLOAT input, DOUBLE otherwise
+     */
+    public static INDArray compute(AnalyticKernel kernel, INDArray x1, INDArray x2, String which) {
+        String w = which == null ? "" : which.trim().toLowerCase(Locale.ROOT);
+        if (!w.equals("ntk") && !w.equals("nngp")) {
+            throw new IllegalArgumentException("--kernel must be ntk or nngp (got: " + which + ")");
+        }
+        INDArray a = floating(x1);
+        INDArray b = x2 == null ? null : floating(x2).castTo(a.dataType());
+        KernelPair kp = kernel.compute(a, b);
+        return w.equals("ntk") ? kp.ntk() : kp.nngp();
+    }
+
+    private static INDArray floating(INDArray x) {
+        return x.dataType() == DataType.FLOAT || x.dataType() == DataType.DOUBLE ? x : x.castTo(DataType.DOUBLE);
+    }
+}
