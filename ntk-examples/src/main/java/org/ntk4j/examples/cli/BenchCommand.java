@@ -1,36 +1,62 @@
 package org.ntk4j.examples.cli;
 
+import org.ntk4j.examples.bench.AnalyticBenchmark;
 import org.ntk4j.examples.bench.EngineBenchmark;
 import org.ntk4j.examples.bench.LinearizedBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code ntk bench}: the performance benchmarks, printing ratios measured in one run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Performance benchmarks (ratios measured in this run; see docs/benchmarks.md).")
 public final class BenchCommand implements Callable<Integer> {
+    /** The benchmarks. */
+    enum Suite { ENGINE, LINEARIZED, ANALYTIC }
+
+    @Option(names = "--only", split = ",", description = "benchmarks to run: engine, linearized, analytic (default: all)")
+    List<String> only;
     @Option(names = "--n", defaultValue = "256", description = "examples for the engine benchmark")
     int n;
-    @Option(names = "--reps", defaultValue = "5", description = "timed repetitions (minimum reported)")
+    @Option(names = "--reps", defaultValue = "3", description = "timed repetitions (minimum reported)")
     int reps;
-    @Option(names = "--linearized-n", defaultValue = "4000", description = "training points of the linearized-fit benchmark (0: skip)")
+    @Option(names = "--linearized-n", defaultValue = "4000", description = "training points of the linearized-fit benchmark")
     int linearizedN;
+    @Option(names = "--analytic-n", defaultValue = "2000", description = "inputs of the analytic-kernel benchmark")
+    int analyticN;
     @Option(names = "--stacktrace", description = "print stack traces of errors")
     boolean stacktrace;
 
     @Override
     public Integer call() {
-        if (n < 1 || reps < 1 || linearizedN < 0) {
-            throw new IllegalArgumentException("--n and --reps must be >= 1 and --linearized-n >= 0 (got: " + n + ", " + reps + ", " + linearizedN + ")");
+        if (n < 1 || reps < 1 || linearizedN < 1 || analyticN < 1) {
+            throw new IllegalArgumentException("--n, --reps, --linearized-n and --analytic-n must be >= 1 (got: "
+                    + n + ", " + reps + ", " + linearizedN + ", " + analyticN + ")");
         }
-        System.out.println("## Empirical NTK engine: MLP 32-512-512-o, ReLU, N=" + n + ", TRACE");
-        EngineBenchmark.run(n, reps, System.out::println);
-        System.out.println();
-        if (linearizedN > 0) {
+        EnumSet<Suite> suites = EnumSet.noneOf(Suite.class);
+        if (only == null || only.isEmpty()) {
+            suites = EnumSet.allOf(Suite.class);
+        } else {
+            for (String s : only) {
+                suites.add(KernelCommand.parse(Suite.class, s, "--only", "engine, linearized, analytic"));
+            }
+        }
+        if (suites.contains(Suite.ENGINE)) {
+            System.out.println("## Empirical NTK engine: MLP 32-512-512-o, ReLU, N=" + n + ", TRACE");
+            EngineBenchmark.run(n, reps, System.out::println);
+            System.out.println();
+        }
+        if (suites.contains(Suite.LINEARIZED)) {
             System.out.println("## Linearized network: fit after the kernel vs ND4J potrf, N=" + linearizedN);
             System.out.println(LinearizedBenchmark.run(linearizedN, reps));
+        }
+        if (suites.contains(Suite.ANALYTIC)) {
+            System.out.println(String.format(Locale.ROOT, "## Analytic kernels: N=%d, d=32, 5 layers", analyticN));
+            System.out.println(AnalyticBenchmark.run(analyticN, 25, 1));
         }
         return 0;
     }
