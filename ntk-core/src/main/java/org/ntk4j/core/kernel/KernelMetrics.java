@@ -84,6 +84,7 @@ public final class KernelMetrics {
      * @param kernel square {@code [N, N]} or FULL {@code [n, n, o, o]}, finite
      * @return its spectrum
      */
+    @SuppressWarnings("try") // the workspace scope is used for its side effect
     public static KernelSpectrum spectrum(INDArray kernel) {
         Square m = square(kernel, "kernel");
         for (double v : m.v) {
@@ -311,6 +312,7 @@ public final class KernelMetrics {
         }
     }
 
+    @SuppressWarnings("try") // the workspace scope is used for its side effect
     private static double[] values(INDArray a) {
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             return a.castTo(DataType.DOUBLE).dup('c').data().asDouble();

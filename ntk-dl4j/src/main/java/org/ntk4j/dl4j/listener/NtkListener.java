@@ -275,6 +275,7 @@ public final class NtkListener extends BaseTrainingListener implements AutoClose
 
     // ------------------------------------------------------------------------------------------ internals
 
+    @SuppressWarnings("try") // the workspace scope is used for its side effect
     private void ensureStarted(Model m) {
         if (model == m) {
             return;
@@ -324,6 +325,7 @@ public final class NtkListener extends BaseTrainingListener implements AutoClose
         }
     }
 
+    @SuppressWarnings("try") // the workspace scope is used for its side effect
     private void snapshot(Model m, long iteration, int epoch) {
         if (iteration == lastIteration) {
             return;
@@ -413,6 +415,7 @@ public final class NtkListener extends BaseTrainingListener implements AutoClose
         private long memoryBudgetBytes;
         private final List<NtkSink> sinks = new ArrayList<>();
 
+        @SuppressWarnings("try") // the workspace scope is used for its side effect
         private Builder(INDArray[] features) {
             if (features == null || features.length == 0) {
                 throw new IllegalArgumentException("probeFeatures must not be null or empty (got: "
@@ -454,6 +457,7 @@ public final class NtkListener extends BaseTrainingListener implements AutoClose
          *                    centred kernel–target alignment. With {@link OutputMode#FULL} they must be {@code [n, o]}
          * @return this
          */
+        @SuppressWarnings("try") // the workspace scope is used for its side effect
         public Builder probeLabels(INDArray probeLabels) {
             if (probeLabels == null) {
                 throw new IllegalArgumentException("probeLabels must not be null (got: null); omit the call for no labels");
