@@ -24,7 +24,8 @@ import java.util.Locale;
 
 /**
  * How much an {@link NtkListener} adds to a DL4J training run: an MLP {@code 784 → 256 → 256 → 10} (ReLU, softmax,
- * cross-entropy, FLOAT, Sgd) trained on synthetic data with minibatches of 128, with and without a listener that takes
+ * cross-entropy, FLOAT, Sgd; or one identity output with MSE) trained on synthetic data with minibatches of 128, with
+ * and without a listener that takes
  * a 128-example TRACE snapshot every 100 iterations. Runs with and without the listener alternate on fresh networks
  * of the same seed (same data, same work); the overhead is the median over these pairs of {@code with/without − 1}.
  * A second, less noise-sensitive estimate divides the snapshot time the listener measured itself by the training time
@@ -47,27 +48,48 @@ public final class ListenerBenchmark {
      * @param probe       probe examples of the listener
      * @param every       snapshot period in iterations
      * @param hidden      width of the two hidden layers
+     * @param outputs     network outputs: softmax classes (≥ 2, cross-entropy) or 1 (identity output, MSE)
      * @param reportDir   if not null, the listener's PNG report of the last run is written there
      */
     public record Config(int iterations, int repeats, int warmup, int batchSize, int probe, int every, int hidden,
-                         Path reportDir) {
+                         int outputs, Path reportDir) {
         /** Validates. */
         public Config {
-            if (iterations < 1 || repeats < 1 || warmup < 0 || batchSize < 1 || probe < 1 || every < 1 || hidden < 1) {
+            if (iterations < 1 || repeats < 1 || warmup < 0 || batchSize < 1 || probe < 1 || every < 1 || hidden < 1
+                    || outputs < 1) {
                 throw new IllegalArgumentException("invalid listener benchmark configuration (got: iterations " + iterations
                         + ", repeats " + repeats + ", warmup " + warmup + ", batchSize " + batchSize + ", probe " + probe
-                        + ", every " + every + ", hidden " + hidden + ")");
+                        + ", every " + every + ", hidden " + hidden + ", outputs " + outputs + ")");
             }
         }
 
-        /** @return 1000 iterations, 5 repeats, 200 warm-up iterations, batch 128, probe 128, every 100, width 256 */
+        /**
+         * @return 1000 iterations, 5 repeats, 200 warm-up iterations, batch 128, probe 128, every 100, width 256,
+         * 10 classes
+         */
         public static Config defaults() {
-            return new Config(1000, 5, 200, 128, 128, 100, 256, null);
+            return new Config(1000, 5, 200, 128, 128, 100, 256, 10, null);
+        }
+
+        /**
+         * @param o network outputs
+         * @return this configuration with {@code o} outputs
+         */
+        public Config withOutputs(int o) {
+            return new Config(iterations, repeats, warmup, batchSize, probe, every, hidden, o, reportDir);
+        }
+
+        /**
+         * @param dir where to write the listener's report (null for none)
+         * @return this configuration with that report directory
+         */
+        public Config withReport(Path dir) {
+            return new Config(iterations, repeats, warmup, batchSize, probe, every, hidden, outputs, dir);
         }
 
         /** @return a short run for a smoke test: 200 iterations, 1 repeat, probe 32, every 50 */
         public static Config quick() {
-            return new Config(200, 1, 20, 64, 32, 50, 64, null);
+            return new Config(200, 1, 20, 64, 32, 50, 64, 10, null);
         }
     }
 
@@ -104,11 +126,12 @@ public final class ListenerBenchmark {
         public String summary() {
             return String.format(Locale.ROOT, "NtkListener overhead: %.1f %% (median of paired runs; target < 10 %%);"
                             + " snapshot time / training time: %.1f %%%n"
-                            + "  MLP 784-%d-%d-10, batch %d, %d iterations; probe %d examples every %d iterations (%d snapshots)%n"
+                            + "  MLP 784-%d-%d-%d, batch %d, %d iterations; probe %d examples every %d iterations (%d snapshots)%n"
                             + "  training without listener: median %.2f s (%.1f ms/iteration), runs %s%n"
                             + "  training with listener:    median %.2f s, runs %s%n"
                             + "  one snapshot: median %.1f ms (= %.1f training iterations); final drift %.4g",
-                    100 * overhead(), 100 * snapshotShare(), config.hidden(), config.hidden(), config.batchSize(), config.iterations(),
+                    100 * overhead(), 100 * snapshotShare(), config.hidden(), config.hidden(), config.outputs(),
+                    config.batchSize(), config.iterations(),
                     config.probe(), config.every(), snapshots, median(secondsWithout),
                     1000 * secondsPerIteration(), fmt(secondsWithout), median(secondsWith), fmt(secondsWith),
                     1000 * medianSnapshotSeconds, medianSnapshotSeconds / secondsPerIteration(), finalDrift);
@@ -192,18 +215,27 @@ public final class ListenerBenchmark {
         }
     }
 
-    /** {@code nBatches} minibatches: Gaussian features, labels of a random linear teacher (one-hot of the argmax). */
+    /**
+     * {@code nBatches} minibatches: Gaussian features, labels of a random linear teacher (one-hot of the argmax; for one
+     * output, tanh of the teacher's first score).
+     */
     private static List<DataSet> data(Config c, int nBatches) {
         org.nd4j.linalg.api.rng.Random rng = Nd4j.getRandomFactory().getNewRandomInstance(2024);
-        INDArray teacher = rng.nextGaussian(new long[]{784, 10}).castTo(DataType.FLOAT);
+        int o = c.outputs();
+        INDArray teacher = rng.nextGaussian(new long[]{784, Math.max(o, 2)}).castTo(DataType.FLOAT).divi(28);
         List<DataSet> out = new ArrayList<>();
         for (int b = 0; b < nBatches; b++) {
             INDArray x = rng.nextGaussian(new long[]{c.batchSize(), 784}).castTo(DataType.FLOAT);
             INDArray scores = x.mmul(teacher);
-            INDArray y = Nd4j.zeros(DataType.FLOAT, c.batchSize(), 10);
-            INDArray arg = scores.argMax(1);
-            for (int i = 0; i < c.batchSize(); i++) {
-                y.putScalar(i, arg.getInt(i), 1f);
+            INDArray y;
+            if (o == 1) {
+                y = org.nd4j.linalg.ops.transforms.Transforms.tanh(scores.getColumn(0, true), true);
+            } else {
+                y = Nd4j.zeros(DataType.FLOAT, c.batchSize(), o);
+                INDArray arg = scores.argMax(1);
+                for (int i = 0; i < c.batchSize(); i++) {
+                    y.putScalar(i, arg.getInt(i), 1f);
+                }
             }
             out.add(new DataSet(x, y));
         }
@@ -215,8 +247,9 @@ public final class ListenerBenchmark {
                 .updater(new Sgd(0.01)).weightInit(WeightInit.RELU).list()
                 .layer(new DenseLayer.Builder().nIn(784).nOut(c.hidden()).activation(Activation.RELU).build())
                 .layer(new DenseLayer.Builder().nIn(c.hidden()).nOut(c.hidden()).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(c.hidden()).nOut(10)
-                        .activation(Activation.SOFTMAX).build())
+                .layer(new OutputLayer.Builder(c.outputs() == 1 ? LossFunctions.LossFunction.MSE
+                        : LossFunctions.LossFunction.MCXENT).nIn(c.hidden()).nOut(c.outputs())
+                        .activation(c.outputs() == 1 ? Activation.IDENTITY : Activation.SOFTMAX).build())
                 .build());
         n.init();
         return n;
@@ -230,7 +263,7 @@ public final class ListenerBenchmark {
     }
 
     /**
-     * Command line: {@code ListenerBenchmark [--quick] [--report DIR]}.
+     * Command line: {@code ListenerBenchmark [--quick] [--outputs O] [--report DIR]}.
      *
      * @param args arguments
      */
@@ -240,6 +273,13 @@ public final class ListenerBenchmark {
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> c = Config.quick();
+                case "--outputs" -> {
+                    if (i + 1 >= args.length) {
+                        System.err.println("--outputs needs a number");
+                        System.exit(2);
+                    }
+                    c = c.withOutputs(Integer.parseInt(args[++i]));
+                }
                 case "--report" -> {
                     if (i + 1 >= args.length) {
                         System.err.println("--report needs a directory");
@@ -248,13 +288,13 @@ public final class ListenerBenchmark {
                     report = Path.of(args[++i]);
                 }
                 default -> {
-                    System.err.println("unknown argument " + args[i] + "; usage: ListenerBenchmark [--quick] [--report DIR]");
+                    System.err.println("unknown argument " + args[i] + "; usage: ListenerBenchmark [--quick] [--outputs O] [--report DIR]");
                     System.exit(2);
                 }
             }
         }
         if (report != null) {
-            c = new Config(c.iterations(), c.repeats(), c.warmup(), c.batchSize(), c.probe(), c.every(), c.hidden(), report);
+            c = c.withReport(report);
         }
         System.out.println(run(c).summary());
     }
