@@ -323,6 +323,26 @@ class NtkListenerTest extends NtkTestBase {
     }
 
     @Test
+    void theReportKeepsABoundedNumberOfSpectra() {
+        MultiLayerNetwork net = ListenerNets.mlp(DataType.FLOAT, 40, false);
+        NtkListener l = NtkListener.builder(ListenerNets.gaussian(DataType.FLOAT, 41, 4, 3)).everyNIterations(1).build();
+        net.addListeners(l);
+        DataSet train = ListenerNets.data(DataType.FLOAT, 42, 4);
+        for (int i = 0; i < 80; i++) {
+            net.fit(train);
+        }
+        List<NtkListener.Spectrum> sp = l.spectra();
+        assertEquals(81, l.history().size());
+        assertTrue(sp.size() <= 64 && sp.size() >= 32, "kept " + sp.size());
+        assertEquals(0L, sp.get(0).iteration());
+        assertEquals(80L, sp.get(sp.size() - 1).iteration());
+        for (int i = 1; i < sp.size(); i++) {
+            assertTrue(sp.get(i).iteration() > sp.get(i - 1).iteration());
+        }
+        assertEquals(4, sp.get(0).eigenvalues().length);
+    }
+
+    @Test
     void builderRejectsBadValuesWithTheValue() {
         INDArray probe = ListenerNets.gaussian(DataType.DOUBLE, 38, 4, 3);
         assertMessage(() -> NtkListener.builder(probe).everyNIterations(0), "(got: 0)");

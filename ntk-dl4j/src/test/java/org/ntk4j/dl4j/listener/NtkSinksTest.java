@@ -104,6 +104,25 @@ class NtkSinksTest extends NtkTestBase {
     }
 
     @Test
+    void aClosedFileSinkAppendsWhenUsedAgain() throws IOException {
+        Path csv = dir.resolve("again.csv");
+        NtkSink sink = NtkSinks.csv(csv);
+        NtkSnapshot a = new NtkSnapshot(1, 0, Instant.EPOCH, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        NtkSnapshot b = new NtkSnapshot(2, 0, Instant.EPOCH, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        sink.accept(a, Nd4j.eye(2));
+        sink.close();
+        sink.accept(b, Nd4j.eye(2));
+        sink.close();
+        assertEquals(List.of(a, b), NtkSinks.readCsv(csv));
+        assertEquals(3, Files.readAllLines(csv).size(), "one header");
+        // a new sink on the same path starts the file again
+        NtkSink fresh = NtkSinks.csv(csv);
+        fresh.accept(b, Nd4j.eye(2));
+        fresh.close();
+        assertEquals(List.of(b), NtkSinks.readCsv(csv));
+    }
+
+    @Test
     void malformedFilesNameTheLine() throws IOException {
         Path csv = dir.resolve("bad.csv");
         Files.writeString(csv, "iteration,epoch\n1,2\n");
