@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The lazy-training effect seen through the listener: on the circle task of Jacot et al. (32 points on the unit
+ * What the listener measures against how DL4J training actually behaves. The maximum stable learning rate separates
+ * converging from diverging full-batch training. And the lazy-training effect: on the circle task of Jacot et al. (32 points on the unit
  * circle, target sin 3t), one-hidden-layer tanh MLPs of width 64 and 1024 trained with the same full-batch Sgd
  * learning rate for the same number of steps: the wide network's kernel drifts several times less, although it fits
  * the data better. The learning rate (0.003) is below the stable rate of the wide network (about 0.007 by the
@@ -32,10 +33,14 @@ class NtkLazyTrainingTest extends NtkTestBase {
     private static final int STEPS = 150;
 
     private static MultiLayerNetwork mlp(int width) {
+        return mlp(width, 1, LR);
+    }
+
+    private static MultiLayerNetwork mlp(int width, int outputs, double lr) {
         MultiLayerNetwork n = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(42)
-                .dataType(DataType.DOUBLE).updater(new Sgd(LR)).weightInit(WeightInit.NORMAL).list()
+                .dataType(DataType.DOUBLE).updater(new Sgd(lr)).weightInit(WeightInit.NORMAL).list()
                 .layer(new DenseLayer.Builder().nIn(2).nOut(width).activation(Activation.TANH).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(width).nOut(1)
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(width).nOut(outputs)
                         .activation(Activation.IDENTITY).build())
                 .build());
         n.init();
@@ -64,6 +69,48 @@ class NtkLazyTrainingTest extends NtkTestBase {
             net.fit(data);
         }
         return new Run(l.history(), net.score(data));
+    }
+
+    /**
+     * The listener's maximum stable learning rate against real DL4J training: full-batch Sgd on the probe itself (a
+     * wide network, FULL kernel, two outputs) decreases the loss monotonically at 0.9 times the rate, increases it at
+     * 1.1 times the rate and blows up at twice the rate: the threshold, with DL4J's normalisation, is where the listener
+     * says.
+     */
+    @Test
+    void maxStableLearningRateSeparatesRealTraining() {
+        DataSet circle = circle(16);
+        INDArray y2 = Nd4j.hstack(circle.getLabels(), circle.getFeatures().getColumn(0, true).mul(0.5));
+        DataSet data = new DataSet(circle.getFeatures(), y2);
+        NtkListener probe = NtkListener.builder(data).outputMode(org.ntk4j.dl4j.OutputMode.FULL).build();
+        probe.initialize(mlp(512, 2, 1.0));
+        double eta = probe.latest().orElseThrow().maxStableLearningRate();
+        assertTrue(eta > 0 && Double.isFinite(eta), "eta " + eta);
+
+        MultiLayerNetwork below = mlp(512, 2, 0.9 * eta);
+        double start = below.score(data);
+        double prev = start;
+        for (int s = 0; s < 30; s++) {
+            below.fit(data);
+            double now = below.score(data);
+            assertTrue(now <= prev * (1 + 1e-9), "step " + s + ": loss " + now + " after " + prev + " at 0.9 x " + eta);
+            prev = now;
+        }
+        assertTrue(prev < start, "training converges below the bound");
+
+        MultiLayerNetwork justAbove = mlp(512, 2, 1.1 * eta);
+        for (int s = 0; s < 5; s++) {
+            justAbove.fit(data);
+        }
+        double grown = justAbove.score(data);
+        assertTrue(grown > 2 * start, "the loss grows at 1.1 x the bound: " + start + " -> " + grown);
+
+        MultiLayerNetwork above = mlp(512, 2, 2 * eta);
+        for (int s = 0; s < 30; s++) {
+            above.fit(data);
+        }
+        double end = above.score(data);
+        assertTrue(Double.isNaN(end) || end > 1e6 * start, "training diverges at 2 x the bound: " + start + " -> " + end);
     }
 
     @Test
