@@ -1,0 +1,29 @@
+package org.ntk4j.dl4j.listener;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.io.IOException;
+
+/**
+ * Receives every snapshot of an {@link NtkListener}, on the training thread, right after it is taken.
+ * Ready-made sinks are in {@link NtkSinks}.
+ */
+@FunctionalInterface
+public interface NtkSink extends AutoCloseable {
+    /**
+     * @param snapshot the snapshot
+     * @param kernel   the kernel it summarises: {@code [n, n]} (TRACE) or {@code [n, n, o, o]} (FULL). Read it during
+     *                 the call only; do not modify or keep it (copy with {@code dup()} to keep it)
+     * @throws IOException when writing fails; the listener rethrows it as an {@link java.io.UncheckedIOException}
+     */
+    void accept(NtkSnapshot snapshot, INDArray kernel) throws IOException;
+
+    /**
+     * Flushes and releases resources; called by {@link NtkListener#close()}. Default: nothing.
+     *
+     * @throws IOException when flushing fails
+     */
+    @Override
+    default void close() throws IOException {
+    }
+}
