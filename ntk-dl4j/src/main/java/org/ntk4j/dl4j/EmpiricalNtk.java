@@ -43,7 +43,9 @@ import java.util.Arrays;
  * the bytes a computation needs are estimated before anything is allocated; above the {@link MemoryBudget} it is
  * refused with the estimate and what to change. The network is never modified (the engine runs a private twin that
  * shares its parameter array read-only), and ND4J's random generator is not used. Instances are immutable and
- * thread-safe; one network must not be trained while its kernel is computed.
+ * thread-safe; one network must not be trained while its kernel is computed. An instance keeps the twin of the last
+ * network it computed (a few small objects and one gradient array of the network's size) and reuses it while the
+ * network is the same object with the same parameter array, which makes repeated calls (listeners) cheap.
  */
 public final class EmpiricalNtk {
     private static final Logger log = LoggerFactory.getLogger(EmpiricalNtk.class);
@@ -53,6 +55,14 @@ public final class EmpiricalNtk {
     private final int blockSize;
     private final MemoryBudget budget;
     private final NtkProgress progress;
+    /** The plan of the last network seen, reused while it is the same object with the same parameter array. */
+    private final java.util.concurrent.atomic.AtomicReference<CachedPlan> lastPlan =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** A network's plan and the probe results per input shape. */
+    private record CachedPlan(java.lang.ref.WeakReference<Model> model, INDArray params, ComputePlan plan,
+                              java.util.Map<String, long[]> probes) {
+    }
 
     private EmpiricalNtk(Builder b) {
         this.implementation = b.implementation;
@@ -123,12 +133,26 @@ public final class EmpiricalNtk {
         }
         boolean symmetric = x2 == null;
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            ComputePlan plan = adapter.plan();
+            CachedPlan cached = planFor(model, adapter);
+            ComputePlan plan = cached.plan();
             INDArray[] a = checkFeatures("x1", x1, plan, null, type);
             INDArray[] b = symmetric ? a : checkFeatures("x2", x2, plan, a, type);
             checkImplementation(plan);
-            return run(plan, a, b, symmetric, type);
+            synchronized (plan) { // the plan's twin network holds per-call state
+                return run(cached, a, b, symmetric, type);
+            }
         }
+    }
+
+    private CachedPlan planFor(Model model, NetworkAdapter adapter) {
+        CachedPlan c = lastPlan.get();
+        if (c != null && c.model().get() == model && c.params() == model.params()) {
+            return c;
+        }
+        CachedPlan fresh = new CachedPlan(new java.lang.ref.WeakReference<>(model), model.params(), adapter.plan(),
+                new java.util.concurrent.ConcurrentHashMap<>());
+        lastPlan.set(fresh);
+        return fresh;
     }
 
     /**
@@ -136,7 +160,7 @@ public final class EmpiricalNtk {
      * @return one line per unit of the network with the rule the engine uses for it (for reports)
      */
     public String describe(Model model) {
-        ComputePlan plan = NetworkAdapters.of(model).plan();
+        ComputePlan plan = planFor(model, NetworkAdapters.of(model)).plan();
         StringBuilder sb = new StringBuilder();
         for (Unit u : plan.units()) {
             String how = !u.rule().hasParameters() ? "no parameters"
@@ -160,17 +184,25 @@ public final class EmpiricalNtk {
         }
     }
 
-    private INDArray run(ComputePlan plan, INDArray[] x1, INDArray[] x2, boolean symmetric, DataType type) {
+    private INDArray run(CachedPlan cached, INDArray[] x1, INDArray[] x2, boolean symmetric, DataType type) {
+        ComputePlan plan = cached.plan();
         ParamMode pm = implementation == NtkImplementation.JACOBIAN ? ParamMode.JACOBIAN : ParamMode.STRUCTURED;
         NtkEngine engine = new NtkEngine(plan, pm);
         long n1 = x1[0].size(0), n2 = x2[0].size(0);
         boolean trace = outputMode == OutputMode.TRACE;
 
-        // probe one example: number of outputs and bytes per example
+        // probe one example (once per input shape): number of outputs and bytes per example
         INDArray[] probeX = slice(n1 > 0 ? x1 : x2, 0, 1);
-        NtkEngine.BlockFactors probe = engine.factors(probeX);
-        int o = probe.outputs();
-        long perExample = probe.factorBytes() + probe.activationBytes() * (1L + o);
+        StringBuilder key = new StringBuilder(pm.name());
+        for (INDArray p : probeX) {
+            key.append(Arrays.toString(p.shape()));
+        }
+        long[] probe = cached.probes().computeIfAbsent(key.toString(), k -> {
+            NtkEngine.BlockFactors f = engine.factors(probeX);
+            return new long[]{f.outputs(), f.factorBytes() + f.activationBytes() * (1L + f.outputs())};
+        });
+        int o = (int) probe[0];
+        long perExample = probe[1];
         long b1 = Math.min(blockSize, Math.max(n1, 1)), b2 = Math.min(blockSize, Math.max(n2, 1));
         long result = trace ? MemoryBudget.bytes(type, n1, n2) : 2 * MemoryBudget.bytes(type, n1 * o, n2 * o);
         long temps = trace ? 2 * MemoryBudget.bytes(type, b1, b2) : 3 * MemoryBudget.bytes(type, b1 * o, b2 * o);
@@ -190,22 +222,22 @@ public final class EmpiricalNtk {
         long total = symmetric ? nb1 * (nb1 + 1) / 2 : nb1 * nb2, done = 0;
         // keep the second side's block factors when they fit, instead of recomputing them for every row of tiles
         boolean cache = nb2 > 1 && budget.bytes() >= needed + perExample * n2;
-        java.util.Map<Long, NtkEngine.BlockFactors> cached = new java.util.HashMap<>();
+        java.util.Map<Long, NtkEngine.BlockFactors> tiles = new java.util.HashMap<>();
         for (long i = 0; i < nb1; i++) {
             long s1 = i * blockSize, e1 = Math.min(n1, s1 + blockSize);
-            NtkEngine.BlockFactors f1 = symmetric && cache && cached.containsKey(i)
-                    ? cached.remove(i) : engine.factors(slice(x1, s1, e1));
+            NtkEngine.BlockFactors f1 = symmetric && cache && tiles.containsKey(i)
+                    ? tiles.remove(i) : engine.factors(slice(x1, s1, e1));
             for (long j = symmetric ? i : 0; j < nb2; j++) {
                 long s2 = j * blockSize, e2 = Math.min(n2, s2 + blockSize);
                 NtkEngine.BlockFactors f2;
                 if (symmetric && i == j) {
                     f2 = f1;
-                } else if (cached.containsKey(j)) {
-                    f2 = cached.get(j);
+                } else if (tiles.containsKey(j)) {
+                    f2 = tiles.get(j);
                 } else {
                     f2 = engine.factors(slice(x2, s2, e2));
                     if (cache) {
-                        cached.put(j, f2);
+                        tiles.put(j, f2);
                     }
                 }
                 INDArray tile = NtkEngine.contract(f1, f2, trace);

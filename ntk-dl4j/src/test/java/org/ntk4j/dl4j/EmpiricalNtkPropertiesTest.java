@@ -161,4 +161,27 @@ class EmpiricalNtkPropertiesTest extends NtkTestBase {
         assertClose(KernelLayout.traceOf(full), ntk(NtkImplementation.AUTO, OutputMode.TRACE, 512).compute(net, a),
                 Tolerances.DOUBLE.exact(), "TRACE = mean of FULL diagonal");
     }
+
+    @Test
+    void reusedInstanceFollowsTrainingAndOtherNetworks() {
+        DataType t = DataType.DOUBLE;
+        MultiLayerNetwork net = TestNets.mlp(t, Activation.IDENTITY, LossFunctions.LossFunction.MSE);
+        MultiLayerNetwork other = TestNets.mixed(t);
+        INDArray a = x(net, t, 10, 6);
+        EmpiricalNtk reused = ntk(NtkImplementation.AUTO, OutputMode.FULL, 4);
+        INDArray before = reused.compute(net, a);
+        net.fit(new org.nd4j.linalg.dataset.DataSet(a, TestNets.features(t, 11, 6, 3)));
+        INDArray after = reused.compute(net, a);
+        assertClose(ntk(NtkImplementation.AUTO, OutputMode.FULL, 4).compute(net, a), after, 0.0, "after an update");
+        org.junit.jupiter.api.Assertions.assertTrue(relativeChange(before, after) > 1e-6, "the kernel moved");
+        assertClose(ntk(NtkImplementation.AUTO, OutputMode.FULL, 4).compute(other, a), reused.compute(other, a), 0.0,
+                "another network");
+        net.setParams(TestNets.features(t, 12, 1, net.numParams())); // all parameters replaced
+        assertClose(ntk(NtkImplementation.AUTO, OutputMode.FULL, 4).compute(net, a), reused.compute(net, a), 0.0,
+                "parameters replaced");
+    }
+
+    private static double relativeChange(INDArray a, INDArray b) {
+        return a.sub(b).norm2Number().doubleValue() / a.norm2Number().doubleValue();
+    }
 }

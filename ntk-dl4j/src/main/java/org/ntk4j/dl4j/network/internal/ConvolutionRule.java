@@ -7,7 +7,6 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
 import org.deeplearning4j.util.ConvolutionUtils;
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.convolution.Convolution;
 import org.nd4j.linalg.factory.Nd4j;
@@ -92,9 +91,7 @@ public final class ConvolutionRule extends GenericLayerRule {
             return new Backward(viaDl4j.inputEps(), f);
         }
         Cache c = (Cache) fwd.cache();
-        INDArray zr = Stacking.repeatExamples(c.z(), outputs);
-        INDArray delta = activation instanceof ActivationIdentity ? eps
-                : activation.backprop(outputs == 1 ? zr.dup() : zr, eps).getFirst();
+        INDArray delta = Activations.delta(activation, c.z(), eps, outputs);
         // to [n·o, positions, cOut]
         INDArray d3 = nhwc() ? delta : delta.permute(0, 2, 3, 1);
         long no = d3.size(0), cOut = d3.size(3);

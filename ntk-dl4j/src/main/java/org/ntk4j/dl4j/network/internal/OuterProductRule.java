@@ -4,7 +4,6 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -40,11 +39,7 @@ abstract class OuterProductRule extends GenericLayerRule {
      * @return {@code Δ = σ'(z) ⊙ ε} per stacked row (the activation's own backward pass)
      */
     protected INDArray delta(INDArray z, INDArray eps, int outputs) {
-        if (activation instanceof ActivationIdentity) {
-            return eps;
-        }
-        INDArray zr = outputs == 1 ? z.dup() : Stacking.repeatExamples(z, outputs);
-        return activation.backprop(zr, eps).getFirst();
+        return Activations.delta(activation, z, eps, outputs);
     }
 
     @Override

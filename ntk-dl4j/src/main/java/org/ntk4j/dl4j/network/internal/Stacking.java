@@ -20,17 +20,24 @@ public final class Stacking {
         if (o == 1) {
             return x;
         }
-        long n = x.size(0);
-        long[] shape = x.shape().clone();
-        long[] expanded = new long[shape.length + 1];
-        expanded[0] = n;
-        expanded[1] = 1;
-        System.arraycopy(shape, 1, expanded, 2, shape.length - 1);
-        long[] target = expanded.clone();
-        target[1] = o;
-        long[] outShape = shape.clone();
-        outShape[0] = n * o;
-        return x.dup('c').reshape('c', expanded).broadcast(target).dup('c').reshape('c', outShape);
+        return x.repeat(0, o);
+    }
+
+    /**
+     * Multiplies stacked epsilons by a per-example factor shared by all outputs: {@code out[i·o + k] = eps[i·o + k] ⊙ d[i]}.
+     *
+     * @param eps stacked {@code [n·o, ...]}
+     * @param d   per example {@code [n, ...]} (same trailing shape)
+     * @param o   outputs
+     * @return a new array shaped like {@code eps}
+     */
+    public static INDArray mulPerExample(INDArray eps, INDArray d, int o) {
+        long n = d.size(0);
+        long m = d.length() / Math.max(n, 1);
+        INDArray e3 = eps.dup('c').reshape('c', n, o, m);
+        INDArray d2 = d.dup('c').reshape('c', n, m);
+        Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp(e3, d2, e3, 0, 2));
+        return e3.reshape('c', eps.shape());
     }
 
     /** @return the seed of the backward pass: {@code [n·o, o]}, row {@code i·o + k} is the unit vector {@code e_k} */
