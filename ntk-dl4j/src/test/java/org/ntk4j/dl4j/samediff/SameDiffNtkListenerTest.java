@@ -265,6 +265,38 @@ class SameDiffNtkListenerTest extends NtkTestBase {
         assertTrue(s.effectiveRank() >= 1 && s.effectiveRank() <= 8);
     }
 
+    /**
+     * The stable rate against real SameDiff training: for a linear graph {@code x·W + b} the linearised dynamics are
+     * exact, so full-batch {@code Sgd} on the probe with {@code sd.loss.meanSquaredError} converges at 0.9× the rate
+     * and diverges at 1.1×.
+     */
+    @Test
+    void maxStableLearningRateHoldsForSameDiffMseTraining() {
+        DataSet ds = data(DataType.DOUBLE, 601, 8);
+        SameDiff probeGraph = SameDiffGraphs.mlp(DataType.DOUBLE, 181, SameDiffGraphs.Bias.BIAS_ADD, 3, 2);
+        SameDiffNtkListener l = SameDiffNtkListener.builder(SameDiffNtk.builder(probeGraph, "input", "output")
+                .outputMode(OutputMode.FULL).build(), ds.getFeatures()).build();
+        l.initialize(probeGraph);
+        double rate = l.latest().orElseThrow().maxStableLearningRate();
+        assertTrue(rate > 0 && Double.isFinite(rate), "rate " + rate);
+        double[] before = new double[2], after = new double[2];
+        double[] factors = {0.9, 1.1};
+        for (int f = 0; f < 2; f++) {
+            SameDiff sd = SameDiffGraphs.mlp(DataType.DOUBLE, 181, SameDiffGraphs.Bias.BIAS_ADD, 3, 2);
+            configure(sd, new Sgd(factors[f] * rate));
+            java.util.Map<String, INDArray> feed = java.util.Map.of("input", ds.getFeatures(), "label", ds.getLabels());
+            before[f] = sd.output(feed, "loss").get("loss").getDouble(0);
+            for (int i = 0; i < 60; i++) {
+                sd.fit(ds);
+            }
+            after[f] = sd.output(feed, "loss").get("loss").getDouble(0);
+        }
+        System.err.printf("max stable lr %.6g: loss at 0.9x %.4g -> %.4g, at 1.1x %.4g -> %.4g (60 steps)%n",
+                rate, before[0], after[0], before[1], after[1]);
+        assertTrue(after[0] < 0.5 * before[0], "0.9x the rate converges: " + before[0] + " -> " + after[0]);
+        assertTrue(after[1] > 100 * before[1], "1.1x the rate diverges: " + before[1] + " -> " + after[1]);
+    }
+
     @Test
     void sharedSinksWriteFilesThatReadBackToTheHistory(@TempDir Path dir) throws Exception {
         DataSet ds = data(DataType.DOUBLE, 401, 10);
