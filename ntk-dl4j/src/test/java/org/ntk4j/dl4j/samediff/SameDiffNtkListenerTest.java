@@ -22,6 +22,7 @@ import org.ntk4j.core.kernel.KernelLayout;
 import org.ntk4j.core.testing.NtkAssertions;
 import org.ntk4j.core.testing.NtkTestBase;
 import org.ntk4j.dl4j.OutputMode;
+import org.ntk4j.dl4j.listener.NtkReport;
 import org.ntk4j.dl4j.listener.NtkSinks;
 import org.ntk4j.dl4j.listener.NtkSnapshot;
 
@@ -330,6 +331,15 @@ class SameDiffNtkListenerTest extends NtkTestBase {
                 npy.stream().map(p -> p.getFileName().toString()).toList());
         NtkAssertions.assertBitIdentical(kernels.get(0), Nd4j.createFromNpyFile(npy.get(0).toFile()), "first kernel");
         NtkAssertions.assertBitIdentical(kernels.get(2), Nd4j.createFromNpyFile(npy.get(1).toFile()), "third kernel");
+
+        // the history-only report of NtkReport works on SameDiff histories too (no spectrum.png: no eigenvalues kept)
+        NtkReport report = NtkReport.write(h, dir.resolve("report"));
+        assertEquals(List.of("drift.png", "eigenvalues.png", "alignment.png", "snapshots.csv"),
+                report.files().stream().map(p -> p.getFileName().toString()).toList());
+        for (Path p : report.files()) {
+            assertTrue(Files.size(p) > 0, p.toString());
+        }
+        assertEquals(h, NtkSinks.readCsv(dir.resolve("report/snapshots.csv")));
     }
 
     @Test
