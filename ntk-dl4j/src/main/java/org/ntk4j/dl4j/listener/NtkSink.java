@@ -5,7 +5,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.io.IOException;
 
 /**
- * Receives every snapshot of an {@link NtkListener}, on the training thread, right after it is taken.
+ * Receives every snapshot of an {@link NtkListener} (or of the SameDiff listener
+ * {@link org.ntk4j.dl4j.samediff.SameDiffNtkListener}), on the training thread, right after it is taken.
  * Ready-made sinks are in {@link NtkSinks}.
  */
 @FunctionalInterface
@@ -19,7 +20,8 @@ public interface NtkSink extends AutoCloseable {
     void accept(NtkSnapshot snapshot, INDArray kernel) throws IOException;
 
     /**
-     * Flushes and releases resources; called by {@link NtkListener#close()}. Default: nothing.
+     * Flushes and releases resources; called by {@link NtkListener#close()} (and
+     * {@link org.ntk4j.dl4j.samediff.SameDiffNtkListener#close()}). Default: nothing.
      *
      * @throws IOException when flushing fails
      */

@@ -13,6 +13,10 @@ import java.time.Instant;
  * computed are NaN (e.g. alignment without labels, change since previous for the first snapshot, spectral quantities
  * of a kernel that is not finite).
  *
+ * <p>The SameDiff listener {@link org.ntk4j.dl4j.samediff.SameDiffNtkListener} produces the same records: there
+ * {@code iteration} and {@code epoch} are SameDiff's counts ({@code TrainingConfig}), and {@code parameterChange}
+ * is taken over the graph's floating point trainable ({@code VARIABLE}) variables.
+ *
  * @param iteration             DL4J's iteration count of the parameters measured: the number of parameter updates
  *                              the network had received (0 for a new network before training)
  * @param epoch                 DL4J's epoch count at the snapshot (0-based; for a snapshot at the end of an epoch,

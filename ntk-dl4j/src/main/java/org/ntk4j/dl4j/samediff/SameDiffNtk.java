@@ -183,6 +183,11 @@ public final class SameDiffNtk {
         return built.graph();
     }
 
+    /** @return the graph this transform was built on (the user's graph, not a copy) */
+    SameDiff sourceGraph() {
+        return source;
+    }
+
     /** @return the trainable variables the kernel sums over */
     public List<String> parameters() {
         return plan.parameters();

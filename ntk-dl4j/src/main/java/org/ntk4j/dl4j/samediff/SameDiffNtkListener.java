@@ -2,73 +2,135 @@ package org.ntk4j.dl4j.samediff;
 
 import org.nd4j.autodiff.listeners.At;
 import org.nd4j.autodiff.listeners.BaseListener;
+import org.nd4j.autodiff.listeners.ListenerResponse;
 import org.nd4j.autodiff.listeners.Loss;
 import org.nd4j.autodiff.listeners.Operation;
+import org.nd4j.autodiff.listeners.records.LossCurve;
+import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.ntk4j.core.kernel.KernelLayout;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.indexing.conditions.Conditions;
+import org.ntk4j.core.kernel.KernelMetrics;
+import org.ntk4j.core.kernel.KernelSpectrum;
 import org.ntk4j.dl4j.OutputMode;
-import org.ntk4j.dl4j.samediff.internal.KernelMetrics;
+import org.ntk4j.dl4j.listener.NtkListener;
+import org.ntk4j.dl4j.listener.NtkSink;
+import org.ntk4j.dl4j.listener.NtkSinks;
+import org.ntk4j.dl4j.listener.NtkSnapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * A SameDiff {@link org.nd4j.autodiff.listeners.Listener} that records the NTK of fixed probe features while
- * {@code sd.fit(...)} trains.
- *
- * <p>It takes a snapshot before the first parameter update it sees (the reference {@code Θ0}) and then after every
- * {@code N}-th update (counting SameDiff's iterations: after iteration {@code t}, {@code t + 1} updates were applied).
- * Each {@link SameDiffNtkSnapshot} holds the trace, the norm, the relative drift {@code ‖Θt − Θ0‖_F / ‖Θ0‖_F}, the
- * extreme eigenvalues and, with probe labels, the kernel–target alignment. The kernel is computed by a
- * {@link SameDiffNtk} working on its own copy of the graph: training is not changed (the parameters after
- * {@code fit} are bit-identical with and without the listener), provided the graph's forward pass does not draw random
- * numbers (e.g. dropout).
+ * A SameDiff {@link org.nd4j.autodiff.listeners.Listener} that tracks the NTK of fixed probe features while
+ * {@code sd.fit(...)} trains: the SameDiff counterpart of {@link NtkListener}. It produces the same
+ * {@link NtkSnapshot}s (drift from Θ0, change since the previous snapshot, trace, spectrum, effective rank, centred
+ * alignment with the probe labels, relative parameter change, maximum stable learning rate, cost), computed by the
+ * same {@link KernelMetrics}, and feeds the same {@link NtkSink}s ({@link NtkSinks#csv}, {@link NtkSinks#jsonLines},
+ * {@link NtkSinks#log()}, {@link NtkSinks#npy}).
  *
  * <pre>{@code
- * SameDiffNtk ntk = SameDiffNtk.of(sd, "input", "output");
- * SameDiffNtkListener listener = SameDiffNtkListener.builder(ntk, probeFeatures).everyNIterations(10).build();
+ * SameDiffNtk ntk = SameDiffNtk.of(sd, "input", "output");       // the graph that sd.fit trains
+ * SameDiffNtkListener listener = SameDiffNtkListener.builder(ntk, probeFeatures)   // [n, d, ...]
+ *         .probeLabels(probeLabels)                              // optional, [n] or [n, c]: enables the alignment
+ *         .everyNIterations(10)
+ *         .sink(NtkSinks.csv(Path.of("out/ntk.csv")))
+ *         .build();
  * sd.setListeners(listener);
  * sd.fit(trainIterator, epochs);
- * List<SameDiffNtkSnapshot> history = listener.history();
+ * listener.close();                                              // flushes the file sinks
+ * List<NtkSnapshot> history = listener.history();
  * }</pre>
+ *
+ * <h2>When snapshots are taken</h2>
+ * <ul>
+ *   <li><b>Θ0</b>, the reference of the drift, is the kernel at the parameters the graph has when the listener first
+ *   hears from it ({@code epochStart} or {@code iterationStart}, before the first parameter update of that fit), or
+ *   when {@link #initialize(SameDiff)} is called. This first snapshot is in the history, with drift 0.</li>
+ *   <li>{@link Builder#everyNIterations(int) everyNIterations(k)}: after every parameter update that brings SameDiff's
+ *   iteration count ({@code TrainingConfig.getIterationCount()}, counted over all {@code fit} calls) to a multiple of
+ *   k.</li>
+ *   <li>{@link Builder#everyNEpochs(int) everyNEpochs(k)}: at the end of every k-th epoch; SameDiff signals epochs
+ *   for {@code fit(iterator, epochs)} only, not for {@code fit(DataSet)}.</li>
+ *   <li>Both may be combined; two snapshots of the same iteration count are never taken. Without either, the default
+ *   is every 100 iterations.</li>
+ * </ul>
+ * {@link NtkSnapshot#iteration()} is the number of parameter updates the graph had received,
+ * {@link NtkSnapshot#epoch()} SameDiff's epoch count (0-based; at an epoch end, the epoch that ended), and
+ * {@link NtkSnapshot#parameterChange()} is {@code ‖θt − θ0‖₂ / ‖θ0‖₂} over all floating point trainable
+ * ({@code VARIABLE}) variables of the graph, the variables {@code sd.fit} updates.
+ * {@link NtkSnapshot#maxStableLearningRate()} is {@code n·o/λmax}, the normalisation of
+ * {@code sd.loss.meanSquaredError} with its default reduction (the mean over all {@code n·o} entries).
+ *
+ * <h2>It does not change training</h2>
+ * The kernel is computed by the {@link SameDiffNtk}, which by default works on its own copy of the graph and only
+ * reads the trainable variables; the listener reads parameters, never writes them, works outside ND4J workspaces and
+ * does not use ND4J's random generator. The parameters after {@code fit} are bit-identical with and without the
+ * listener (tested, FLOAT and DOUBLE) — provided the graph's forward pass draws no random numbers (e.g. dropout).
+ *
+ * <h2>Threads</h2>
+ * Snapshots are taken on the training thread. {@link #history()} and {@link #latest()} may be called from any thread
+ * at any time. One listener tracks the graph its {@link SameDiffNtk} was built on; being called by another graph is an
+ * error.
  */
-public final class SameDiffNtkListener extends BaseListener {
+public final class SameDiffNtkListener extends BaseListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SameDiffNtkListener.class);
 
     private final SameDiffNtk ntk;
     private final INDArray probe;
-    private final INDArray probeLabels;
-    private final int every;
-    private final boolean keepKernels;
-    private final List<Consumer<SameDiffNtkSnapshot>> sinks;
-    private final List<SameDiffNtkSnapshot> history = new ArrayList<>();
-    private INDArray reference;
-    private long lastIteration = Long.MIN_VALUE;
+    private final INDArray labels;
+    private final int everyNIterations;
+    private final int everyNEpochs;
+    private final List<NtkSink> sinks;
+
+    // training-thread state
+    private boolean started;
+    private Map<String, INDArray> theta0;
+    private double theta0Norm;
+    private long lastIteration = -1;
+
+    // read from any thread
+    private final Object lock = new Object();
+    private final List<NtkSnapshot> history = new ArrayList<>();
+    private INDArray kernel0;
+    private INDArray kernelPrev;
 
     private SameDiffNtkListener(Builder b) {
         this.ntk = b.ntk;
-        this.probe = b.probe.dup();
-        this.probeLabels = b.labels == null ? null : b.labels.dup();
-        this.every = b.every;
-        this.keepKernels = b.keepKernels;
+        this.probe = b.probe;
+        this.labels = b.labels;
+        this.everyNEpochs = b.everyNEpochs;
+        this.everyNIterations = b.everyNIterations == 0 && b.everyNEpochs == 0 ? 100 : b.everyNIterations;
         this.sinks = List.copyOf(b.sinks);
     }
 
     /**
-     * @param ntk           the NTK of the graph being trained (built with {@link SameDiffNtk#of} on that graph)
-     * @param probeFeatures the features the kernel is computed on, {@code [n, d, ...]}
-     * @return a builder (every 10 iterations, no labels, kernels not kept, no sinks)
+     * @param ntk           the NTK of the graph that will be trained (built with {@link SameDiffNtk#of} or
+     *                      {@link SameDiffNtk#builder} on that graph); its output mode decides TRACE or FULL kernels
+     * @param probeFeatures the probe examples {@code [n, d, ...]} (copied), n ≥ 1, finite, fitting the graph's input
+     * @return a builder
      */
     public static Builder builder(SameDiffNtk ntk, INDArray probeFeatures) {
         return new Builder(ntk, probeFeatures);
     }
+
+    // ------------------------------------------------------------------------------------------ SameDiff callbacks
 
     @Override
     public boolean isActive(Operation operation) {
@@ -76,131 +138,346 @@ public final class SameDiffNtkListener extends BaseListener {
     }
 
     @Override
+    public void epochStart(SameDiff sd, At at) {
+        ensureStarted(sd, at.epoch());
+    }
+
+    @Override
     public void iterationStart(SameDiff sd, At at, MultiDataSet data, long etlMs) {
-        if (reference == null) {
-            record(at.iteration(), at.epoch());
+        if (at.operation() == null || at.operation() == Operation.TRAINING) {
+            ensureStarted(sd, at.epoch());
+        }
+    }
+
+    /** SameDiff calls this with its gradient function after the update of iteration {@code at.iteration()}. */
+    @Override
+    public void iterationDone(SameDiff sd, At at, MultiDataSet dataSet, Loss loss) {
+        long updates = at.iteration() + 1L;
+        if (started && everyNIterations > 0 && updates % everyNIterations == 0) {
+            snapshot(updates, at.epoch());
         }
     }
 
     @Override
-    public void iterationDone(SameDiff sd, At at, MultiDataSet dataSet, Loss loss) {
-        long updates = (long) at.iteration() + 1;
-        if (updates % every == 0) {
-            record(updates, at.epoch());
+    public ListenerResponse epochEnd(SameDiff sd, At at, LossCurve lossCurve, long epochTimeMillis) {
+        ensureStarted(sd, at.epoch());
+        if (everyNEpochs > 0 && (at.epoch() + 1L) % everyNEpochs == 0) {
+            snapshot(sd.getTrainingConfig().getIterationCount(), at.epoch());
+        }
+        return ListenerResponse.CONTINUE;
+    }
+
+    // ------------------------------------------------------------------------------------------ public API
+
+    /**
+     * Takes Θ0 now, at the graph's current parameters (otherwise it is taken at the first training callback). Does
+     * nothing if the listener has already started.
+     *
+     * @param sd the graph the listener's {@link SameDiffNtk} was built on
+     * @throws IllegalStateException when {@code sd} is another graph
+     */
+    public void initialize(SameDiff sd) {
+        ensureStarted(sd, sd.getTrainingConfig() == null ? 0 : sd.getTrainingConfig().getEpochCount());
+    }
+
+    /** @return an immutable copy of every snapshot so far, oldest first; safe to call from any thread */
+    public List<NtkSnapshot> history() {
+        synchronized (lock) {
+            return List.copyOf(history);
         }
     }
 
-    /** @return the snapshots so far, oldest first (an unmodifiable copy) */
-    public List<SameDiffNtkSnapshot> history() {
-        return Collections.unmodifiableList(new ArrayList<>(history));
+    /** @return the most recent snapshot, if any; safe to call from any thread */
+    public Optional<NtkSnapshot> latest() {
+        synchronized (lock) {
+            return history.isEmpty() ? Optional.empty() : Optional.of(history.get(history.size() - 1));
+        }
     }
 
-    /** @return the reference kernel matrix {@code Θ0} (a copy), or {@code null} before the first snapshot */
-    public INDArray referenceKernel() {
-        return reference == null ? null : reference.dup();
+    /** @return a copy of Θ0 ({@code [n, n]} or {@code [n, n, o, o]}), or null before the listener started */
+    public INDArray initialKernel() {
+        synchronized (lock) {
+            return kernel0 == null ? null : kernel0.dup();
+        }
     }
 
-    private void record(long iteration, int epoch) {
+    /** @return a copy of the kernel of the latest snapshot, or null before the listener started */
+    public INDArray latestKernel() {
+        synchronized (lock) {
+            return kernelPrev == null ? null : kernelPrev.dup();
+        }
+    }
+
+    /** @return true when probe labels were given (snapshots then have an alignment) */
+    public boolean hasLabels() {
+        return labels != null;
+    }
+
+    /** @return the output mode of the kernels (that of the {@link SameDiffNtk}) */
+    public OutputMode outputMode() {
+        return ntk.outputMode();
+    }
+
+    /** Closes the sinks (flushing files). The listener keeps working; file sinks reopen and append if needed. */
+    @Override
+    public void close() {
+        IOException first = null;
+        for (NtkSink s : sinks) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        if (first != null) {
+            throw new UncheckedIOException("closing a SameDiffNtkListener sink failed: " + first.getMessage(), first);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ internals
+
+    @SuppressWarnings("try") // the workspace scope is used for its side effect
+    private void ensureStarted(SameDiff sd, int epoch) {
+        SameDiff source = ntk.sourceGraph();
+        if (sd != source) {
+            throw new IllegalStateException("this SameDiffNtkListener tracks the graph its SameDiffNtk was built on;"
+                    + " it was called by another SameDiff: build one SameDiffNtk and one listener per graph");
+        }
+        if (started) {
+            return;
+        }
+        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            Map<String, INDArray> t0 = new LinkedHashMap<>();
+            double sq = 0;
+            for (SDVariable v : sd.variables()) {
+                if (v.getVariableType() == VariableType.VARIABLE && v.dataType().isFPType() && v.getArr() != null) {
+                    INDArray copy = v.getArr().castTo(DataType.DOUBLE).dup();
+                    t0.put(v.name(), copy);
+                    double norm = copy.norm2Number().doubleValue();
+                    sq += norm * norm;
+                }
+            }
+            this.theta0 = t0;
+            this.theta0Norm = Math.sqrt(sq);
+        }
+        started = true;
+        long iteration = sd.getTrainingConfig() == null ? 0 : sd.getTrainingConfig().getIterationCount();
+        LOG.debug("SameDiffNtkListener started: {} probe examples, {} outputs, {} kernel, at iteration {}",
+                probe.size(0), ntk.numOutputs(), ntk.outputMode(), iteration);
+        try {
+            snapshot(iteration, epoch);
+        } catch (RuntimeException e) {
+            started = false;
+            throw e;
+        }
+    }
+
+    @SuppressWarnings("try") // the workspace scope is used for its side effect
+    private void snapshot(long iteration, int epoch) {
         if (iteration == lastIteration) {
             return;
         }
+        long t0 = System.nanoTime();
+        NtkSnapshot s;
+        INDArray k;
+        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            k = ntk.compute(probe);
+            boolean finite = !(BooleanIndexing.or(k, Conditions.isNan()) || BooleanIndexing.or(k, Conditions.isInfinite()));
+            INDArray ref;
+            INDArray prev;
+            synchronized (lock) {
+                ref = kernel0 == null ? k : kernel0;
+                prev = kernelPrev;
+            }
+            double drift = KernelMetrics.relativeDrift(k, ref);
+            double change = prev == null ? Double.NaN : KernelMetrics.relativeDrift(k, prev);
+            double trace = KernelMetrics.trace(k);
+            double lmax = Double.NaN, lmin = Double.NaN, cond = Double.NaN, erank = Double.NaN, align = Double.NaN;
+            double lr = Double.NaN;
+            if (finite) {
+                KernelSpectrum sp = KernelMetrics.spectrum(k);
+                lmax = sp.lambdaMax();
+                lmin = sp.lambdaMin();
+                cond = sp.conditionNumber();
+                erank = sp.effectiveRank();
+                lr = KernelMetrics.maxStableLearningRate(lmax, k.size(0), ntk.numOutputs());
+                if (labels != null) {
+                    align = KernelMetrics.centredAlignment(k, labels);
+                }
+            }
+            double dtheta = parameterChange();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            s = new NtkSnapshot(iteration, epoch, Instant.now(), drift, change, trace, lmax, lmin, cond, erank, align,
+                    dtheta, lr, seconds);
+        }
         lastIteration = iteration;
-        INDArray k = ntk.compute(probe);
-        INDArray matrix = ntk.outputMode() == OutputMode.FULL ? KernelLayout.flatten(k) : k;
-        if (reference == null) {
-            reference = matrix.dup();
+        synchronized (lock) {
+            if (kernel0 == null) {
+                kernel0 = k;
+            }
+            kernelPrev = k;
+            history.add(s);
         }
-        double[] ev = KernelMetrics.extremeEigenvalues(matrix);
-        double alignment = probeLabels == null ? Double.NaN : KernelMetrics.alignment(matrix, labelsFor(matrix));
-        SameDiffNtkSnapshot s = new SameDiffNtkSnapshot(iteration, epoch, KernelMetrics.trace(matrix),
-                KernelMetrics.frobenius(matrix), KernelMetrics.relativeDrift(matrix, reference), ev[1], ev[0],
-                alignment, keepKernels ? matrix.dup() : null);
-        history.add(s);
-        LOG.debug("NTK snapshot {}", s);
-        for (Consumer<SameDiffNtkSnapshot> sink : sinks) {
-            sink.accept(s);
+        for (NtkSink sink : sinks) {
+            try {
+                sink.accept(s, k);
+            } catch (IOException e) {
+                throw new UncheckedIOException("SameDiffNtkListener sink failed at iteration " + iteration + ": "
+                        + e.getMessage(), e);
+            }
         }
     }
 
-    private INDArray labelsFor(INDArray matrix) {
-        // FULL: [n, o] row-major is example-major, matching the flattened kernel
-        return ntk.outputMode() == OutputMode.FULL
-                ? probeLabels.dup('c').reshape(probeLabels.length(), 1) : probeLabels;
+    /** ‖θt − θ0‖₂ / ‖θ0‖₂ over the variables recorded at the start, in DOUBLE; reads the parameters only. */
+    private double parameterChange() {
+        if (!(theta0Norm > 0)) {
+            return Double.NaN;
+        }
+        SameDiff sd = ntk.sourceGraph();
+        double sq = 0;
+        for (Map.Entry<String, INDArray> e : theta0.entrySet()) {
+            SDVariable v = sd.getVariable(e.getKey());
+            INDArray now = v == null ? null : v.getArr();
+            if (now == null || !Arrays.equals(now.shape(), e.getValue().shape())) {
+                throw new IllegalStateException("trainable variable '" + e.getKey() + "' is no longer in the graph or"
+                        + " changed shape (got: " + (now == null ? "null" : Arrays.toString(now.shape())) + ")");
+            }
+            double d = now.castTo(DataType.DOUBLE).distance2(e.getValue());
+            sq += d * d;
+        }
+        return Math.sqrt(sq) / theta0Norm;
     }
 
-    /** Validated builder of {@link SameDiffNtkListener}. */
+    // ------------------------------------------------------------------------------------------ builder
+
+    /**
+     * Validated builder of {@link SameDiffNtkListener}. Defaults: every 100 iterations, no labels, no sinks (the
+     * in-memory history is always kept). Kernel options (output mode, implementation, block size, memory budget) are
+     * those of the {@link SameDiffNtk}.
+     */
     public static final class Builder {
         private final SameDiffNtk ntk;
         private final INDArray probe;
         private INDArray labels;
-        private int every = 10;
-        private boolean keepKernels;
-        private final List<Consumer<SameDiffNtkSnapshot>> sinks = new ArrayList<>();
+        private int everyNIterations;
+        private int everyNEpochs;
+        private final List<NtkSink> sinks = new ArrayList<>();
 
-        private Builder(SameDiffNtk ntk, INDArray probe) {
+        @SuppressWarnings("try") // the workspace scope is used for its side effect
+        private Builder(SameDiffNtk ntk, INDArray features) {
             if (ntk == null) {
                 throw new IllegalArgumentException("ntk must not be null (got: null)");
             }
-            if (probe == null || probe.rank() < 2 || probe.size(0) == 0) {
-                throw new IllegalArgumentException("probe features must be [n, d, ...] with n > 0 (got: "
-                        + (probe == null ? "null" : Arrays.toString(probe.shape())) + ")");
+            if (features == null) {
+                throw new IllegalArgumentException("probeFeatures must not be null (got: null)");
             }
-            ntk.compute(probe.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 1)));   // validates the shape
+            if (features.rank() < 2 || features.size(0) < 1) {
+                throw new IllegalArgumentException("probeFeatures: expected [n, d, ...] with n >= 1 examples along"
+                        + " dimension 0 (got: shape " + Arrays.toString(features.shape()) + ")");
+            }
+            if (!features.dataType().isFPType() && !features.dataType().isIntType()) {
+                throw new IllegalArgumentException("probeFeatures: expected numeric features (got: "
+                        + features.dataType() + ")");
+            }
+            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                if (features.dataType().isFPType() && !finite(features)) {
+                    throw new IllegalArgumentException("probeFeatures contain NaN or infinite values (got: shape "
+                            + Arrays.toString(features.shape()) + ")");
+                }
+                INDArray copy = features.dup();
+                try {
+                    ntk.compute(copy.get(NDArrayIndex.interval(0, 1)).dup());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("SameDiffNtkListener: the probe does not fit the graph: "
+                            + e.getMessage(), e);
+                }
+                this.probe = copy;
+            }
             this.ntk = ntk;
-            this.probe = probe;
         }
 
         /**
-         * @param n snapshot after every {@code n}-th parameter update, &gt; 0
+         * @param probeLabels the targets of the probe examples (copied): {@code [n]} or {@code [n, c]} for a TRACE
+         *                    kernel, {@code [n, o]} for a FULL one; enables the centred kernel–target alignment
+         * @return this
+         */
+        @SuppressWarnings("try") // the workspace scope is used for its side effect
+        public Builder probeLabels(INDArray probeLabels) {
+            if (probeLabels == null) {
+                throw new IllegalArgumentException("probeLabels must not be null (got: null); omit the call for no labels");
+            }
+            long n = probe.size(0);
+            int o = ntk.numOutputs();
+            if (ntk.outputMode() == OutputMode.FULL) {
+                if (probeLabels.rank() != 2 || probeLabels.size(0) != n || probeLabels.size(1) != o) {
+                    throw new IllegalArgumentException("probeLabels: with OutputMode.FULL expected [" + n + ", " + o
+                            + "] (one row per probe example, one column per output) (got: "
+                            + Arrays.toString(probeLabels.shape()) + ")");
+                }
+            } else if (probeLabels.rank() < 1 || probeLabels.rank() > 2 || probeLabels.size(0) != n) {
+                throw new IllegalArgumentException("probeLabels: expected [" + n + "] or [" + n + ", c] (one row per"
+                        + " probe example) (got: " + Arrays.toString(probeLabels.shape()) + ")");
+            }
+            if (!probeLabels.dataType().isNumerical()) {
+                throw new IllegalArgumentException("probeLabels: expected numeric labels (got: "
+                        + probeLabels.dataType() + ")");
+            }
+            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                INDArray d = probeLabels.castTo(DataType.DOUBLE).dup();
+                if (!finite(d)) {
+                    throw new IllegalArgumentException("probeLabels contain NaN or infinite values (got: shape "
+                            + Arrays.toString(probeLabels.shape()) + ")");
+                }
+                this.labels = d;
+            }
+            return this;
+        }
+
+        /**
+         * @param n take a snapshot after every n-th parameter update, n ≥ 1
          * @return this
          */
         public Builder everyNIterations(int n) {
-            if (n <= 0) {
-                throw new IllegalArgumentException("everyNIterations must be > 0 (got: " + n + ")");
+            if (n < 1) {
+                throw new IllegalArgumentException("everyNIterations must be >= 1 (got: " + n + ")");
             }
-            this.every = n;
+            this.everyNIterations = n;
             return this;
         }
 
         /**
-         * @param labels probe targets {@code [n, o]} for the kernel–target alignment
+         * @param n take a snapshot at the end of every n-th epoch, n ≥ 1 ({@code fit(iterator, epochs)} only)
          * @return this
          */
-        public Builder probeLabels(INDArray labels) {
-            if (labels == null || labels.rank() != 2 || labels.size(0) != probe.size(0)
-                    || labels.size(1) != ntk.numOutputs()) {
-                throw new IllegalArgumentException("probe labels must be [" + probe.size(0) + ", " + ntk.numOutputs()
-                        + "] (got: " + (labels == null ? "null" : Arrays.toString(labels.shape())) + ")");
+        public Builder everyNEpochs(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("everyNEpochs must be >= 1 (got: " + n + ")");
             }
-            this.labels = labels;
+            this.everyNEpochs = n;
             return this;
         }
 
         /**
-         * @param keep whether each snapshot keeps its kernel matrix (memory: one {@code [n, n]} or
-         *             {@code [n·o, n·o]} array per snapshot)
+         * @param sink receives every snapshot and its kernel (see {@link NtkSinks}); may be called several times
          * @return this
          */
-        public Builder keepKernels(boolean keep) {
-            this.keepKernels = keep;
-            return this;
-        }
-
-        /**
-         * @param sink called with every snapshot, on the training thread
-         * @return this
-         */
-        public Builder sink(Consumer<SameDiffNtkSnapshot> sink) {
+        public Builder sink(NtkSink sink) {
             if (sink == null) {
                 throw new IllegalArgumentException("sink must not be null (got: null)");
             }
-            sinks.add(sink);
+            this.sinks.add(sink);
             return this;
         }
 
         /** @return the listener */
         public SameDiffNtkListener build() {
             return new SameDiffNtkListener(this);
+        }
+
+        private static boolean finite(INDArray a) {
+            return !(BooleanIndexing.or(a, Conditions.isNan()) || BooleanIndexing.or(a, Conditions.isInfinite()));
         }
     }
 }

@@ -6,8 +6,10 @@
  * SameDiff's gradients w.r.t. intermediate variables, combined with input Gram matrices for {@code Mmul}/bias ops and
  * with im2col patches for {@code conv2d} (the structured rule), and exact per-example gradients for parameters of any
  * other op.
- * {@link org.ntk4j.dl4j.samediff.SameDiffNtkListener} records {@link org.ntk4j.dl4j.samediff.SameDiffNtkSnapshot}s
- * (drift from initialisation, trace, extreme eigenvalues, alignment) while the graph trains, without changing training.
+ * {@link org.ntk4j.dl4j.samediff.SameDiffNtkListener} records the same
+ * {@link org.ntk4j.dl4j.listener.NtkSnapshot}s as the DL4J {@link org.ntk4j.dl4j.listener.NtkListener} (drift from
+ * initialisation, spectrum, alignment, parameter change, stable learning rate) while the graph trains, feeds the same
+ * {@link org.ntk4j.dl4j.listener.NtkSinks}, and does not change training.
  *
  * <pre>{@code
  * SameDiff sd = SameDiff.create();
@@ -22,10 +24,11 @@
  * INDArray k = ntk.compute(x1, x2);                            // [n1, n2, 2, 2]
  *
  * SameDiffNtkListener listener = SameDiffNtkListener.builder(SameDiffNtk.of(sd, "input", "output"), probe)
- *         .everyNIterations(10).build();
+ *         .everyNIterations(10).sink(NtkSinks.csv(Path.of("out/ntk.csv"))).build();
  * sd.setListeners(listener);
  * sd.fit(trainData, 5);
- * double drift = listener.history().get(listener.history().size() - 1).relativeDrift();
+ * listener.close();
+ * double drift = listener.latest().orElseThrow().drift();
  * }</pre>
  */
 package org.ntk4j.dl4j.samediff;

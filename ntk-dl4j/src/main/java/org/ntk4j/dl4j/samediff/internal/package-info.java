@@ -1,6 +1,7 @@
 /**
  * Internals of the SameDiff NTK transform: graph inspection ({@code GraphInspector} → {@code GraphPlan}), the ops
- * added to the gradient function ({@code NtkGraphBuilder}) and kernel metrics ({@code KernelMetrics}). Not API.
+ * added to the gradient function ({@code NtkGraphBuilder}). Not API. Kernel metrics are ntk-core's
+ * {@link org.ntk4j.core.kernel.KernelMetrics}.
  *
  * <pre>{@code
  * GraphPlan plan = GraphInspector.inspect(copy, "input", "output", true);
