@@ -3,6 +3,7 @@ package org.ntk4j.examples.cli;
 import org.ntk4j.examples.bench.AnalyticBenchmark;
 import org.ntk4j.examples.bench.EngineBenchmark;
 import org.ntk4j.examples.bench.LinearizedBenchmark;
+import org.ntk4j.examples.bench.ListenerBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -16,9 +17,9 @@ import java.util.concurrent.Callable;
         description = "Performance benchmarks (ratios measured in this run; see docs/benchmarks.md).")
 public final class BenchCommand implements Callable<Integer> {
     /** The benchmarks. */
-    enum Suite { ENGINE, LINEARIZED, ANALYTIC }
+    enum Suite { ENGINE, LISTENER, LINEARIZED, ANALYTIC }
 
-    @Option(names = "--only", split = ",", description = "benchmarks to run: engine, linearized, analytic (default: all)")
+    @Option(names = "--only", split = ",", description = "benchmarks to run: engine, listener, linearized, analytic (default: all)")
     List<String> only;
     @Option(names = "--n", defaultValue = "256", description = "examples for the engine benchmark")
     int n;
@@ -42,13 +43,17 @@ public final class BenchCommand implements Callable<Integer> {
             suites = EnumSet.allOf(Suite.class);
         } else {
             for (String s : only) {
-                suites.add(KernelCommand.parse(Suite.class, s, "--only", "engine, linearized, analytic"));
+                suites.add(KernelCommand.parse(Suite.class, s, "--only", "engine, listener, linearized, analytic"));
             }
         }
         if (suites.contains(Suite.ENGINE)) {
             System.out.println("## Empirical NTK engine: MLP 32-512-512-o, ReLU, N=" + n + ", TRACE");
             EngineBenchmark.run(n, reps, System.out::println);
             System.out.println();
+        }
+        if (suites.contains(Suite.LISTENER)) {
+            System.out.println("## NtkListener: overhead on an MLP training run (128-example probe every 100 iterations)");
+            System.out.println(ListenerBenchmark.run(ListenerBenchmark.Config.defaults()).summary());
         }
         if (suites.contains(Suite.LINEARIZED)) {
             System.out.println("## Linearized network: fit after the kernel vs ND4J potrf, N=" + linearizedN);

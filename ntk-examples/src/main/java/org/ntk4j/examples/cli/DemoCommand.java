@@ -31,11 +31,12 @@ public final class DemoCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--widths must be >= 1 (got: " + w + ")");
             }
         }
-        CircleDemo demo = new CircleDemo(widths, steps, 121);
+        CircleDemo demo = new CircleDemo(widths, steps, 121, out);
         List<CircleDemo.Run> runs = demo.run();
         String table = demo.write(runs, out);
         System.out.print(table);
-        System.out.println("wrote " + out.resolve("report.md") + " and " + out.resolve("kernels.csv"));
+        System.out.println("wrote " + out.resolve("report.md") + ", " + out.resolve("kernels.csv")
+                + " and the NTK-tracking plots in " + out.resolve("width-*"));
         return 0;
     }
 }

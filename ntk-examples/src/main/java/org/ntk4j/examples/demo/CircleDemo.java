@@ -16,6 +16,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.ntk4j.dl4j.EmpiricalNtk;
 import org.ntk4j.dl4j.OutputMode;
 import org.ntk4j.dl4j.linearized.LinearizedNetwork;
+import org.ntk4j.dl4j.listener.NtkListener;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -41,16 +42,19 @@ public final class CircleDemo {
     private final int[] widths;
     private final int steps;
     private final int gridPoints;
+    private final Path reportDir;
 
     /**
      * @param widths     hidden widths to compare
      * @param steps      full-batch SGD steps
      * @param gridPoints points of the γ grid in [−π, π]
+     * @param reportDir  where the NTK-tracking plots of each width go ({@code width-N/}), or null for none
      */
-    public CircleDemo(int[] widths, int steps, int gridPoints) {
+    public CircleDemo(int[] widths, int steps, int gridPoints, Path reportDir) {
         this.widths = widths.clone();
         this.steps = steps;
         this.gridPoints = gridPoints;
+        this.reportDir = reportDir;
     }
 
     static INDArray circle(double[] gammas) {
@@ -93,8 +97,15 @@ public final class CircleDemo {
             LinearizedNetwork lin = LinearizedNetwork.of(net).learningRate(lr).build().fit(train);
             INDArray predicted = lin.output(xGrid, steps);
             double lossStart = mse(net, train);
+            // track the NTK on the circle during training (drift, spectrum, alignment are plotted by the report)
+            NtkListener listener = NtkListener.builder(xGrid).everyNIterations(Math.max(1, steps / 30)).build();
+            net.addListeners(listener);
             for (int s = 0; s < steps; s++) {
                 net.fit(train);
+            }
+            net.setListeners();
+            if (reportDir != null) {
+                listener.writeReport(reportDir.resolve("width-" + w));
             }
             double lossEnd = mse(net, train);
             INDArray kT = ntk.compute(net, x0, xGrid);
@@ -160,7 +171,8 @@ public final class CircleDemo {
                 + "parameterization, N(0, 1/fan_in) weights), " + steps + " full-batch SGD steps on 6 points of the unit "
                 + "circle, at half the largest stable learning rate. Θ(x0, x_γ), x0 = (1, 0), at initialisation and after "
                 + "training, and the trained network's outputs next to the closed-form prediction of the linearized network "
-                + "(`LinearizedNetwork`, taken at initialisation, same learning rate and steps) are in `kernels.csv`.\n\n"
+                + "(`LinearizedNetwork`, taken at initialisation, same learning rate and steps) are in `kernels.csv`; `width-N/` holds the NTK tracked during training on the whole "
+                + "circle (PNG plots of drift, spectrum and alignment, and the snapshots as CSV).\n\n"
                 + "\"linearized vs trained\" is ||f_trained − f_lin|| / ||f_trained − f_0|| on the circle.\n\n```\n"
                 + t + "```\n\nThe wider network's kernel moves less during training and its training is closer to the "
                 + "linearized prediction: the lazy (kernel) regime.\n";
