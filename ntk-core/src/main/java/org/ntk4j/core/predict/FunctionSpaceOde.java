@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.ntk4j.core.linalg.Matrices;
+import org.ntk4j.core.predict.internal.Arguments;
 import org.ntk4j.core.predict.internal.Shapes;
 
 import java.util.Arrays;
@@ -87,9 +88,8 @@ public final class FunctionSpaceOde {
             }
             nt = testTrainKernel.size(0) / o;
             kt = testTrainKernel.castTo(DataType.DOUBLE);
-            f0t = testInitial == null ? Nd4j.zeros(DataType.DOUBLE, nt, o)
-                    : Shapes.outputs(testInitial, "test initial outputs", DataType.DOUBLE);
-            Shapes.requireShape(f0t, nt, o, "test initial outputs");
+            f0t = Shapes.outputsOrZeros(testInitial, "test initial outputs", nt, o, "test initial outputs",
+                    DataType.DOUBLE);
         } else if (testInitial != null) {
             throw new IllegalArgumentException("test initial outputs given without the test-train kernel");
         }
@@ -182,10 +182,7 @@ public final class FunctionSpaceOde {
          * @return this
          */
         public Builder scale(double s) {
-            if (!(s > 0) || Double.isInfinite(s)) {
-                throw new IllegalArgumentException("scale must be finite and > 0 (got: " + s + ")");
-            }
-            this.scale = s;
+            this.scale = Arguments.requirePositiveFinite(s, "scale");
             return this;
         }
 
@@ -208,20 +205,15 @@ public final class FunctionSpaceOde {
         public FunctionSpaceOde build() {
             Matrices.requireFloatingMatrix(trainKernel, "training kernel");
             DataType type = trainKernel.dataType();
-            INDArray y = Shapes.outputs(trainTargets, "training targets", DataType.DOUBLE);
+            INDArray y = Shapes.trainingTargets(trainTargets, DataType.DOUBLE);
             long n = y.size(0), o = y.size(1);
-            if (n == 0 || o == 0) {
-                throw new IllegalArgumentException("training targets must have at least one example and one output, got "
-                        + Arrays.toString(y.shape()));
-            }
             if (n * o > Integer.MAX_VALUE / 2) {
                 throw new IllegalArgumentException("too many training outputs for the ODE integrator: " + n * o);
             }
             INDArray k = Shapes.kernel(trainKernel, n, n, o, "training kernel", DataType.DOUBLE);
             Matrices.requireFinite(k, "training kernel");
-            INDArray f0 = initialOutputs == null ? Nd4j.zeros(DataType.DOUBLE, n, o)
-                    : Shapes.outputs(initialOutputs, "initial outputs", DataType.DOUBLE);
-            Shapes.requireShape(f0, n, o, "initial outputs (same shape as the targets)");
+            INDArray f0 = Shapes.outputsOrZeros(initialOutputs, "initial outputs", n, o,
+                    "initial outputs (same shape as the targets)", DataType.DOUBLE);
             return new FunctionSpaceOde(this, k.dup(), y.dup(), f0.dup(), type);
         }
     }

@@ -5,10 +5,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.ntk4j.core.linalg.CholeskyFactor;
 import org.ntk4j.core.linalg.Matrices;
 import org.ntk4j.core.linalg.SymmetricEigen;
+import org.ntk4j.core.predict.internal.Arguments;
 import org.ntk4j.core.predict.internal.Shapes;
+import org.ntk4j.core.predict.internal.Spectral;
 
 import java.util.Arrays;
-import java.util.function.DoubleUnaryOperator;
 
 /**
  * Mean and covariance of the outputs of an ensemble of infinitely wide networks trained by gradient descent on the
@@ -107,9 +108,7 @@ public final class GaussianProcessEnsemble {
             aT = CholeskyFactor.of(dynKernel, diagReg).solve(dxt.transpose().dup());
         } else {
             SymmetricEigen e = eigen(ntk);
-            double c = rate;
-            DoubleUnaryOperator g = l -> l > 0 ? -Math.expm1(-c * l * t) / l : c * t;
-            aT = e.applyFunction(l -> g.applyAsDouble(Math.max(l, 0.0)), dxt.transpose().dup());
+            aT = e.applyFunction(Spectral.clampedAtZero(Spectral.flowIntegral(rate, t)), dxt.transpose().dup());
         }
         INDArray a = aT.transpose();
         INDArray mean = Shapes.rows(a.mmul(Shapes.column(targets)), nt, o);
@@ -136,11 +135,7 @@ public final class GaussianProcessEnsemble {
             synchronized (this) {
                 e = ntk ? ntkEigen : nngpEigen;
                 if (e == null) {
-                    INDArray k = (ntk ? ntkTrain : nngpTrain).dup();
-                    for (long i = 0; diagReg > 0 && i < k.size(0); i++) {
-                        k.putScalar(i, i, k.getDouble(i, i) + diagReg);
-                    }
-                    e = SymmetricEigen.of(k);
+                    e = SymmetricEigen.of(Spectral.plusDiagonal(ntk ? ntkTrain : nngpTrain, diagReg));
                     if (ntk) {
                         ntkEigen = e;
                     } else {
@@ -171,10 +166,7 @@ public final class GaussianProcessEnsemble {
          * @return this
          */
         public Builder rate(double c) {
-            if (!(c > 0) || Double.isInfinite(c)) {
-                throw new IllegalArgumentException("rate must be finite and > 0 (got: " + c + ")");
-            }
-            this.rate = c;
+            this.rate = Arguments.requirePositiveFinite(c, "rate");
             return this;
         }
 
@@ -183,10 +175,7 @@ public final class GaussianProcessEnsemble {
          * @return this
          */
         public Builder diagReg(double r) {
-            if (!(r >= 0) || Double.isInfinite(r)) {
-                throw new IllegalArgumentException("diagReg must be finite and >= 0 (got: " + r + ")");
-            }
-            this.diagReg = r;
+            this.diagReg = Arguments.requireNonNegativeFinite(r, "diagReg");
             return this;
         }
 
@@ -197,12 +186,8 @@ public final class GaussianProcessEnsemble {
             }
             Matrices.requireFloatingMatrix(ntkTrain, "NTK training kernel");
             DataType type = ntkTrain.dataType();
-            INDArray y = Shapes.outputs(targets, "training targets", type);
+            INDArray y = Shapes.trainingTargets(targets, type);
             long n = y.size(0), o = y.size(1);
-            if (n == 0 || o == 0) {
-                throw new IllegalArgumentException("training targets must have at least one example and one output, got "
-                        + Arrays.toString(y.shape()));
-            }
             INDArray th = Shapes.kernel(ntkTrain, n, n, o, "NTK training kernel", type);
             INDArray k = Shapes.kernel(nngpTrain, n, n, o, "NNGP training kernel", type);
             Matrices.requireFinite(th, "NTK training kernel");

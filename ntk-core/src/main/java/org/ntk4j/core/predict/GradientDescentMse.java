@@ -5,7 +5,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.ntk4j.core.linalg.CholeskyFactor;
 import org.ntk4j.core.linalg.Matrices;
 import org.ntk4j.core.linalg.SymmetricEigen;
+import org.ntk4j.core.predict.internal.Arguments;
 import org.ntk4j.core.predict.internal.Shapes;
+import org.ntk4j.core.predict.internal.Spectral;
 
 import java.util.function.DoubleUnaryOperator;
 
@@ -149,14 +151,7 @@ public final class GradientDescentMse {
     }
 
     private INDArray regularisedKernel() {
-        if (diagReg == 0.0) {
-            return kernel;
-        }
-        INDArray k = kernel.dup();
-        for (long i = 0; i < k.size(0); i++) {
-            k.putScalar(i, i, k.getDouble(i, i) + diagReg);
-        }
-        return k;
+        return diagReg == 0.0 ? kernel : Spectral.plusDiagonal(kernel, diagReg);
     }
 
     /**
@@ -212,8 +207,7 @@ public final class GradientDescentMse {
             return atConvergence(testTrainKernel, testInitial);
         }
         double c = rate;
-        return evolve(l -> Math.exp(-c * l * t), l -> l > 0 ? -Math.expm1(-c * l * t) / l : c * t,
-                testTrainKernel, testInitial);
+        return evolve(l -> Math.exp(-c * l * t), Spectral.flowIntegral(c, t), testTrainKernel, testInitial);
     }
 
     /**
@@ -230,9 +224,7 @@ public final class GradientDescentMse {
         if (steps < 0) {
             throw new IllegalArgumentException("steps must be >= 0 (got: " + steps + ")");
         }
-        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-            throw new IllegalArgumentException("learning rate must be finite and > 0 (got: " + learningRate + ")");
-        }
+        Arguments.requirePositiveFinite(learningRate, "learning rate");
         double ec = learningRate * rate;
         double s = steps;
         DoubleUnaryOperator residual = l -> {
@@ -258,11 +250,11 @@ public final class GradientDescentMse {
         SymmetricEigen e = eigen();
         INDArray r0 = Shapes.column(initial.sub(targets));
         INDArray coeff = e.coefficients(r0);
-        INDArray rt = e.expand(coeff.mul(e.functionValues(l -> residual.applyAsDouble(Math.max(l, 0.0)))), false);
+        INDArray rt = e.expand(coeff.mul(e.functionValues(Spectral.clampedAtZero(residual))), false);
         INDArray train = Shapes.rows(Shapes.column(targets).addi(rt), n, o);
         INDArray test = null;
         if (testTrainKernel != null) {
-            INDArray w = e.expand(coeff.mul(e.functionValues(l -> integral.applyAsDouble(Math.max(l, 0.0)))), false);
+            INDArray w = e.expand(coeff.mul(e.functionValues(Spectral.clampedAtZero(integral))), false);
             test = test(testTrainKernel, testInitial, w);
         }
         return new Prediction(train, test);
@@ -284,9 +276,8 @@ public final class GradientDescentMse {
         }
         long nt = testTrainKernel.size(0) / o;
         INDArray kt = testTrainKernel.castTo(dataType());
-        INDArray f0 = testInitial == null ? org.nd4j.linalg.factory.Nd4j.zeros(dataType(), nt, o)
-                : Shapes.outputs(testInitial, "test initial outputs", dataType());
-        Shapes.requireShape(f0, nt, o, "test initial outputs");
+        INDArray f0 = Shapes.outputsOrZeros(testInitial, "test initial outputs", nt, o, "test initial outputs",
+                dataType());
         if (nt == 0) {
             return f0.dup();
         }
@@ -320,10 +311,7 @@ public final class GradientDescentMse {
          * @return this
          */
         public Builder rate(double c) {
-            if (!(c > 0) || Double.isInfinite(c)) {
-                throw new IllegalArgumentException("rate must be finite and > 0 (got: " + c + ")");
-            }
-            this.rate = c;
+            this.rate = Arguments.requirePositiveFinite(c, "rate");
             return this;
         }
 
@@ -332,10 +320,7 @@ public final class GradientDescentMse {
          * @return this
          */
         public Builder diagReg(double r) {
-            if (!(r >= 0) || Double.isInfinite(r)) {
-                throw new IllegalArgumentException("diagReg must be finite and >= 0 (got: " + r + ")");
-            }
-            this.diagReg = r;
+            this.diagReg = Arguments.requireNonNegativeFinite(r, "diagReg");
             return this;
         }
 
@@ -346,18 +331,13 @@ public final class GradientDescentMse {
             }
             Matrices.requireFloatingMatrix(trainKernel, "training kernel");
             DataType type = trainKernel.dataType();
-            INDArray y = Shapes.outputs(trainTargets, "training targets", type);
+            INDArray y = Shapes.trainingTargets(trainTargets, type);
             long n = y.size(0), o = y.size(1);
-            if (n == 0 || o == 0) {
-                throw new IllegalArgumentException("training targets must have at least one example and one output, got "
-                        + java.util.Arrays.toString(y.shape()));
-            }
             INDArray k = Shapes.kernel(trainKernel, n, n, o, "training kernel", type);
             Matrices.requireFinite(k, "training kernel");
             Matrices.requireFinite(y, "training targets");
-            INDArray f0 = initialOutputs == null ? org.nd4j.linalg.factory.Nd4j.zeros(type, n, o)
-                    : Shapes.outputs(initialOutputs, "initial outputs", type);
-            Shapes.requireShape(f0, n, o, "initial outputs (same shape as the targets)");
+            INDArray f0 = Shapes.outputsOrZeros(initialOutputs, "initial outputs", n, o,
+                    "initial outputs (same shape as the targets)", type);
             Matrices.requireFinite(f0, "initial outputs");
             return new GradientDescentMse(this, k, y.dup(), f0.dup(), n, o);
         }

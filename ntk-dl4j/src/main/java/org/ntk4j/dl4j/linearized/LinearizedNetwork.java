@@ -5,6 +5,7 @@ import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.evaluation.IEvaluation;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.evaluation.regression.RegressionEvaluation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -20,6 +21,7 @@ import org.ntk4j.core.kernel.MemoryBudget;
 import org.ntk4j.core.linalg.NotPositiveDefiniteException;
 import org.ntk4j.core.predict.GaussianProcessEnsemble;
 import org.ntk4j.core.predict.GradientDescentMse;
+import org.ntk4j.core.predict.internal.Arguments;
 import org.ntk4j.dl4j.linearized.internal.KernelEngine;
 import org.ntk4j.dl4j.linearized.internal.KernelEngines;
 import org.ntk4j.dl4j.linearized.internal.Linearizable;
@@ -158,12 +160,7 @@ public final class LinearizedNetwork {
                 + "])", needed, "use fewer training examples or raise -Xmx / org.bytedeco.javacpp.maxphysicalbytes");
         INDArray f0 = frozenOutput(x);
         INDArray theta = engine.flatKernel(frozen.model(), x, null);
-        GradientDescentMse.Builder b = GradientDescentMse.builder(theta, y.castTo(type)).initialOutputs(f0)
-                .diagReg(diagReg);
-        if (!Double.isNaN(rate)) {
-            b.rate(rate);
-        }
-        GradientDescentMse g = b.build();
+        GradientDescentMse g = predictor(theta, y.castTo(type), f0);
         INDArray r0 = f0.sub(y.castTo(type)).reshape('c', m, 1);
         try {
             this.alpha = g.cholesky().solve(r0);
@@ -330,9 +327,7 @@ public final class LinearizedNetwork {
      * @return DL4J's {@link Evaluation}
      */
     public Evaluation evaluate(DataSetIterator data, long steps) {
-        Evaluation e = new Evaluation(outputs);
-        forEach(data, steps, (labels, out) -> e.eval(labels, out));
-        return e;
+        return evaluateWith(new Evaluation(outputs), data, steps);
     }
 
     /**
@@ -353,12 +348,11 @@ public final class LinearizedNetwork {
      * @return DL4J's {@link RegressionEvaluation}
      */
     public RegressionEvaluation evaluateRegression(DataSetIterator data, long steps) {
-        RegressionEvaluation e = new RegressionEvaluation(outputs);
-        forEach(data, steps, (labels, out) -> e.eval(labels, out));
-        return e;
+        return evaluateWith(new RegressionEvaluation(outputs), data, steps);
     }
 
-    private void forEach(DataSetIterator data, long steps, java.util.function.BiConsumer<INDArray, INDArray> sink) {
+    /** Feeds every batch of {@code data} (labels, outputs after {@code steps} or at convergence) to {@code e}. */
+    private <E extends IEvaluation<E>> E evaluateWith(E e, DataSetIterator data, long steps) {
         requireFitted();
         if (data == null) {
             throw new IllegalArgumentException("iterator must not be null");
@@ -374,8 +368,9 @@ public final class LinearizedNetwork {
                 throw new IllegalArgumentException("expected labels [n, " + outputs + "], got "
                         + Arrays.toString(labels.shape()));
             }
-            sink.accept(labels.castTo(out.dataType()), out);
+            e.eval(labels.castTo(out.dataType()), out);
         }
+        return e;
     }
 
     /**
@@ -386,9 +381,7 @@ public final class LinearizedNetwork {
      * @return a new linearized network
      */
     public LinearizedNetwork withLearningRate(double eta) {
-        if (!(eta > 0) || Double.isInfinite(eta)) {
-            throw new IllegalArgumentException("learningRate must be finite and > 0 (got: " + eta + ")");
-        }
+        Arguments.requirePositiveFinite(eta, "learningRate");
         LinearizedNetwork copy = new LinearizedNetwork(frozen, eta, diagReg, budget, kernelMode, engine);
         copy.trainFeatures = trainFeatures;
         copy.trainTargets = trainTargets;
@@ -535,12 +528,7 @@ public final class LinearizedNetwork {
         lin.trainInitial = arrays.get("trainInitial");
         lin.trainKernel = arrays.get("trainKernel");
         lin.alpha = arrays.get("alpha");
-        GradientDescentMse.Builder b = GradientDescentMse.builder(lin.trainKernel, lin.trainTargets)
-                .initialOutputs(lin.trainInitial).diagReg(lin.diagReg);
-        if (!Double.isNaN(lin.rate)) {
-            b.rate(lin.rate);
-        }
-        lin.gd = b.build();
+        lin.gd = lin.predictor(lin.trainKernel, lin.trainTargets, lin.trainInitial);
         if (lin.alpha == null) {
             try {
                 lin.gd.cholesky();
@@ -581,6 +569,16 @@ public final class LinearizedNetwork {
     }
 
     // ------------------------------------------------------------------ internals
+
+    /** The closed-form predictor of this network's diagReg and rate ({@code 2/(n·o)} when the rate is NaN). */
+    private GradientDescentMse predictor(INDArray kernel, INDArray targets, INDArray initial) {
+        GradientDescentMse.Builder b = GradientDescentMse.builder(kernel, targets).initialOutputs(initial)
+                .diagReg(diagReg);
+        if (!Double.isNaN(rate)) {
+            b.rate(rate);
+        }
+        return b.build();
+    }
 
     private void requireFitted() {
         if (gd == null) {
@@ -664,10 +662,7 @@ public final class LinearizedNetwork {
          * @return this
          */
         public Builder learningRate(double eta) {
-            if (!(eta > 0) || Double.isInfinite(eta)) {
-                throw new IllegalArgumentException("learningRate must be finite and > 0 (got: " + eta + ")");
-            }
-            this.learningRate = eta;
+            this.learningRate = Arguments.requirePositiveFinite(eta, "learningRate");
             return this;
         }
 
@@ -676,10 +671,7 @@ public final class LinearizedNetwork {
          * @return this
          */
         public Builder diagReg(double r) {
-            if (!(r >= 0) || Double.isInfinite(r)) {
-                throw new IllegalArgumentException("diagReg must be finite and >= 0 (got: " + r + ")");
-            }
-            this.diagReg = r;
+            this.diagReg = Arguments.requireNonNegativeFinite(r, "diagReg");
             return this;
         }
 

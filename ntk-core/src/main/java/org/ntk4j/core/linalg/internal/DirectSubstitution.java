@@ -6,6 +6,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * Forward and back substitution with a lower-triangular factor stored column-major ('f', offset 0, contiguous), read
@@ -40,18 +41,17 @@ public final class DirectSubstitution {
         for (int c = 0; c < k; c++) {
             cols[c] = rhs.getColumn(c).castTo(DataType.DOUBLE).toDoubleVector();
         }
+        IntToDoubleFunction l;
         if (lower.dataType() == DataType.DOUBLE) {
-            DoubleBuffer l = lower.data().asNioDouble();
-            for (double[] x : cols) {
-                forward(l, m, x);
-                backward(l, m, x);
-            }
+            DoubleBuffer d = lower.data().asNioDouble();
+            l = d::get;
         } else {
-            FloatBuffer l = lower.data().asNioFloat();
-            for (double[] x : cols) {
-                forward(l, m, x);
-                backward(l, m, x);
-            }
+            FloatBuffer f = lower.data().asNioFloat();
+            l = f::get;
+        }
+        for (double[] x : cols) {
+            forward(l, m, x);
+            backward(l, m, x);
         }
         INDArray out = Nd4j.create(lower.dataType(), new long[] {m, k}, 'f');
         for (int c = 0; c < k; c++) {
@@ -60,51 +60,32 @@ public final class DirectSubstitution {
         return out;
     }
 
-    private static void forward(DoubleBuffer l, int m, double[] x) {
+    /**
+     * Solves {@code L x = b} in place; {@code l} reads the column-major factor, element {@code (i, j)} at
+     * {@code j·m + i}.
+     */
+    private static void forward(IntToDoubleFunction l, int m, double[] x) {
         for (int j = 0; j < m; j++) {
             int col = j * m;
-            double xj = x[j] / l.get(col + j);
+            double xj = x[j] / l.applyAsDouble(col + j);
             x[j] = xj;
             if (xj != 0.0) {
                 for (int i = j + 1; i < m; i++) {
-                    x[i] -= l.get(col + i) * xj;
+                    x[i] -= l.applyAsDouble(col + i) * xj;
                 }
             }
         }
     }
 
-    private static void backward(DoubleBuffer l, int m, double[] x) {
+    /** Solves {@code Lᵀ x = b} in place. */
+    private static void backward(IntToDoubleFunction l, int m, double[] x) {
         for (int j = m - 1; j >= 0; j--) {
             int col = j * m;
             double s = x[j];
             for (int i = j + 1; i < m; i++) {
-                s -= l.get(col + i) * x[i];
+                s -= l.applyAsDouble(col + i) * x[i];
             }
-            x[j] = s / l.get(col + j);
-        }
-    }
-
-    private static void forward(FloatBuffer l, int m, double[] x) {
-        for (int j = 0; j < m; j++) {
-            int col = j * m;
-            double xj = x[j] / l.get(col + j);
-            x[j] = xj;
-            if (xj != 0.0) {
-                for (int i = j + 1; i < m; i++) {
-                    x[i] -= l.get(col + i) * xj;
-                }
-            }
-        }
-    }
-
-    private static void backward(FloatBuffer l, int m, double[] x) {
-        for (int j = m - 1; j >= 0; j--) {
-            int col = j * m;
-            double s = x[j];
-            for (int i = j + 1; i < m; i++) {
-                s -= l.get(col + i) * x[i];
-            }
-            x[j] = s / l.get(col + j);
+            x[j] = s / l.applyAsDouble(col + j);
         }
     }
 }

@@ -2,6 +2,7 @@ package org.ntk4j.core.predict.internal;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.ntk4j.core.linalg.Matrices;
 
 import java.util.Arrays;
@@ -24,6 +25,28 @@ public final class Shapes {
             throw new IllegalArgumentException("expected " + what + " [n, o], got " + Arrays.toString(a.shape()));
         }
         return a.castTo(type);
+    }
+
+    /** Requires training targets {@code [n, o]} with at least one example and one output, in {@code type}. */
+    public static INDArray trainingTargets(INDArray targets, DataType type) {
+        INDArray y = outputs(targets, "training targets", type);
+        if (y.size(0) == 0 || y.size(1) == 0) {
+            throw new IllegalArgumentException("training targets must have at least one example and one output, got "
+                    + Arrays.toString(y.shape()));
+        }
+        return y;
+    }
+
+    /**
+     * Outputs {@code [n, o]} in {@code type}, zeros when {@code a} is {@code null}.
+     *
+     * @param what      name of {@code a} in the message of {@link #outputs}
+     * @param shapeWhat name of {@code a} in the message of {@link #requireShape}
+     */
+    public static INDArray outputsOrZeros(INDArray a, String what, long n, long o, String shapeWhat, DataType type) {
+        INDArray f = a == null ? Nd4j.zeros(type, n, o) : outputs(a, what, type);
+        requireShape(f, n, o, shapeWhat);
+        return f;
     }
 
     /** Requires {@code [n, o]} exactly. */
