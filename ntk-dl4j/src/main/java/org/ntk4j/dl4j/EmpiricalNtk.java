@@ -5,11 +5,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.BooleanIndexing;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.ntk4j.core.kernel.KernelLayout;
 import org.ntk4j.core.kernel.MemoryBudget;
+import org.ntk4j.dl4j.internal.Checks;
 import org.ntk4j.dl4j.network.NetworkAdapter;
 import org.ntk4j.dl4j.network.NetworkAdapters;
 import org.ntk4j.dl4j.network.internal.ComputePlan;
@@ -311,8 +310,7 @@ public final class EmpiricalNtk {
                         + ": both must have the network's input shape");
             }
             INDArray c = a.castTo(type);
-            if (a.dataType().isFPType() && (BooleanIndexing.or(c, Conditions.isNan())
-                    || BooleanIndexing.or(c, Conditions.isInfinite()))) {
+            if (a.dataType().isFPType() && !Checks.finite(c)) {
                 throw new IllegalArgumentException(name + " contains NaN or infinite values; clean or impute the features first");
             }
             out[i] = c;
@@ -350,37 +348,25 @@ public final class EmpiricalNtk {
 
         /** @param implementation STRUCTURED, JACOBIAN or AUTO (default) */
         public Builder implementation(NtkImplementation implementation) {
-            if (implementation == null) {
-                throw new IllegalArgumentException("implementation must not be null (got: null)");
-            }
-            this.implementation = implementation;
+            this.implementation = Checks.notNull("implementation", implementation);
             return this;
         }
 
         /** @param outputMode TRACE (default) or FULL */
         public Builder outputMode(OutputMode outputMode) {
-            if (outputMode == null) {
-                throw new IllegalArgumentException("outputMode must not be null (got: null)");
-            }
-            this.outputMode = outputMode;
+            this.outputMode = Checks.notNull("outputMode", outputMode);
             return this;
         }
 
         /** @param blockSize examples per tile, &gt; 0 (default 512); smaller bounds memory tighter */
         public Builder blockSize(int blockSize) {
-            if (blockSize <= 0) {
-                throw new IllegalArgumentException("blockSize must be > 0 (got: " + blockSize + ")");
-            }
-            this.blockSize = blockSize;
+            this.blockSize = Checks.positive("blockSize", blockSize);
             return this;
         }
 
         /** @param bytes memory budget in bytes, &gt; 0 (default: half the off-heap limit) */
         public Builder memoryBudgetBytes(long bytes) {
-            if (bytes <= 0) {
-                throw new IllegalArgumentException("memoryBudgetBytes must be > 0 (got: " + bytes + ")");
-            }
-            this.budget = MemoryBudget.ofBytes(bytes);
+            this.budget = MemoryBudget.ofBytes(Checks.positive("memoryBudgetBytes", bytes));
             return this;
         }
 

@@ -7,19 +7,18 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.BooleanIndexing;
-import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.ntk4j.core.kernel.KernelMetrics;
 import org.ntk4j.core.kernel.KernelSpectrum;
 import org.ntk4j.dl4j.EmpiricalNtk;
 import org.ntk4j.dl4j.NtkImplementation;
 import org.ntk4j.dl4j.OutputMode;
+import org.ntk4j.dl4j.internal.Checks;
+import org.ntk4j.dl4j.listener.internal.SinkCalls;
+import org.ntk4j.dl4j.listener.internal.SnapshotOptions;
 import org.ntk4j.dl4j.network.NetworkAdapters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -111,8 +110,8 @@ public final class NtkListener extends BaseTrainingListener implements AutoClose
     private NtkListener(Builder b) {
         this.probe = b.probe;
         this.labels = b.labels;
-        this.everyNEpochs = b.everyNEpochs;
-        this.everyNIterations = b.everyNIterations == 0 && b.everyNEpochs == 0 ? 100 : b.everyNIterations;
+        this.everyNEpochs = b.options.everyNEpochs();
+        this.everyNIterations = b.options.effectiveEveryNIterations();
         EmpiricalNtk.Builder eb = EmpiricalNtk.builder().implementation(b.implementation).outputMode(b.outputMode)
                 .blockSize(b.blockSize);
         if (b.memoryBudgetBytes > 0) {
@@ -120,7 +119,7 @@ public final class NtkListener extends BaseTrainingListener implements AutoClose
         }
         this.ntk = eb.build();
         this.outputMode = b.outputMode;
-        this.sinks = List.copyOf(b.sinks);
+        this.sinks = b.options.sinks();
     }
 
     /**
@@ -251,19 +250,7 @@ public final class NtkListener extends BaseTrainingListener implements AutoClose
     /** Closes the sinks (flushing files). The listener keeps working; file sinks reopen and append if needed. */
     @Override
     public void close() {
-        IOException first = null;
-        for (NtkSink s : sinks) {
-            try {
-                s.close();
-            } catch (IOException e) {
-                if (first == null) {
-                    first = e;
-                }
-            }
-        }
-        if (first != null) {
-            throw new UncheckedIOException("closing an NtkListener sink failed: " + first.getMessage(), first);
-        }
+        SinkCalls.closeAll(sinks, "an NtkListener");
     }
 
     /** @return the eigenvalues kept for the report (the first snapshot's, the latest's and up to 62 in between) */
@@ -336,7 +323,7 @@ public final class NtkListener extends BaseTrainingListener implements AutoClose
         double[] eigenvalues;
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             k = ntk.compute(m, probeForNet, null);
-            boolean finite = !(BooleanIndexing.or(k, Conditions.isNan()) || BooleanIndexing.or(k, Conditions.isInfinite()));
+            boolean finite = Checks.finite(k);
             INDArray ref = kernel0 == null ? k : kernel0;
             double drift = KernelMetrics.relativeDrift(k, ref);
             double change = kernelPrev == null ? Double.NaN : KernelMetrics.relativeDrift(k, kernelPrev);
@@ -373,13 +360,7 @@ public final class NtkListener extends BaseTrainingListener implements AutoClose
                 thinSpectra();
             }
         }
-        for (NtkSink sink : sinks) {
-            try {
-                sink.accept(s, k);
-            } catch (IOException e) {
-                throw new UncheckedIOException("NtkListener sink failed at iteration " + iteration + ": " + e.getMessage(), e);
-            }
-        }
+        SinkCalls.deliver(sinks, "NtkListener", iteration, s, k);
     }
 
     /** Keeps at most MAX_KEPT_SPECTRA: drops every second one between the first and the latest. */
@@ -407,13 +388,11 @@ public final class NtkListener extends BaseTrainingListener implements AutoClose
     public static final class Builder {
         private final INDArray[] probe;
         private INDArray labels;
-        private int everyNIterations;
-        private int everyNEpochs;
+        private final SnapshotOptions options = new SnapshotOptions();
         private NtkImplementation implementation = NtkImplementation.AUTO;
         private OutputMode outputMode = OutputMode.TRACE;
         private int blockSize = 512;
         private long memoryBudgetBytes;
-        private final List<NtkSink> sinks = new ArrayList<>();
 
         @SuppressWarnings("try") // the workspace scope is used for its side effect
         private Builder(INDArray[] features) {
@@ -442,7 +421,7 @@ public final class NtkListener extends BaseTrainingListener implements AutoClose
                                 + " got " + n + " and " + f.size(0) + " (input " + i + ")");
                     }
                     n = f.size(0);
-                    if (f.dataType().isFPType() && !finite(f)) {
+                    if (f.dataType().isFPType() && !Checks.finite(f)) {
                         throw new IllegalArgumentException(name + " contains NaN or infinite values (got: shape "
                                 + Arrays.toString(f.shape()) + ")");
                     }
@@ -457,7 +436,6 @@ public final class NtkListener extends BaseTrainingListener implements AutoClose
          *                    centred kernel–target alignment. With {@link OutputMode#FULL} they must be {@code [n, o]}
          * @return this
          */
-        @SuppressWarnings("try") // the workspace scope is used for its side effect
         public Builder probeLabels(INDArray probeLabels) {
             if (probeLabels == null) {
                 throw new IllegalArgumentException("probeLabels must not be null (got: null); omit the call for no labels");
@@ -470,14 +448,7 @@ public final class NtkListener extends BaseTrainingListener implements AutoClose
             if (!probeLabels.dataType().isNumerical()) {
                 throw new IllegalArgumentException("probeLabels: expected numeric labels, got " + probeLabels.dataType());
             }
-            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                INDArray d = probeLabels.castTo(DataType.DOUBLE).dup();
-                if (!finite(d)) {
-                    throw new IllegalArgumentException("probeLabels contain NaN or infinite values (got: shape "
-                            + Arrays.toString(probeLabels.shape()) + ")");
-                }
-                this.labels = d;
-            }
+            this.labels = SnapshotOptions.finiteLabels(probeLabels);
             return this;
         }
 
@@ -486,10 +457,7 @@ public final class NtkListener extends BaseTrainingListener implements AutoClose
          * @return this
          */
         public Builder everyNIterations(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("everyNIterations must be >= 1 (got: " + n + ")");
-            }
-            this.everyNIterations = n;
+            options.everyNIterations(n);
             return this;
         }
 
@@ -498,10 +466,7 @@ public final class NtkListener extends BaseTrainingListener implements AutoClose
          * @return this
          */
         public Builder everyNEpochs(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("everyNEpochs must be >= 1 (got: " + n + ")");
-            }
-            this.everyNEpochs = n;
+            options.everyNEpochs(n);
             return this;
         }
 
@@ -510,10 +475,7 @@ public final class NtkListener extends BaseTrainingListener implements AutoClose
          * @return this
          */
         public Builder implementation(NtkImplementation implementation) {
-            if (implementation == null) {
-                throw new IllegalArgumentException("implementation must not be null (got: null)");
-            }
-            this.implementation = implementation;
+            this.implementation = Checks.notNull("implementation", implementation);
             return this;
         }
 
@@ -523,10 +485,7 @@ public final class NtkListener extends BaseTrainingListener implements AutoClose
          * @return this
          */
         public Builder outputMode(OutputMode outputMode) {
-            if (outputMode == null) {
-                throw new IllegalArgumentException("outputMode must not be null (got: null)");
-            }
-            this.outputMode = outputMode;
+            this.outputMode = Checks.notNull("outputMode", outputMode);
             return this;
         }
 
@@ -535,10 +494,7 @@ public final class NtkListener extends BaseTrainingListener implements AutoClose
          * @return this
          */
         public Builder blockSize(int blockSize) {
-            if (blockSize < 1) {
-                throw new IllegalArgumentException("blockSize must be >= 1 (got: " + blockSize + ")");
-            }
-            this.blockSize = blockSize;
+            this.blockSize = Checks.atLeastOne("blockSize", blockSize);
             return this;
         }
 
@@ -547,10 +503,7 @@ public final class NtkListener extends BaseTrainingListener implements AutoClose
          * @return this
          */
         public Builder memoryBudgetBytes(long bytes) {
-            if (bytes <= 0) {
-                throw new IllegalArgumentException("memoryBudgetBytes must be > 0 (got: " + bytes + ")");
-            }
-            this.memoryBudgetBytes = bytes;
+            this.memoryBudgetBytes = Checks.positive("memoryBudgetBytes", bytes);
             return this;
         }
 
@@ -559,20 +512,13 @@ public final class NtkListener extends BaseTrainingListener implements AutoClose
          * @return this
          */
         public Builder sink(NtkSink sink) {
-            if (sink == null) {
-                throw new IllegalArgumentException("sink must not be null (got: null)");
-            }
-            this.sinks.add(sink);
+            options.sink(sink);
             return this;
         }
 
         /** @return the listener */
         public NtkListener build() {
             return new NtkListener(this);
-        }
-
-        private static boolean finite(INDArray a) {
-            return !(BooleanIndexing.or(a, Conditions.isNan()) || BooleanIndexing.or(a, Conditions.isInfinite()));
         }
     }
 }

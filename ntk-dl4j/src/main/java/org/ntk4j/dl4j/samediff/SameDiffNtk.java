@@ -6,14 +6,13 @@ import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.BooleanIndexing;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.ntk4j.core.kernel.KernelLayout;
 import org.ntk4j.core.kernel.MemoryBudget;
 import org.ntk4j.dl4j.NtkImplementation;
 import org.ntk4j.dl4j.OutputMode;
+import org.ntk4j.dl4j.internal.Checks;
 import org.ntk4j.dl4j.samediff.internal.GraphInspector;
 import org.ntk4j.dl4j.samediff.internal.GraphPlan;
 import org.ntk4j.dl4j.samediff.internal.NtkGraphBuilder;
@@ -423,8 +422,7 @@ public final class SameDiffNtk {
             throw new IllegalArgumentException("expected features " + want + " for placeholder '" + inputName
                     + "', got " + Arrays.toString(x.shape()) + " for " + what);
         }
-        if (x.dataType().isFPType()
-                && (BooleanIndexing.or(x, Conditions.isNan()) || BooleanIndexing.or(x, Conditions.isInfinite()))) {
+        if (x.dataType().isFPType() && !Checks.finite(x)) {
             throw new IllegalArgumentException(what
                     + " contains NaN or infinite values; the NTK needs finite features");
         }
@@ -488,10 +486,7 @@ public final class SameDiffNtk {
          * @return this
          */
         public Builder outputMode(OutputMode mode) {
-            if (mode == null) {
-                throw new IllegalArgumentException("outputMode must not be null (got: null)");
-            }
-            this.mode = mode;
+            this.mode = Checks.notNull("outputMode", mode);
             return this;
         }
 
@@ -500,10 +495,7 @@ public final class SameDiffNtk {
          * @return this
          */
         public Builder blockSize(int blockSize) {
-            if (blockSize <= 0) {
-                throw new IllegalArgumentException("blockSize must be > 0 (got: " + blockSize + ")");
-            }
-            this.blockSize = blockSize;
+            this.blockSize = Checks.positive("blockSize", blockSize);
             return this;
         }
 
@@ -525,10 +517,7 @@ public final class SameDiffNtk {
          * @return this
          */
         public Builder implementation(NtkImplementation implementation) {
-            if (implementation == null) {
-                throw new IllegalArgumentException("implementation must not be null (got: null)");
-            }
-            this.implementation = implementation;
+            this.implementation = Checks.notNull("implementation", implementation);
             return this;
         }
 
@@ -546,10 +535,7 @@ public final class SameDiffNtk {
          * @return this
          */
         public Builder memoryBudget(MemoryBudget budget) {
-            if (budget == null) {
-                throw new IllegalArgumentException("memoryBudget must not be null (got: null)");
-            }
-            this.budget = budget;
+            this.budget = Checks.notNull("memoryBudget", budget);
             return this;
         }
 

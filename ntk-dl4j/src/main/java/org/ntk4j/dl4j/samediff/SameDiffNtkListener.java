@@ -14,21 +14,20 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.BooleanIndexing;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.ntk4j.core.kernel.KernelMetrics;
 import org.ntk4j.core.kernel.KernelSpectrum;
 import org.ntk4j.dl4j.OutputMode;
+import org.ntk4j.dl4j.internal.Checks;
 import org.ntk4j.dl4j.listener.NtkListener;
 import org.ntk4j.dl4j.listener.NtkSink;
 import org.ntk4j.dl4j.listener.NtkSinks;
 import org.ntk4j.dl4j.listener.NtkSnapshot;
+import org.ntk4j.dl4j.listener.internal.SinkCalls;
+import org.ntk4j.dl4j.listener.internal.SnapshotOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -115,9 +114,9 @@ public final class SameDiffNtkListener extends BaseListener implements AutoClose
         this.ntk = b.ntk;
         this.probe = b.probe;
         this.labels = b.labels;
-        this.everyNEpochs = b.everyNEpochs;
-        this.everyNIterations = b.everyNIterations == 0 && b.everyNEpochs == 0 ? 100 : b.everyNIterations;
-        this.sinks = List.copyOf(b.sinks);
+        this.everyNEpochs = b.options.everyNEpochs();
+        this.everyNIterations = b.options.effectiveEveryNIterations();
+        this.sinks = b.options.sinks();
     }
 
     /**
@@ -221,19 +220,7 @@ public final class SameDiffNtkListener extends BaseListener implements AutoClose
     /** Closes the sinks (flushing files). The listener keeps working; file sinks reopen and append if needed. */
     @Override
     public void close() {
-        IOException first = null;
-        for (NtkSink s : sinks) {
-            try {
-                s.close();
-            } catch (IOException e) {
-                if (first == null) {
-                    first = e;
-                }
-            }
-        }
-        if (first != null) {
-            throw new UncheckedIOException("closing a SameDiffNtkListener sink failed: " + first.getMessage(), first);
-        }
+        SinkCalls.closeAll(sinks, "a SameDiffNtkListener");
     }
 
     // ------------------------------------------------------------------------------------------ internals
@@ -284,7 +271,7 @@ public final class SameDiffNtkListener extends BaseListener implements AutoClose
         INDArray k;
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             k = ntk.compute(probe);
-            boolean finite = !(BooleanIndexing.or(k, Conditions.isNan()) || BooleanIndexing.or(k, Conditions.isInfinite()));
+            boolean finite = Checks.finite(k);
             INDArray ref;
             INDArray prev;
             synchronized (lock) {
@@ -320,14 +307,7 @@ public final class SameDiffNtkListener extends BaseListener implements AutoClose
             kernelPrev = k;
             history.add(s);
         }
-        for (NtkSink sink : sinks) {
-            try {
-                sink.accept(s, k);
-            } catch (IOException e) {
-                throw new UncheckedIOException("SameDiffNtkListener sink failed at iteration " + iteration + ": "
-                        + e.getMessage(), e);
-            }
-        }
+        SinkCalls.deliver(sinks, "SameDiffNtkListener", iteration, s, k);
     }
 
     /** ‖θt − θ0‖₂ / ‖θ0‖₂ over the variables recorded at the start, in DOUBLE; reads the parameters only. */
@@ -361,18 +341,12 @@ public final class SameDiffNtkListener extends BaseListener implements AutoClose
         private final SameDiffNtk ntk;
         private final INDArray probe;
         private INDArray labels;
-        private int everyNIterations;
-        private int everyNEpochs;
-        private final List<NtkSink> sinks = new ArrayList<>();
+        private final SnapshotOptions options = new SnapshotOptions();
 
         @SuppressWarnings("try") // the workspace scope is used for its side effect
         private Builder(SameDiffNtk ntk, INDArray features) {
-            if (ntk == null) {
-                throw new IllegalArgumentException("ntk must not be null (got: null)");
-            }
-            if (features == null) {
-                throw new IllegalArgumentException("probeFeatures must not be null (got: null)");
-            }
+            Checks.notNull("ntk", ntk);
+            Checks.notNull("probeFeatures", features);
             if (features.rank() < 2 || features.size(0) < 1) {
                 throw new IllegalArgumentException("probeFeatures: expected [n, d, ...] with n >= 1 examples along"
                         + " dimension 0 (got: shape " + Arrays.toString(features.shape()) + ")");
@@ -382,7 +356,7 @@ public final class SameDiffNtkListener extends BaseListener implements AutoClose
                         + features.dataType() + ")");
             }
             try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                if (features.dataType().isFPType() && !finite(features)) {
+                if (features.dataType().isFPType() && !Checks.finite(features)) {
                     throw new IllegalArgumentException("probeFeatures contain NaN or infinite values (got: shape "
                             + Arrays.toString(features.shape()) + ")");
                 }
@@ -403,7 +377,6 @@ public final class SameDiffNtkListener extends BaseListener implements AutoClose
          *                    kernel, {@code [n, o]} for a FULL one; enables the centred kernel–target alignment
          * @return this
          */
-        @SuppressWarnings("try") // the workspace scope is used for its side effect
         public Builder probeLabels(INDArray probeLabels) {
             if (probeLabels == null) {
                 throw new IllegalArgumentException("probeLabels must not be null (got: null); omit the call for no labels");
@@ -424,14 +397,7 @@ public final class SameDiffNtkListener extends BaseListener implements AutoClose
                 throw new IllegalArgumentException("probeLabels: expected numeric labels (got: "
                         + probeLabels.dataType() + ")");
             }
-            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                INDArray d = probeLabels.castTo(DataType.DOUBLE).dup();
-                if (!finite(d)) {
-                    throw new IllegalArgumentException("probeLabels contain NaN or infinite values (got: shape "
-                            + Arrays.toString(probeLabels.shape()) + ")");
-                }
-                this.labels = d;
-            }
+            this.labels = SnapshotOptions.finiteLabels(probeLabels);
             return this;
         }
 
@@ -440,10 +406,7 @@ public final class SameDiffNtkListener extends BaseListener implements AutoClose
          * @return this
          */
         public Builder everyNIterations(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("everyNIterations must be >= 1 (got: " + n + ")");
-            }
-            this.everyNIterations = n;
+            options.everyNIterations(n);
             return this;
         }
 
@@ -452,10 +415,7 @@ public final class SameDiffNtkListener extends BaseListener implements AutoClose
          * @return this
          */
         public Builder everyNEpochs(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("everyNEpochs must be >= 1 (got: " + n + ")");
-            }
-            this.everyNEpochs = n;
+            options.everyNEpochs(n);
             return this;
         }
 
@@ -464,20 +424,13 @@ public final class SameDiffNtkListener extends BaseListener implements AutoClose
          * @return this
          */
         public Builder sink(NtkSink sink) {
-            if (sink == null) {
-                throw new IllegalArgumentException("sink must not be null (got: null)");
-            }
-            this.sinks.add(sink);
+            options.sink(sink);
             return this;
         }
 
         /** @return the listener */
         public SameDiffNtkListener build() {
             return new SameDiffNtkListener(this);
-        }
-
-        private static boolean finite(INDArray a) {
-            return !(BooleanIndexing.or(a, Conditions.isNan()) || BooleanIndexing.or(a, Conditions.isInfinite()));
         }
     }
 }

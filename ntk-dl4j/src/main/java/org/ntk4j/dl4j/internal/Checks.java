@@ -1,0 +1,76 @@
+package org.ntk4j.dl4j.internal;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.conditions.Conditions;
+
+/**
+ * The argument checks shared by the builders and feature checks of ntk-dl4j. Each throws an
+ * {@link IllegalArgumentException} whose message names the argument and the value it got, in the form
+ * {@code "<name> must ... (got: <value>)"}. Not API.
+ */
+public final class Checks {
+    private Checks() {
+    }
+
+    /**
+     * @param name  the argument's name, first word of the message
+     * @param value the argument
+     * @param <T>   its type
+     * @return {@code value}
+     * @throws IllegalArgumentException {@code "<name> must not be null (got: null)"} when it is null
+     */
+    public static <T> T notNull(String name, T value) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " must not be null (got: null)");
+        }
+        return value;
+    }
+
+    /**
+     * @param name  the argument's name
+     * @param value the argument
+     * @return {@code value}
+     * @throws IllegalArgumentException {@code "<name> must be > 0 (got: <value>)"} when it is not positive
+     */
+    public static int positive(String name, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be > 0 (got: " + value + ")");
+        }
+        return value;
+    }
+
+    /**
+     * @param name  the argument's name
+     * @param value the argument
+     * @return {@code value}
+     * @throws IllegalArgumentException {@code "<name> must be > 0 (got: <value>)"} when it is not positive
+     */
+    public static long positive(String name, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be > 0 (got: " + value + ")");
+        }
+        return value;
+    }
+
+    /**
+     * @param name  the argument's name
+     * @param value the argument, a count
+     * @return {@code value}
+     * @throws IllegalArgumentException {@code "<name> must be >= 1 (got: <value>)"} when it is below 1
+     */
+    public static int atLeastOne(String name, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be >= 1 (got: " + value + ")");
+        }
+        return value;
+    }
+
+    /**
+     * @param a an array of any shape (floating point; integer arrays are always finite)
+     * @return true when no element is NaN or infinite
+     */
+    public static boolean finite(INDArray a) {
+        return !(BooleanIndexing.or(a, Conditions.isNan()) || BooleanIndexing.or(a, Conditions.isInfinite()));
+    }
+}
