@@ -15,7 +15,7 @@
  *         .build();
  * net.addListeners(ntk);
  * net.fit(trainIterator, 5);
- * System.out.println(ntk.latest().orElseThrow().drift());
+ * log.info("NTK drift {}", ntk.latest().orElseThrow().drift());
  * ntk.writeReport(Path.of("out/ntk-report"));
  * }</pre>
  */

@@ -23,12 +23,7 @@ public final class DenseRule extends OuterProductRule {
             throw new IllegalArgumentException("layer '" + layer.conf().getLayer().getLayerName() + "' expects input [n, "
                     + w.size(0) + "], got " + Arrays.toString(a.shape()));
         }
-        INDArray z = a.mmul(w);
-        if (b != null) {
-            z.addiRowVector(b);
-        }
-        INDArray out = activation.getActivation(z.dup(), false);
-        return new Forward(out, z);
+        return finishForward(a.mmul(w));
     }
 
     @Override
@@ -37,12 +32,7 @@ public final class DenseRule extends OuterProductRule {
         INDArray z = (INDArray) fwd.cache();
         INDArray delta = delta(z, eps, outputs);
         INDArray epsIn = needInputEps ? delta.mmul(w.transpose()) : null;
-        Factor f = null;
-        if (trainW || trainB) {
-            f = mode == ParamMode.JACOBIAN
-                    ? new GradientFactor(perExampleGradients(inputs[0], eps, outputs), outputs)
-                    : new GramFactor(new GramFactor.DenseGram(inputs[0], trainW, trainB), delta, outputs);
-        }
-        return new Backward(new INDArray[]{epsIn}, f);
+        return new Backward(new INDArray[]{epsIn}, factor(inputs[0], eps, outputs, mode,
+                new GramFactor.DenseGram(inputs[0], trainW, trainB), delta));
     }
 }

@@ -33,12 +33,7 @@ public final class EmbeddingRule extends OuterProductRule {
             }
             rows[i] = (int) v;
         }
-        INDArray z = w.getRows(rows);
-        if (b != null) {
-            z.addiRowVector(b);
-        }
-        INDArray out = activation.getActivation(z.dup(), false);
-        return new Forward(out, z);
+        return finishForward(w.getRows(rows));
     }
 
     @Override
@@ -46,13 +41,7 @@ public final class EmbeddingRule extends OuterProductRule {
                              boolean needInputEps) {
         INDArray z = (INDArray) fwd.cache();
         INDArray delta = delta(z, eps, outputs);
-        Factor f = null;
-        if (trainW || trainB) {
-            f = mode == ParamMode.JACOBIAN
-                    ? new GradientFactor(perExampleGradients(inputs[0], eps, outputs), outputs)
-                    : new GramFactor(new GramFactor.IndexGram(inputs[0].reshape(-1).castTo(delta.dataType()), trainW, trainB),
-                    delta, outputs);
-        }
-        return new Backward(new INDArray[]{null}, f);
+        GramFactor.Gram gram = new GramFactor.IndexGram(inputs[0].reshape(-1).castTo(delta.dataType()), trainW, trainB);
+        return new Backward(new INDArray[]{null}, factor(inputs[0], eps, outputs, mode, gram, delta));
     }
 }

@@ -42,6 +42,37 @@ abstract class OuterProductRule extends GenericLayerRule {
         return Activations.delta(activation, z, eps, outputs);
     }
 
+    /**
+     * @param xw {@code a W} (or the looked-up rows of W), {@code [n, nOut]}; the bias is added in place
+     * @return the layer's output {@code σ(z)} with {@code z} kept for the backward step
+     */
+    protected Forward finishForward(INDArray xw) {
+        if (b != null) {
+            xw.addiRowVector(b);
+        }
+        return new Forward(activation.getActivation(xw.dup(), false), xw);
+    }
+
+    /**
+     * @param input   the layer's input on the block (for the per-example fallback of JACOBIAN)
+     * @param fwd     the forward result
+     * @param eps     stacked epsilons
+     * @param outputs o
+     * @param mode    structured or explicit
+     * @param gram    the example side of the structured factor
+     * @param delta   {@link #delta} of the block
+     * @return the unit's factor, null when neither W nor b is trainable
+     */
+    protected Factor factor(INDArray input, INDArray eps, int outputs, ParamMode mode, GramFactor.Gram gram,
+                            INDArray delta) {
+        if (!(trainW || trainB)) {
+            return null;
+        }
+        return mode == ParamMode.JACOBIAN
+                ? new GradientFactor(perExampleGradients(input, eps, outputs), outputs)
+                : new GramFactor(gram, delta, outputs);
+    }
+
     @Override
     public boolean structured() {
         return true;
