@@ -50,11 +50,13 @@ final class Activations {
         if (activation instanceof ActivationIdentity) {
             return eps;
         }
+        if (outputs == 1) {
+            return activation.backprop(z.dup(), eps).getFirst();
+        }
         if (ELEMENTWISE.contains(activation.getClass())) {
             INDArray derivative = activation.backprop(z.dup(), Nd4j.onesLike(z)).getFirst();
-            return outputs == 1 ? eps.mul(derivative) : Stacking.mulPerExample(eps, derivative, outputs);
+            return Stacking.mulPerExample(eps, derivative, outputs);
         }
-        INDArray zr = outputs == 1 ? z.dup() : Stacking.repeatExamples(z, outputs);
-        return activation.backprop(zr, eps).getFirst();
+        return activation.backprop(Stacking.repeatExamples(z, outputs), eps).getFirst();
     }
 }

@@ -31,7 +31,8 @@ public final class GramFactor implements Factor {
      */
     public GramFactor(Gram gram, INDArray delta, int outputs) {
         this.gram = gram;
-        this.delta = delta.ordering() == 'c' ? delta : delta.dup('c');
+        // the trace contraction views delta as [n, o·m], which needs c order unless o = 1
+        this.delta = outputs == 1 || delta.ordering() == 'c' ? delta : delta.dup('c');
         this.outputs = outputs;
     }
 
@@ -39,8 +40,8 @@ public final class GramFactor implements Factor {
     public INDArray traceSum(Factor other) {
         GramFactor f = (GramFactor) other;
         long m = delta.size(1);
-        INDArray a = delta.reshape('c', delta.size(0) / outputs, outputs * m);
-        INDArray b = f.delta.reshape('c', f.delta.size(0) / outputs, outputs * m);
+        INDArray a = outputs == 1 ? delta : delta.reshape('c', delta.size(0) / outputs, outputs * m);
+        INDArray b = outputs == 1 ? f.delta : f.delta.reshape('c', f.delta.size(0) / outputs, outputs * m);
         INDArray dd = a.mmul(b.transpose());
         return dd.muli(gram.gram(f.gram));
     }
