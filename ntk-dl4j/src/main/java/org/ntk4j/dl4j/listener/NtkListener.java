@@ -7,20 +7,18 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.ntk4j.core.kernel.KernelMetrics;
-import org.ntk4j.core.kernel.KernelSpectrum;
 import org.ntk4j.dl4j.EmpiricalNtk;
 import org.ntk4j.dl4j.NtkImplementation;
 import org.ntk4j.dl4j.OutputMode;
 import org.ntk4j.dl4j.internal.Checks;
 import org.ntk4j.dl4j.listener.internal.SinkCalls;
+import org.ntk4j.dl4j.listener.internal.SnapshotLog;
 import org.ntk4j.dl4j.listener.internal.SnapshotOptions;
 import org.ntk4j.dl4j.network.NetworkAdapters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -92,15 +90,12 @@ public final class NtkListener extends BaseTrainingListener implements AutoClose
     private INDArray[] probeForNet;
     private INDArray labelsD;
     private int outputs;
-    private INDArray kernel0;
-    private INDArray kernelPrev;
     private INDArray theta0;
     private double theta0Norm;
     private long lastIteration = -1;
 
     // read from any thread
-    private final Object lock = new Object();
-    private final List<NtkSnapshot> history = new ArrayList<>();
+    private final SnapshotLog snapshots = new SnapshotLog();
     private final List<Spectrum> spectra = new ArrayList<>();
 
     /** Eigenvalues (largest first) of one snapshot's kernel, kept for the report. */
@@ -200,30 +195,22 @@ public final class NtkListener extends BaseTrainingListener implements AutoClose
 
     /** @return an immutable copy of every snapshot so far, oldest first; safe to call from any thread */
     public List<NtkSnapshot> history() {
-        synchronized (lock) {
-            return List.copyOf(history);
-        }
+        return snapshots.history();
     }
 
     /** @return the most recent snapshot, if any; safe to call from any thread */
     public Optional<NtkSnapshot> latest() {
-        synchronized (lock) {
-            return history.isEmpty() ? Optional.empty() : Optional.of(history.get(history.size() - 1));
-        }
+        return snapshots.latest();
     }
 
     /** @return a copy of Θ0 ({@code [n, n]} or {@code [n, n, o, o]}), or null before the listener started */
     public INDArray initialKernel() {
-        synchronized (lock) {
-            return kernel0 == null ? null : kernel0.dup();
-        }
+        return snapshots.initialKernel();
     }
 
     /** @return a copy of the kernel of the latest snapshot, or null before the listener started */
     public INDArray latestKernel() {
-        synchronized (lock) {
-            return kernelPrev == null ? null : kernelPrev.dup();
-        }
+        return snapshots.latestKernel();
     }
 
     /** @return true when the probe labels were given (snapshots then have an alignment) */
@@ -255,9 +242,7 @@ public final class NtkListener extends BaseTrainingListener implements AutoClose
 
     /** @return the eigenvalues kept for the report (the first snapshot's, the latest's and up to 62 in between) */
     List<Spectrum> spectra() {
-        synchronized (lock) {
-            return List.copyOf(spectra);
-        }
+        return snapshots.locked(() -> List.copyOf(spectra));
     }
 
     // ------------------------------------------------------------------------------------------ internals
@@ -323,43 +308,16 @@ public final class NtkListener extends BaseTrainingListener implements AutoClose
         double[] eigenvalues;
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             k = ntk.compute(m, probeForNet, null);
-            boolean finite = Checks.finite(k);
-            INDArray ref = kernel0 == null ? k : kernel0;
-            double drift = KernelMetrics.relativeDrift(k, ref);
-            double change = kernelPrev == null ? Double.NaN : KernelMetrics.relativeDrift(k, kernelPrev);
-            double trace = KernelMetrics.trace(k);
-            double lmax = Double.NaN, lmin = Double.NaN, cond = Double.NaN, erank = Double.NaN, align = Double.NaN;
-            double lr = Double.NaN;
-            eigenvalues = null;
-            if (finite) {
-                KernelSpectrum sp = KernelMetrics.spectrum(k);
-                eigenvalues = sp.eigenvalues();
-                lmax = sp.lambdaMax();
-                lmin = sp.lambdaMin();
-                cond = sp.conditionNumber();
-                erank = sp.effectiveRank();
-                lr = KernelMetrics.maxStableLearningRate(lmax, k.size(0), outputs);
-                if (labelsD != null) {
-                    align = KernelMetrics.centredAlignment(k, labelsD);
-                }
-            }
             double dtheta = theta0Norm > 0 ? m.params().distance2(theta0) / theta0Norm : Double.NaN;
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            s = new NtkSnapshot(iteration, epoch, Instant.now(), drift, change, trace, lmax, lmin, cond, erank, align,
-                    dtheta, lr, seconds);
+            SnapshotLog.Measured measured = snapshots.measure(iteration, epoch, k, outputs, labelsD, dtheta, t0);
+            s = measured.snapshot();
+            eigenvalues = measured.eigenvalues();
         }
         lastIteration = iteration;
-        synchronized (lock) {
-            if (kernel0 == null) {
-                kernel0 = k;
-            }
-            kernelPrev = k;
-            history.add(s);
-            if (eigenvalues != null) {
-                spectra.add(new Spectrum(iteration, eigenvalues));
-                thinSpectra();
-            }
-        }
+        snapshots.record(k, s, eigenvalues == null ? null : () -> {
+            spectra.add(new Spectrum(iteration, eigenvalues));
+            thinSpectra();
+        });
         SinkCalls.deliver(sinks, "NtkListener", iteration, s, k);
     }
 

@@ -16,7 +16,6 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.ntk4j.core.kernel.KernelMetrics;
-import org.ntk4j.core.kernel.KernelSpectrum;
 import org.ntk4j.dl4j.OutputMode;
 import org.ntk4j.dl4j.internal.Checks;
 import org.ntk4j.dl4j.listener.NtkListener;
@@ -24,12 +23,11 @@ import org.ntk4j.dl4j.listener.NtkSink;
 import org.ntk4j.dl4j.listener.NtkSinks;
 import org.ntk4j.dl4j.listener.NtkSnapshot;
 import org.ntk4j.dl4j.listener.internal.SinkCalls;
+import org.ntk4j.dl4j.listener.internal.SnapshotLog;
 import org.ntk4j.dl4j.listener.internal.SnapshotOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,10 +103,7 @@ public final class SameDiffNtkListener extends BaseListener implements AutoClose
     private long lastIteration = -1;
 
     // read from any thread
-    private final Object lock = new Object();
-    private final List<NtkSnapshot> history = new ArrayList<>();
-    private INDArray kernel0;
-    private INDArray kernelPrev;
+    private final SnapshotLog snapshots = new SnapshotLog();
 
     private SameDiffNtkListener(Builder b) {
         this.ntk = b.ntk;
@@ -181,30 +176,22 @@ public final class SameDiffNtkListener extends BaseListener implements AutoClose
 
     /** @return an immutable copy of every snapshot so far, oldest first; safe to call from any thread */
     public List<NtkSnapshot> history() {
-        synchronized (lock) {
-            return List.copyOf(history);
-        }
+        return snapshots.history();
     }
 
     /** @return the most recent snapshot, if any; safe to call from any thread */
     public Optional<NtkSnapshot> latest() {
-        synchronized (lock) {
-            return history.isEmpty() ? Optional.empty() : Optional.of(history.get(history.size() - 1));
-        }
+        return snapshots.latest();
     }
 
     /** @return a copy of Θ0 ({@code [n, n]} or {@code [n, n, o, o]}), or null before the listener started */
     public INDArray initialKernel() {
-        synchronized (lock) {
-            return kernel0 == null ? null : kernel0.dup();
-        }
+        return snapshots.initialKernel();
     }
 
     /** @return a copy of the kernel of the latest snapshot, or null before the listener started */
     public INDArray latestKernel() {
-        synchronized (lock) {
-            return kernelPrev == null ? null : kernelPrev.dup();
-        }
+        return snapshots.latestKernel();
     }
 
     /** @return true when probe labels were given (snapshots then have an alignment) */
@@ -271,42 +258,10 @@ public final class SameDiffNtkListener extends BaseListener implements AutoClose
         INDArray k;
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             k = ntk.compute(probe);
-            boolean finite = Checks.finite(k);
-            INDArray ref;
-            INDArray prev;
-            synchronized (lock) {
-                ref = kernel0 == null ? k : kernel0;
-                prev = kernelPrev;
-            }
-            double drift = KernelMetrics.relativeDrift(k, ref);
-            double change = prev == null ? Double.NaN : KernelMetrics.relativeDrift(k, prev);
-            double trace = KernelMetrics.trace(k);
-            double lmax = Double.NaN, lmin = Double.NaN, cond = Double.NaN, erank = Double.NaN, align = Double.NaN;
-            double lr = Double.NaN;
-            if (finite) {
-                KernelSpectrum sp = KernelMetrics.spectrum(k);
-                lmax = sp.lambdaMax();
-                lmin = sp.lambdaMin();
-                cond = sp.conditionNumber();
-                erank = sp.effectiveRank();
-                lr = KernelMetrics.maxStableLearningRate(lmax, k.size(0), ntk.numOutputs());
-                if (labels != null) {
-                    align = KernelMetrics.centredAlignment(k, labels);
-                }
-            }
-            double dtheta = parameterChange();
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            s = new NtkSnapshot(iteration, epoch, Instant.now(), drift, change, trace, lmax, lmin, cond, erank, align,
-                    dtheta, lr, seconds);
+            s = snapshots.measure(iteration, epoch, k, ntk.numOutputs(), labels, parameterChange(), t0).snapshot();
         }
         lastIteration = iteration;
-        synchronized (lock) {
-            if (kernel0 == null) {
-                kernel0 = k;
-            }
-            kernelPrev = k;
-            history.add(s);
-        }
+        snapshots.record(k, s, null);
         SinkCalls.deliver(sinks, "SameDiffNtkListener", iteration, s, k);
     }
 
