@@ -29,6 +29,9 @@ public final class BenchCommand implements Callable<Integer> {
     int linearizedN;
     @Option(names = "--analytic-n", defaultValue = "2000", description = "inputs of the analytic-kernel benchmark")
     int analyticN;
+    @Option(names = "--peer", description = "peer to run on the same shapes in the engine benchmark: torch, or none"
+            + " (default: torch when python3 can import it)", defaultValue = "torch")
+    String peer;
     @Option(names = "--stacktrace", description = "print stack traces of errors")
     boolean stacktrace;
 
@@ -37,6 +40,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (n < 1 || reps < 1 || linearizedN < 1 || analyticN < 1) {
             throw new IllegalArgumentException("--n, --reps, --linearized-n and --analytic-n must be >= 1 (got: "
                     + n + ", " + reps + ", " + linearizedN + ", " + analyticN + ")");
+        }
+        if (!"torch".equalsIgnoreCase(peer) && !"none".equalsIgnoreCase(peer)) {
+            throw new IllegalArgumentException("--peer must be torch or none (got: " + peer + ")");
         }
         EnumSet<Suite> suites = EnumSet.noneOf(Suite.class);
         if (only == null || only.isEmpty()) {
@@ -47,8 +53,8 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         if (suites.contains(Suite.ENGINE)) {
-            System.out.println("## Empirical NTK engine: MLP 32-512-512-o, ReLU, N=" + n + ", TRACE");
-            EngineBenchmark.run(n, reps, System.out::println);
+            System.out.println("## Empirical NTK engine: MLP 32-512-512-o, ReLU, N=" + n + ", symmetric kernel");
+            EngineBenchmark.run(n, reps, "torch".equalsIgnoreCase(peer), System.out::println);
             System.out.println();
         }
         if (suites.contains(Suite.LISTENER)) {
