@@ -101,6 +101,21 @@ class DenseChainTest extends NtkTestBase {
     }
 
     @Test
+    void symmetricTilesOfAtLeast128RowsUseHalfProductsAndAgree() {
+        for (DataType type : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
+            MultiLayerNetwork n = net(type, Activation.TANH, Activation.IDENTITY, 2, true, 9);
+            INDArray x = TestNets.features(type, 6, 151, 4); // 151 rows: halves of 75 and 76
+            for (OutputMode mode : OutputMode.values()) {
+                INDArray ref = EmpiricalNtk.builder().implementation(NtkImplementation.JACOBIAN).outputMode(mode)
+                        .build().compute(n, x);
+                EmpiricalNtk fast = EmpiricalNtk.builder().implementation(NtkImplementation.STRUCTURED).outputMode(mode).build();
+                assertClose(ref, fast.compute(n, x), Tolerances.of(type).exact(), type + " " + mode + " symmetric");
+                assertClose(ref, fast.compute(n, x, x.dup()), Tolerances.of(type).exact(), type + " " + mode + " x2 = copy");
+            }
+        }
+    }
+
+    @Test
     void frozenLayersStayOutOfTheKernelOnTheFastPath() {
         // FrozenLayer is a non-trainable unit inside the chain (EmpiricalNtkFiniteDifferenceTest checks it against FD)
         MultiLayerNetwork n = TestNets.frozenMiddle(DataType.DOUBLE);

@@ -37,6 +37,7 @@ public final class DenseChain {
     private final Map<Long, Side> sides2 = new HashMap<>();
     private final Map<Long, INDArray> scratch = new HashMap<>();
     private Side current1;
+    private final SymmetricGram symmetricGram = new SymmetricGram();
 
     private DenseChain(List<DenseRule> layers, DataType type) {
         this.layers = layers;
@@ -125,19 +126,30 @@ public final class DenseChain {
                     continue;
                 }
                 INDArray a1 = l == 0 ? s1.input : s1.act[l - 1], a2 = l == 0 ? s2.input : s2.act[l - 1];
+                boolean sym = s1 == s2;
                 if (r.trainW) {
-                    Nd4j.gemm(a1, a2, g, false, true, 1.0, 0.0);
+                    product(a1, a2, g, sym);
                 }
                 INDArray d1 = s1.delta[l], d2 = s2.delta[l];
                 if (trace) {
-                    Nd4j.gemm(d1.reshape('c', s1.n, d1.size(1) * outputs),
-                            d2.reshape('c', s2.n, d2.size(1) * outputs), dd, false, true, 1.0, 0.0);
+                    product(d1.reshape('c', s1.n, d1.size(1) * outputs), d2.reshape('c', s2.n, d2.size(1) * outputs),
+                            dd, sym);
                 } else {
-                    Nd4j.gemm(d1, d2, dd, false, true, 1.0, 0.0);
+                    product(d1, d2, dd, sym);
                 }
                 GramAccumulator.add(acc, r.trainW ? g : null, r.trainB ? 1.0 : 0.0, dd, trace ? 1 : outputs);
             }
             out.assign(acc);
+        }
+    }
+
+    /** {@code out = a bᵀ}; a symmetric tile ({@code a == b}) through {@link SymmetricGram}. */
+    private void product(INDArray a, INDArray b, INDArray out, boolean symmetric) {
+        if (symmetric && a.ordering() == 'c' && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(a)
+                && out.size(0) >= SymmetricGram.MIN_ROWS) {
+            symmetricGram.gram(a, out);
+        } else {
+            Nd4j.gemm(a, b, out, false, true, 1.0, 0.0);
         }
     }
 
