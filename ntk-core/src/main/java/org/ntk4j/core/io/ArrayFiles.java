@@ -82,7 +82,7 @@ public final class ArrayFiles {
                 return NpzCodec.read(path, name, options.npzEntry(), options.memoryBudget());
             }
             long size = regular ? Files.size(path) : -1;
-            try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16)) {
+            try (InputStream in = new BufferedInputStream(open(path, regular), 1 << 16)) {
                 ArrayFormat sniffed = sniff(in);
                 ArrayFormat format = byName == null ? sniffed : byName;
                 if (byName != null && sniffed != ArrayFormat.CSV && sniffed != byName) {
@@ -135,8 +135,9 @@ public final class ArrayFiles {
      */
     public static NpyHeader readNpyHeader(Path path) {
         String name = path.toString();
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
-            return NpyReader.readHeader(in, name, Files.isRegularFile(path) ? Files.size(path) : -1);
+        boolean regular = Files.isRegularFile(path);
+        try (InputStream in = new BufferedInputStream(open(path, regular))) {
+            return NpyReader.readHeader(in, name, regular ? Files.size(path) : -1);
         } catch (NoSuchFileException e) {
             throw new ArrayFormatException(name, "no such file", e);
         } catch (IOException e) {
@@ -205,6 +206,11 @@ public final class ArrayFiles {
         } catch (IllegalArgumentException e) {
             throw new ArrayFormatException(path.toString(), e.getMessage(), e);
         }
+    }
+
+    /** Pipes through FileInputStream: the NIO stream's available() seeks, which a pipe refuses. */
+    private static InputStream open(Path path, boolean regular) throws IOException {
+        return regular ? Files.newInputStream(path) : new java.io.FileInputStream(path.toFile());
     }
 
     private static ArrayFormat sniff(InputStream in) throws IOException {

@@ -17,7 +17,7 @@ public final class ArrayFormatException extends IllegalArgumentException {
      * @param problem what is wrong (and how to fix it), without the name
      */
     public ArrayFormatException(String source, String problem) {
-        super(source + ": " + problem);
+        super(oneLine(source + ": " + problem));
         this.source = source;
     }
 
@@ -27,8 +27,13 @@ public final class ArrayFormatException extends IllegalArgumentException {
      * @param cause   the underlying I/O error
      */
     public ArrayFormatException(String source, String problem, Throwable cause) {
-        super(source + ": " + problem, cause);
+        super(oneLine(source + ": " + problem), cause);
         this.source = source;
+    }
+
+    /** Control characters (from a broken file's bytes) become '?': the message stays one printable line. */
+    private static String oneLine(String s) {
+        return s.replaceAll("\\p{Cntrl}", "?");
     }
 
     /** @return the name of the file or stream that was refused */

@@ -1,6 +1,8 @@
 package org.ntk4j.core.io.internal;
 
+import org.bytedeco.javacpp.BytePointer;
 import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.concurrency.AffinityManager;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.ntk4j.core.io.ArrayFormatException;
@@ -19,6 +21,9 @@ import java.util.Arrays;
  * known (files, zip entries) before anything is allocated; then the data, element by element into an ND4J buffer
  * (long-indexed, so arrays over 2 GB read like small ones). Streams of unknown size (pipes) are read to the end and
  * refused when they end early or hold more bytes than the header describes.
+ *
+ * <p>Types whose ND4J type has the same width (float16/32/64, int8..int64, uint64) are byte-swapped to native
+ * order in each chunk and copied into the array's memory; the widened unsigned types go element by element.
  */
 public final class NpyReader {
     private static final int CHUNK = 1 << 20;
@@ -104,7 +109,11 @@ public final class NpyReader {
         boolean fortran = h.fortranOrder() && h.shape().length > 1;
         INDArray out = Nd4j.create(t.dtype().target(), h.shape(), fortran ? 'f' : 'c');
         if (n > 0) {
-            fill(in, out.data(), t, n, name, h);
+            if (t.dtype().size() == t.dtype().target().width()) {
+                copy(in, out, t, n, name, h);
+            } else {
+                fill(in, out.data(), t, n, name, h);
+            }
         }
         if (knownSize < 0) {
             long extra = drain(in);
@@ -114,6 +123,68 @@ public final class NpyReader {
             }
         }
         return fortran ? out.dup('c') : out;
+    }
+
+    /**
+     * Same-width types: the bytes, turned to native order, are copied straight into the array's memory (the
+     * buffer is long-addressed; only each chunk is a Java array).
+     */
+    private static void copy(InputStream in, INDArray out, NpyDtype.Parsed t, long n, String name, NpyHeader h)
+            throws IOException {
+        int size = t.dtype().size();
+        long total = n * size;
+        BytePointer dst = new BytePointer(out.data().pointer());
+        dst.capacity(total);
+        dst.limit(total);
+        byte[] chunk = new byte[(int) Math.min(CHUNK, total)];
+        boolean swap = size > 1 && t.order() != ByteOrder.nativeOrder();
+        ByteBuffer bb = ByteBuffer.wrap(chunk).order(ByteOrder.nativeOrder());
+        long done = 0;
+        while (done < n) {
+            int count = (int) Math.min(chunk.length / size, n - done);
+            int got = readUpTo(in, chunk, 0, count * size);
+            if (got < count * size) {
+                throw new ArrayFormatException(name, sizeMismatch(h, h.dataOffset() + done * size + got));
+            }
+            if (swap) {
+                swap(bb, size, count);
+            }
+            if (t.dtype() == NpyDtype.U8) {
+                for (int i = 0; i < count; i++) {
+                    long v = bb.getLong(8 * i);
+                    if (v < 0) {
+                        throw new ArrayFormatException(name, "uint64 element " + (done + i) + " is "
+                                + Long.toUnsignedString(v) + ", above the int64 range it is read into; save "
+                                + "x.astype(np.float64) instead");
+                    }
+                }
+            }
+            dst.position(done * size);
+            dst.put(chunk, 0, count * size);
+            done += count;
+        }
+        Nd4j.getAffinityManager().tagLocation(out, AffinityManager.Location.HOST);
+    }
+
+    private static void swap(ByteBuffer bb, int size, int count) {
+        switch (size) {
+            case 2 -> {
+                for (int i = 0; i < count; i++) {
+                    bb.putShort(2 * i, Short.reverseBytes(bb.getShort(2 * i)));
+                }
+            }
+            case 4 -> {
+                for (int i = 0; i < count; i++) {
+                    bb.putInt(4 * i, Integer.reverseBytes(bb.getInt(4 * i)));
+                }
+            }
+            case 8 -> {
+                for (int i = 0; i < count; i++) {
+                    bb.putLong(8 * i, Long.reverseBytes(bb.getLong(8 * i)));
+                }
+            }
+            default -> throw new IllegalStateException("item size " + size);
+        }
     }
 
     private static void fill(InputStream in, DataBuffer buf, NpyDtype.Parsed t, long n, String name, NpyHeader h)

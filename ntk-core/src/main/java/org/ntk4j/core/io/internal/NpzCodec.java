@@ -66,6 +66,11 @@ public final class NpzCodec {
             }
         } catch (ZipException e) {
             throw new ArrayFormatException(name, "not a readable .npz (zip) archive: " + e.getMessage(), e);
+        } catch (ArrayFormatException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            // java.util.zip's refusal of entry names that are not UTF-8
+            throw new ArrayFormatException(name, "not a readable .npz (zip) archive: " + e.getMessage(), e);
         }
     }
 
@@ -106,6 +111,10 @@ public final class NpzCodec {
                 }
             }
         } catch (ZipException e) {
+            throw new ArrayFormatException(name, "not a readable .npz (zip) archive: " + e.getMessage(), e);
+        } catch (ArrayFormatException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
             throw new ArrayFormatException(name, "not a readable .npz (zip) archive: " + e.getMessage(), e);
         }
         choose(seen, entry, name);
