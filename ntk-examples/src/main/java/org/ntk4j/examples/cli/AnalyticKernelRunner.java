@@ -27,17 +27,21 @@ public final class AnalyticKernelRunner {
     }
 
     /**
-     * @param json a file written from {@code MultiLayerConfiguration.toJson()}
+     * @param json a file written from {@code MultiLayerConfiguration.toJson()}, or a pipe
      * @return the configuration
      * @throws IllegalArgumentException when the file is missing or is not such a JSON
      */
     public static MultiLayerConfiguration readConfiguration(Path json) {
-        if (!Files.isRegularFile(json)) {
+        if (!Files.exists(json)) {
             throw new IllegalArgumentException("cannot read " + json + ": no such file");
         }
+        if (Files.isDirectory(json)) {
+            throw new IllegalArgumentException("cannot read " + json + ": is a directory");
+        }
         String text;
-        try {
-            text = Files.readString(json, StandardCharsets.UTF_8);
+        try (java.io.InputStream in = new java.io.FileInputStream(json.toFile())) {
+            // a stream, not Files.readString: pipes and <(...) have no size to read up to
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + json + ": " + e.getMessage());
         }
