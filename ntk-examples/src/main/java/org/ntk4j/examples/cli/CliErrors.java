@@ -54,7 +54,12 @@ public final class CliErrors {
                     + "-Dorg.bytedeco.javacpp.maxphysicalbytes=...)";
         }
         String msg = ex.getMessage();
-        return msg == null || msg.isBlank() ? ex.getClass().getSimpleName() : msg;
+        if (msg == null || msg.isBlank()) {
+            return ex.getClass().getSimpleName();
+        }
+        // the library names its arguments x1/x2; on the command line they are --x1/--x2
+        return msg.startsWith("x1: ") || msg.startsWith("x2: ") ? "--" + msg.substring(0, 2) + " "
+                + msg.substring(4) : msg;
     }
 
     private static String suggest(long bytes) {
