@@ -40,8 +40,13 @@ public final class AnalyticKernelRunner {
         }
         String text;
         try (java.io.InputStream in = new java.io.FileInputStream(json.toFile())) {
-            // a stream, not Files.readString: pipes and <(...) have no size to read up to
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            // a plain read loop: Files.readString and FileInputStream.readAllBytes seek, which pipes and <(...) refuse
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            byte[] buf = new byte[1 << 16];
+            for (int r; (r = in.read(buf)) > 0; ) {
+                bytes.write(buf, 0, r);
+            }
+            text = bytes.toString(StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + json + ": " + e.getMessage());
         }

@@ -248,9 +248,12 @@ class CliArrayFilesTest extends NtkTestBase {
         Path x1 = GoldenFiles.dir().resolve("x_c_le_f8.npy"), x2 = GoldenFiles.dir().resolve("x.csv");
         Path out = dir.resolve("ps.npy");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String script = "exec '" + java + "' -Xmx1g -cp \"$CP\" " + NtkCli.class.getName()
-                + " kernel --model <(cat '" + model + "') --x1 <(cat '" + x1 + "') --x2 <(cat '" + x2 + "') --out '"
-                + out + "'";
+        Path conf = dir.resolve("conf.json"), outConf = dir.resolve("ps-conf.npy");
+        Files.writeString(conf, net.getLayerWiseConfigurations().toJson());
+        String cli = "'" + java + "' -Xmx1g -cp \"$CP\" " + NtkCli.class.getName();
+        String script = "set -e; " + cli + " kernel --model <(cat '" + model + "') --x1 <(cat '" + x1 + "') --x2 <(cat '"
+                + x2 + "') --out '" + out + "'; " + cli + " kernel --config <(cat '" + conf + "') --x1 <(cat '" + x2
+                + "') --out '" + outConf + "'";
         ProcessBuilder pb = new ProcessBuilder(bash.toString(), "-c", script).redirectErrorStream(true);
         pb.environment().put("CP", System.getProperty("java.class.path"));
         Process p = pb.start();
@@ -259,5 +262,7 @@ class CliArrayFilesTest extends NtkTestBase {
         assertEquals(0, p.exitValue(), log);
         INDArray a = ArrayFiles.read(x1), b = ArrayFiles.read(x2);
         assertEquals(EmpiricalNtk.builder().build().compute(net, a, b), ArrayFiles.read(out));
+        assertEquals(AnalyticKernelRunner.compute(AnalyticKernelRunner.load(conf, 25), b, null, "ntk"),
+                ArrayFiles.read(outConf));
     }
 }
