@@ -146,6 +146,43 @@ public final class ArrayFiles {
     }
 
     /**
+     * Reads one {@code .npy} array from a stream (a zip entry, a socket), validated as a file is.
+     *
+     * @param in      the stream, positioned at the magic string; read up to the end of the array (to its end when
+     *                {@code size} is {@code -1}); not closed
+     * @param name    the name for messages
+     * @param size    the stream's exact length in bytes, or {@code -1} when unknown
+     * @param options the memory budget (other options do not apply)
+     * @return the array, C order
+     * @throws ArrayFormatException when the stream does not hold exactly one such array
+     */
+    public static INDArray readNpy(InputStream in, String name, long size, ReadOptions options) {
+        try {
+            return NpyReader.read(in, name, size, options.memoryBudget());
+        } catch (IOException e) {
+            throw new ArrayFormatException(name, "cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes one array as {@code .npy} to a stream (not atomic: use {@link #write(INDArray, Path)} for files).
+     *
+     * @param a   the array
+     * @param out the stream, not closed
+     * @throws IOException              on a write error
+     * @throws ArrayFormatException     for a type {@code .npy} files of this library do not hold (e.g. BOOL)
+     */
+    public static void writeNpy(INDArray a, java.io.OutputStream out) throws IOException {
+        try {
+            NpyWriter.write(a, out);
+        } catch (ArrayFormatException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new ArrayFormatException("array", e.getMessage(), e);
+        }
+    }
+
+    /**
      * Writes {@code a} atomically, in the format the extension names ({@code .npy}, {@code .npz} holding one array
      * {@code arr_0} as numpy names it, {@code .csv}).
      *
