@@ -3,7 +3,9 @@ package org.ntk4j.examples.cli;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.ntk4j.core.analytic.FullyConnectedKernel;
 import org.ntk4j.core.analytic.KernelPair;
+import org.ntk4j.core.kernel.MemoryBudget;
 import org.ntk4j.dl4j.analytic.AnalyticKernel;
 import org.ntk4j.dl4j.analytic.AnalyticKernels;
 
@@ -80,6 +82,34 @@ public final class AnalyticKernelRunner {
      * @return the chosen kernel {@code [n1, n2]}, FLOAT for FLOAT input, DOUBLE otherwise
      */
     public static INDArray compute(AnalyticKernel kernel, INDArray x1, INDArray x2, String which) {
+        return compute(kernel.kernel(), x1, x2, which);
+    }
+
+    /**
+     * @param kernel   the analytic kernel of a configuration
+     * @param tileSize tile edge in examples ({@code --block-size}); values below 1 keep the default
+     * @param budget   the memory budget ({@code --memory-budget})
+     * @return the same kernel (architecture, parameterization, quadrature degree) with that tile size and budget
+     */
+    public static FullyConnectedKernel limited(AnalyticKernel kernel, int tileSize, MemoryBudget budget) {
+        FullyConnectedKernel k = kernel.kernel();
+        FullyConnectedKernel.Builder b = FullyConnectedKernel.builder(k.inputDim()).parameterization(k.parameterization())
+                .quadratureDegree(k.quadratureDegree()).memoryBudget(budget);
+        if (tileSize >= 1) {
+            b.tileSize(tileSize);
+        }
+        k.layers().forEach(b::layer);
+        return b.build();
+    }
+
+    /**
+     * @param kernel the kernel (from {@link #limited})
+     * @param x1     features {@code [n1, nIn]}; integer arrays are read as DOUBLE
+     * @param x2     features {@code [n2, nIn]} or {@code null}
+     * @param which  {@code "ntk"} or {@code "nngp"} (case-insensitive)
+     * @return the chosen kernel {@code [n1, n2]}, FLOAT for FLOAT input, DOUBLE otherwise
+     */
+    public static INDArray compute(FullyConnectedKernel kernel, INDArray x1, INDArray x2, String which) {
         String w = which == null ? "" : which.trim().toLowerCase(Locale.ROOT);
         if (!w.equals("ntk") && !w.equals("nngp")) {
             throw new IllegalArgumentException("--kernel must be ntk or nngp (got: " + which + ")");

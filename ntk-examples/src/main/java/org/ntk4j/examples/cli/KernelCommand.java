@@ -136,14 +136,12 @@ public final class KernelCommand implements Callable<Integer>, MemoryAdvice {
         INDArray a = input.read(x1, "--x1");
         INDArray b = x2 == null ? null : input.read(x2, "--x2");
         org.ntk4j.dl4j.analytic.AnalyticKernel ak = AnalyticKernelRunner.load(config, quadratureDegree);
-        if (blockSize >= 1) {
-            ak = ak.withTileSize(blockSize);
-        }
+        org.ntk4j.core.analytic.FullyConnectedKernel limited = AnalyticKernelRunner.limited(ak, blockSize, input.budget());
         List<Double> times = new ArrayList<>();
         INDArray k = null;
         for (int r = 0; r < (repeat > 1 ? repeat + 1 : 1); r++) {
             long t0 = System.nanoTime();
-            k = AnalyticKernelRunner.compute(ak, a, b, kernel);
+            k = AnalyticKernelRunner.compute(limited, a, b, kernel);
             double s = (System.nanoTime() - t0) / 1e9;
             if (repeat == 1 || r > 0) {
                 times.add(s);

@@ -209,6 +209,16 @@ class CliArrayFilesTest extends NtkTestBase {
         assertCleanRefusal(r, out, "read budget");
         assertTrue(r.err().contains("reading " + x1 + " ([4, 3] float64, C order) needs about 96 B")
                 && r.err().contains("--memory-budget"), r.err());
+        Path conf = dir.resolve("budget-conf.json");
+        try {
+            Files.writeString(conf, net.getLayerWiseConfigurations().toJson());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        r = run("kernel", "--config", conf.toString(), "--x1", x1, "--memory-budget", "200", "--out", out.toString());
+        assertCleanRefusal(r, out, "analytic budget");
+        assertTrue(r.err().contains("analytic kernels") && r.err().contains("--block-size (now 512)")
+                && r.err().contains("--memory-budget"), r.err());
         r = run("kernel", "--model", model.toString(), "--x1", x1, "--memory-budget", "lots", "--out", out.toString());
         assertCleanRefusal(r, out, "bad size");
         assertTrue(r.err().contains("--memory-budget must be a size such as 8g"), r.err());
