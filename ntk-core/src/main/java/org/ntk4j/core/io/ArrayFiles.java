@@ -42,7 +42,7 @@ import java.util.Map;
  *
  * <p><b>Writing.</b> {@code .npy} version 1.0 (2.0 when the header needs it), little-endian, C order, the ND4J type
  * kept; {@code .npz} deflated; CSV for 1-D and 2-D arrays (a 4-D FULL kernel as its flattened {@code [n1·o, n2·o]}
- * layout). Every write goes to a temporary file in the target's directory and is renamed into place.
+ * layout), with a header row through {@link #writeCsv}. Every write goes to a temporary file in the target's directory and is renamed into place.
  *
  * <p>Every refusal is an {@link ArrayFormatException} (an {@link IllegalArgumentException}) whose one-line message
  * starts with the file's name; I/O errors are wrapped the same way.
@@ -205,10 +205,28 @@ public final class ArrayFiles {
                     throw new ArrayFormatException(path.toString(), "cannot write a rank-" + a.rank()
                             + " array as CSV (1-D, 2-D or a 4-D FULL kernel): use .npy");
                 }
-                atomic(path, out -> CsvCodec.write(m, out), a);
+                atomic(path, out -> CsvCodec.write(m, null, out), a);
             }
             default -> throw new IllegalStateException("unhandled " + f);
         }
+    }
+
+    /**
+     * Writes a 2-D array as CSV with a header row of column names, atomically; {@link #read(Path)} detects the
+     * header and reads the numbers back to the same {@code double}s.
+     *
+     * @param table  a 2-D array {@code [rows, columns]}
+     * @param header one non-numeric name per column (no commas, {@code #}, quotes or spaces)
+     * @param path   the destination
+     * @throws ArrayFormatException when the array is not 2-D, a name is invalid, or a write fails
+     */
+    public static void writeCsv(INDArray table, java.util.List<String> header, Path path) {
+        if (table.rank() != 2) {
+            throw new ArrayFormatException(path.toString(), "cannot write a rank-" + table.rank()
+                    + " array as a CSV table: give [rows, columns]");
+        }
+        java.util.List<String> names = java.util.List.copyOf(header);
+        atomic(path, out -> CsvCodec.write(table, names, out), null, () -> CsvCodec.checkHeader(names, table.size(1)));
     }
 
     /**
@@ -231,10 +249,15 @@ public final class ArrayFiles {
     }
 
     private static void atomic(Path path, AtomicFiles.Content content, INDArray typeCheck) {
+        atomic(path, content, typeCheck, () -> { });
+    }
+
+    private static void atomic(Path path, AtomicFiles.Content content, INDArray typeCheck, Runnable check) {
         try {
             if (typeCheck != null && ArrayFormat.ofFileName(path.getFileName().toString()) == ArrayFormat.NPY) {
                 org.ntk4j.core.io.internal.NpyDtype.descrOf(typeCheck.dataType());
             }
+            check.run();
             AtomicFiles.write(path, content);
         } catch (IOException e) {
             throw new ArrayFormatException(path.toString(), "cannot write: " + e.getMessage(), e);

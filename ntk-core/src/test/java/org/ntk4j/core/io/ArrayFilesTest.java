@@ -97,6 +97,45 @@ class ArrayFilesTest extends NtkTestBase {
     }
 
     @Test
+    void csvTablesWithAHeaderReadBackToTheSameDoubles() {
+        INDArray t = Nd4j.rand(DataType.DOUBLE, 5, 3).subi(0.5).divi(3);
+        Path p = dir.resolve("table.csv");
+        ArrayFiles.writeCsv(t, java.util.List.of("gamma", "theta_init", "theta_end"), p);
+        assertEquals(t, ArrayFiles.read(p));
+        ArrayFormatException e = assertThrows(ArrayFormatException.class,
+                () -> ArrayFiles.writeCsv(t, java.util.List.of("a", "1", "c"), dir.resolve("bad.csv")));
+        assertTrue(e.getMessage().contains("cannot write column name '1'"), e.getMessage());
+        assertThrows(ArrayFormatException.class, () -> ArrayFiles.writeCsv(t, java.util.List.of("a", "b"), p));
+        assertEquals(t, ArrayFiles.read(p), "the failed writes left the file as it was");
+    }
+
+    @Test
+    void headersThatDoNotFit65535BytesAreWrittenAsVersion2() {
+        long[] shape = new long[30000];
+        java.util.Arrays.fill(shape, 1);
+        byte[] h = org.ntk4j.core.io.internal.NpyHeaderCodec.format("<f8", shape);
+        assertEquals(2, h[6], "version 2.0");
+        long len = (h[8] & 0xFF) | (h[9] & 0xFF) << 8 | (h[10] & 0xFF) << 16 | (long) (h[11] & 0xFF) << 24;
+        assertEquals(h.length, 12 + len);
+        assertEquals(0, h.length % 64);
+        assertEquals('\n', h[h.length - 1]);
+        byte[] small = org.ntk4j.core.io.internal.NpyHeaderCodec.format("<f8", new long[]{3, 4});
+        assertEquals(1, small[6], "version 1.0");
+        assertEquals(128, small.length);
+    }
+
+    @Test
+    void emptyArraysWithHugeDimensionsAreStillEmpty() throws IOException {
+        Path p = dir.resolve("e.npy");
+        String dict = "{'descr': '<f8', 'fortran_order': True, 'shape': (0, 100000000000000000), }";
+        byte[] h = (dict + " ".repeat(118 - dict.length() - 1) + "\n").getBytes(StandardCharsets.ISO_8859_1);
+        Files.write(p, concat(new byte[]{(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) h.length, 0}, h));
+        INDArray a = ArrayFiles.read(p);
+        assertTrue(a.isEmpty());
+        assertArrayEquals(new long[]{0, 100000000000000000L}, a.shape());
+    }
+
+    @Test
     void sizeIsCheckedAgainstTheBudgetBeforeAllocating() {
         Path p = dir.resolve("big.npy");
         ArrayFiles.write(Nd4j.zeros(DataType.DOUBLE, 100, 100), p);

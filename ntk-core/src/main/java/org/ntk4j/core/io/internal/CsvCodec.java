@@ -150,25 +150,49 @@ public final class CsvCodec {
     }
 
     /**
-     * @param m   a 2-D array
-     * @param out where to write (UTF-8, not closed)
+     * @param m      a 2-D array
+     * @param header column names, or {@code null} for none
+     * @param out    where to write (UTF-8, not closed)
      * @throws IOException on a write error
      */
-    public static void write(INDArray m, OutputStream out) throws IOException {
-        INDArray d = m.castTo(DataType.DOUBLE);
+    public static void write(INDArray m, List<String> header, OutputStream out) throws IOException {
         Writer w = new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8);
+        if (header != null) {
+            w.write(String.join(",", header));
+            w.write('\n');
+        }
         StringBuilder sb = new StringBuilder();
-        for (long i = 0; i < d.size(0); i++) {
+        for (long i = 0; i < m.size(0); i++) {
+            double[] row = m.getRow(i).castTo(DataType.DOUBLE).toDoubleVector();
             sb.setLength(0);
-            for (long j = 0; j < d.size(1); j++) {
+            for (int j = 0; j < row.length; j++) {
                 if (j > 0) {
                     sb.append(',');
                 }
-                sb.append(d.getDouble(i, j));
+                sb.append(row[j]);
             }
             sb.append('\n');
             w.write(sb.toString());
         }
         w.flush();
+    }
+
+    /**
+     * @param header column names
+     * @param cols   the number of columns
+     * @throws IllegalArgumentException when a name would not read back as the same header
+     */
+    public static void checkHeader(List<String> header, long cols) {
+        if (header.size() != cols) {
+            throw new IllegalArgumentException("cannot write " + header.size() + " column names for " + cols
+                    + " columns");
+        }
+        for (String h : header) {
+            if (h == null || h.isBlank() || h.strip().length() != h.length() || NUMBER.matcher(h).matches()
+                    || h.matches(".*[,#\\s\"].*")) {
+                throw new IllegalArgumentException("cannot write column name '" + h + "': use a non-numeric name "
+                        + "without commas, '#', quotes or spaces");
+            }
+        }
     }
 }

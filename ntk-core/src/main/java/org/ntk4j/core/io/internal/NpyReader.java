@@ -107,7 +107,9 @@ public final class NpyReader {
         budget.check("reading " + name + " (" + describe(h, t.dtype()) + ")", bytes,
                 "read a smaller file or raise the memory budget");
         boolean fortran = h.fortranOrder() && h.shape().length > 1;
-        INDArray out = Nd4j.create(t.dtype().target(), h.shape(), fortran ? 'f' : 'c');
+        // every element is overwritten below (or the array is dropped with the refusal): no zero-filling
+        INDArray out = n == 0 ? Nd4j.create(t.dtype().target(), h.shape(), fortran ? 'f' : 'c')
+                : Nd4j.createUninitialized(t.dtype().target(), h.shape(), fortran ? 'f' : 'c');
         if (n > 0) {
             if (t.dtype().size() == t.dtype().target().width()) {
                 copy(in, out, t, n, name, h);
