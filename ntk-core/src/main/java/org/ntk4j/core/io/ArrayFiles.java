@@ -10,8 +10,10 @@ import org.ntk4j.core.io.internal.NpzCodec;
 import org.ntk4j.core.kernel.KernelLayout;
 
 import java.io.BufferedInputStream;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PushbackInputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -82,7 +84,10 @@ public final class ArrayFiles {
                 return NpzCodec.read(path, name, options.npzEntry(), options.memoryBudget());
             }
             long size = regular ? Files.size(path) : -1;
-            try (InputStream in = new BufferedInputStream(open(path, regular), 1 << 16)) {
+            // no read-ahead buffer under the header: the data are then read from the channel, straight into the
+            // array (FileInputStream, not the NIO stream, whose available() seeks, which a pipe refuses)
+            try (FileInputStream file = new FileInputStream(path.toFile());
+                 PushbackInputStream in = new PushbackInputStream(file, 8)) {
                 ArrayFormat sniffed = sniff(in);
                 ArrayFormat format = byName == null ? sniffed : byName;
                 if (byName != null && sniffed != ArrayFormat.CSV && sniffed != byName) {
@@ -95,9 +100,11 @@ public final class ArrayFiles {
                             + options.npzEntry() + "'");
                 }
                 return switch (format) {
-                    case NPY -> NpyReader.read(in, name, size, options.memoryBudget());
-                    case NPZ -> NpzCodec.read(in, name, options.npzEntry(), options.memoryBudget());
-                    case CSV -> CsvCodec.read(in, name, options.csvHeader(), options.memoryBudget());
+                    case NPY -> NpyReader.read(in, file.getChannel(), name, size, options.memoryBudget());
+                    case NPZ -> NpzCodec.read(new BufferedInputStream(in, 1 << 16), name, options.npzEntry(),
+                            options.memoryBudget());
+                    case CSV -> CsvCodec.read(new BufferedInputStream(in, 1 << 16), name, options.csvHeader(),
+                            options.memoryBudget());
                 };
             }
         } catch (NoSuchFileException e) {
@@ -273,14 +280,13 @@ public final class ArrayFiles {
         return regular ? Files.newInputStream(path) : new java.io.FileInputStream(path.toFile());
     }
 
-    private static ArrayFormat sniff(InputStream in) throws IOException {
-        in.mark(8);
+    private static ArrayFormat sniff(PushbackInputStream in) throws IOException {
         byte[] b = new byte[6];
         int n = 0, r;
         while (n < 6 && (r = in.read(b, n, 6 - n)) > 0) {
             n += r;
         }
-        in.reset();
+        in.unread(b, 0, n);
         if (n >= 6 && Arrays.equals(b, NpyHeaderCodec.MAGIC) || n > 0 && n < 6 && b[0] == (byte) 0x93) {
             return ArrayFormat.NPY;
         }

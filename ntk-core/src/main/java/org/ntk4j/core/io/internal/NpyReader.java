@@ -12,6 +12,7 @@ import org.ntk4j.core.kernel.MemoryBudget;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -27,6 +28,7 @@ import java.util.Arrays;
  */
 public final class NpyReader {
     private static final int CHUNK = 1 << 20;
+    private static final long DIRECT_CHUNK = 1L << 28;
 
     private NpyReader() {
     }
@@ -100,6 +102,24 @@ public final class NpyReader {
      * @throws IOException          on a read error
      */
     public static INDArray read(InputStream in, String name, long knownSize, MemoryBudget budget) throws IOException {
+        return read(in, null, name, knownSize, budget);
+    }
+
+    /**
+     * @param in        the stream, positioned at the magic string, with no read-ahead buffer (header and widened
+     *                  types are read from it)
+     * @param data      the channel the same bytes come from (a file's or a pipe's), or {@code null}: same-width
+     *                  types are then read from it straight into the array's memory, as numpy does, so that the
+     *                  kernel fills fresh pages instead of page faults
+     * @param name      the file name for messages
+     * @param knownSize the stream's exact length in bytes, or {@code -1} when unknown
+     * @param budget    the largest array (in bytes, after conversion) that may be allocated
+     * @return the array, in C order, in the ND4J type of {@link NpyDtype#target()}
+     * @throws ArrayFormatException when the stream does not hold exactly one such array
+     * @throws IOException          on a read error
+     */
+    public static INDArray read(InputStream in, ReadableByteChannel data, String name, long knownSize,
+                                MemoryBudget budget) throws IOException {
         NpyHeader h = readHeader(in, name, knownSize);
         NpyDtype.Parsed t = NpyDtype.parse(h.descr());
         long n = h.elementCount();
@@ -112,7 +132,11 @@ public final class NpyReader {
                 : Nd4j.createUninitialized(t.dtype().target(), h.shape(), fortran ? 'f' : 'c');
         if (n > 0) {
             if (t.dtype().size() == t.dtype().target().width()) {
-                copy(in, out, t, n, name, h);
+                if (data != null) {
+                    direct(data, out, t, n, name, h);
+                } else {
+                    copy(in, out, t, n, name, h);
+                }
             } else {
                 fill(in, out.data(), t, n, name, h);
             }
@@ -131,6 +155,47 @@ public final class NpyReader {
      * Same-width types: the bytes, turned to native order, are copied straight into the array's memory (the
      * buffer is long-addressed; only each chunk is a Java array).
      */
+    private static void direct(ReadableByteChannel ch, INDArray out, NpyDtype.Parsed t, long n, String name,
+                               NpyHeader h) throws IOException {
+        int size = t.dtype().size();
+        long total = n * size;
+        BytePointer dst = new BytePointer(out.data().pointer());
+        dst.capacity(total);
+        boolean swap = size > 1 && t.order() != ByteOrder.nativeOrder();
+        for (long off = 0; off < total; off += DIRECT_CHUNK) {
+            long len = Math.min(DIRECT_CHUNK, total - off);
+            // a pointer of its own at the chunk's address: javacpp's asByteBuffer() mishandles positions >= 2^31
+            BytePointer at = dst.getPointer(off);
+            at.capacity(len);
+            at.limit(len);
+            ByteBuffer view = at.asByteBuffer().order(ByteOrder.nativeOrder());
+            while (view.hasRemaining()) {
+                if (ch.read(view) < 0) {
+                    throw new ArrayFormatException(name, sizeMismatch(h, h.dataOffset() + off + view.position()));
+                }
+            }
+            int count = (int) (len / size);
+            if (swap) {
+                swap(view, size, count);
+            }
+            if (t.dtype() == NpyDtype.U8) {
+                checkUint64(view, count, off / size, name);
+            }
+        }
+        Nd4j.getAffinityManager().tagLocation(out, AffinityManager.Location.HOST);
+    }
+
+    private static void checkUint64(ByteBuffer bb, int count, long first, String name) {
+        for (int i = 0; i < count; i++) {
+            long v = bb.getLong(8 * i);
+            if (v < 0) {
+                throw new ArrayFormatException(name, "uint64 element " + (first + i) + " is "
+                        + Long.toUnsignedString(v) + ", above the int64 range it is read into; save "
+                        + "x.astype(np.float64) instead");
+            }
+        }
+    }
+
     private static void copy(InputStream in, INDArray out, NpyDtype.Parsed t, long n, String name, NpyHeader h)
             throws IOException {
         int size = t.dtype().size();
@@ -152,17 +217,11 @@ public final class NpyReader {
                 swap(bb, size, count);
             }
             if (t.dtype() == NpyDtype.U8) {
-                for (int i = 0; i < count; i++) {
-                    long v = bb.getLong(8 * i);
-                    if (v < 0) {
-                        throw new ArrayFormatException(name, "uint64 element " + (done + i) + " is "
-                                + Long.toUnsignedString(v) + ", above the int64 range it is read into; save "
-                                + "x.astype(np.float64) instead");
-                    }
-                }
+                checkUint64(bb, count, done, name);
             }
-            dst.position(done * size);
-            dst.put(chunk, 0, count * size);
+            BytePointer at = dst.getPointer(done * size);
+            at.capacity(count * size);
+            at.put(chunk, 0, count * size);
             done += count;
         }
         Nd4j.getAffinityManager().tagLocation(out, AffinityManager.Location.HOST);
