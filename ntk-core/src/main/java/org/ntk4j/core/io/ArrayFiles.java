@@ -37,8 +37,8 @@ import java.util.Map;
  * size, before anything is allocated: a truncated or oversized file is refused with the expected and actual byte
  * counts. {@code .npz}: zips of {@code .npy} entries, stored or deflated, each entry validated the same way and against
  * its CRC-32. CSV: see {@link CsvHeader}; values are read as DOUBLE. The result is always a C-order array.
- * Files are read in chunks into long-indexed buffers, so files over 2 GB read like small ones (memory permitting: the
- * {@link ReadOptions#memoryBudget()} is checked first). Paths that are not regular files — pipes, {@code /dev/stdin},
+ * Data are read from the file's channel straight into the array's memory (in chunks, with long offsets), so files
+ * over 2 GB read like small ones (memory permitting: the {@link ReadOptions#memoryBudget()} is checked first). Paths that are not regular files — pipes, {@code /dev/stdin},
  * a shell's {@code <(...)} — are read as streams: the format is then recognised from the content, and the size checks
  * happen while reading. ND4J's own {@code .npy} parser is never used.
  *

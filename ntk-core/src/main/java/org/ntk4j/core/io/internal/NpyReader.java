@@ -262,41 +262,17 @@ public final class NpyReader {
                 throw new ArrayFormatException(name, sizeMismatch(h, have));
             }
             bb.clear();
-            decode(bb, buf, t.dtype(), done, count, name);
+            decode(bb, buf, t.dtype(), done, count);
             done += count;
         }
     }
 
-    private static void decode(ByteBuffer bb, DataBuffer buf, NpyDtype type, long at, int count, String name) {
+    /** The widened unsigned types (the others are copied, not decoded). */
+    private static void decode(ByteBuffer bb, DataBuffer buf, NpyDtype type, long at, int count) {
         switch (type) {
-            case F8 -> {
-                for (int i = 0; i < count; i++) {
-                    buf.put(at + i, bb.getDouble());
-                }
-            }
-            case F4 -> {
-                for (int i = 0; i < count; i++) {
-                    buf.put(at + i, bb.getFloat());
-                }
-            }
-            case F2 -> {
-                for (int i = 0; i < count; i++) {
-                    buf.put(at + i, Half.toFloat(bb.getShort()));
-                }
-            }
-            case I1 -> {
-                for (int i = 0; i < count; i++) {
-                    buf.put(at + i, (int) bb.get());
-                }
-            }
             case U1 -> {
                 for (int i = 0; i < count; i++) {
                     buf.put(at + i, bb.get() & 0xFF);
-                }
-            }
-            case I2 -> {
-                for (int i = 0; i < count; i++) {
-                    buf.put(at + i, (int) bb.getShort());
                 }
             }
             case U2 -> {
@@ -304,33 +280,12 @@ public final class NpyReader {
                     buf.put(at + i, bb.getShort() & 0xFFFF);
                 }
             }
-            case I4 -> {
-                for (int i = 0; i < count; i++) {
-                    buf.put(at + i, bb.getInt());
-                }
-            }
             case U4 -> {
                 for (int i = 0; i < count; i++) {
                     buf.put(at + i, bb.getInt() & 0xFFFFFFFFL);
                 }
             }
-            case I8 -> {
-                for (int i = 0; i < count; i++) {
-                    buf.put(at + i, bb.getLong());
-                }
-            }
-            case U8 -> {
-                for (int i = 0; i < count; i++) {
-                    long v = bb.getLong();
-                    if (v < 0) {
-                        throw new ArrayFormatException(name, "uint64 element " + (at + i) + " is "
-                                + Long.toUnsignedString(v) + ", above the int64 range it is read into; save "
-                                + "x.astype(np.float64) instead");
-                    }
-                    buf.put(at + i, v);
-                }
-            }
-            default -> throw new IllegalStateException("unhandled " + type);
+            default -> throw new IllegalStateException(type + " is copied, not decoded");
         }
     }
 
