@@ -1,6 +1,7 @@
 package org.ntk4j.examples;
 
 import org.ntk4j.examples.cli.BenchCommand;
+import org.ntk4j.examples.cli.CliErrors;
 import org.ntk4j.examples.cli.DemoCommand;
 import org.ntk4j.examples.cli.KernelCommand;
 import org.ntk4j.examples.cli.LinearizeCommand;
@@ -33,15 +34,22 @@ public final class NtkCli implements Runnable {
      */
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new NtkCli());
-        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            boolean trace = parsed.hasMatchedOption("--stacktrace");
-            if (trace) {
-                ex.printStackTrace(cmd.getErr());
-            }
-            String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-            cmd.getErr().println("ntk " + cmd.getCommandName() + ": error: " + msg.strip().replace('\n', ' '));
-            return 2;
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> CliErrors.report(ex, cmd, cmd.getCommand(),
+                parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--stacktrace"))
+                        || parsed.hasMatchedOption("--stacktrace")));
+        cl.setParameterExceptionHandler((ex, a) -> {
+            CommandLine cmd = ex.getCommandLine();
+            cmd.getErr().println("ntk " + cmd.getCommandName() + ": error: " + ex.getMessage().strip()
+                    .replaceAll("\\s*[\\r\\n]+\\s*", " ") + " (see: ntk "
+                    + (cmd.getCommandName().equals("ntk") ? "" : cmd.getCommandName() + " ") + "--help)");
+            cmd.getErr().flush();
+            return CliErrors.EXIT_ERROR;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (Error e) {
+            // OutOfMemoryError and the like escape picocli's handler, which sees only Exceptions
+            return CliErrors.report(e, cl, null, java.util.Arrays.asList(args).contains("--stacktrace"));
+        }
     }
 }
