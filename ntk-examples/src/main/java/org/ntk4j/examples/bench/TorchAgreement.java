@@ -7,7 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.ntk4j.dl4j.EmpiricalNtk;
 import org.ntk4j.dl4j.NtkImplementation;
 import org.ntk4j.dl4j.OutputMode;
-import org.ntk4j.examples.cli.ArrayIO;
+import org.ntk4j.core.io.ArrayFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,14 +39,14 @@ final class TorchAgreement {
             dir = Files.createTempDirectory("ntk-torch-check");
             int layers = net.getnLayers();
             for (int l = 0; l < layers; l++) {
-                ArrayIO.write(net.getParam(l + "_W").castTo(DataType.DOUBLE).dup('c'), dir.resolve("W" + l + ".npy"));
-                ArrayIO.write(net.getParam(l + "_b").castTo(DataType.DOUBLE).dup('c'), dir.resolve("b" + l + ".npy"));
+                ArrayFiles.write(net.getParam(l + "_W").castTo(DataType.DOUBLE).dup('c'), dir.resolve("W" + l + ".npy"));
+                ArrayFiles.write(net.getParam(l + "_b").castTo(DataType.DOUBLE).dup('c'), dir.resolve("b" + l + ".npy"));
             }
-            ArrayIO.write(x.castTo(DataType.DOUBLE).dup('c'), dir.resolve("x.npy"));
+            ArrayFiles.write(x.castTo(DataType.DOUBLE).dup('c'), dir.resolve("x.npy"));
             peer.run("torch_structured_ntk.py", List.of("--weights", dir.toString(), "--reps", "1",
                     "--dtype", type == DataType.FLOAT ? "float32" : "float64",
                     "--mode", mode == OutputMode.TRACE ? "trace" : "full"));
-            INDArray theirs = ArrayIO.read(dir.resolve("kernel.npy")).castTo(DataType.DOUBLE);
+            INDArray theirs = ArrayFiles.read(dir.resolve("kernel.npy")).castTo(DataType.DOUBLE);
             INDArray ours = EmpiricalNtk.builder().implementation(NtkImplementation.STRUCTURED).outputMode(mode).build()
                     .compute(net, x).castTo(DataType.DOUBLE);
             return ours.sub(theirs).norm2Number().doubleValue() / theirs.norm2Number().doubleValue();
