@@ -37,19 +37,18 @@ public final class NtkCli implements Runnable {
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> CliErrors.report(ex, cmd, cmd.getCommand(),
                 parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--stacktrace"))
                         || parsed.hasMatchedOption("--stacktrace")));
-        cl.setParameterExceptionHandler((ex, a) -> {
-            CommandLine cmd = ex.getCommandLine();
-            cmd.getErr().println("ntk " + cmd.getCommandName() + ": error: " + ex.getMessage().strip()
-                    .replaceAll("\\s*[\\r\\n]+\\s*", " ") + " (see: ntk "
-                    + (cmd.getCommandName().equals("ntk") ? "" : cmd.getCommandName() + " ") + "--help)");
-            cmd.getErr().flush();
-            return CliErrors.EXIT_ERROR;
-        });
+        cl.setParameterExceptionHandler((ex, a) -> CliErrors.usage(ex));
         try {
             return cl.execute(args);
         } catch (Error e) {
             // OutOfMemoryError and the like escape picocli's handler, which sees only Exceptions
-            return CliErrors.report(e, cl, null, java.util.Arrays.asList(args).contains("--stacktrace"));
+            CommandLine where = cl;
+            CommandLine.ParseResult pr = cl.getParseResult();
+            while (pr != null && pr.hasSubcommand()) {
+                pr = pr.subcommand();
+                where = pr.commandSpec().commandLine();
+            }
+            return CliErrors.report(e, where, where.getCommand(), java.util.Arrays.asList(args).contains("--stacktrace"));
         }
     }
 }

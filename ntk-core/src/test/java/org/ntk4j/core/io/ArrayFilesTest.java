@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -224,6 +225,23 @@ class ArrayFilesTest extends NtkTestBase {
         for (int i = 0; i < 64; i++) {
             assertEquals(i - 32, a.getLong(n - 64 + i), "element " + (n - 64 + i));
         }
+    }
+
+    @Test
+    void arraysReadInsideAWorkspaceOutliveIt() {
+        Path p = dir.resolve("w.npy"), f = dir.resolve("wf.npy");
+        INDArray a = Nd4j.rand(DataType.DOUBLE, 4, 5);
+        ArrayFiles.write(a, p);
+        INDArray read, readF;
+        var conf = org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration.builder().initialSize(1 << 20).build();
+        try (var ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(conf, "ntk-io-test")) {
+            read = ArrayFiles.read(p);
+            readF = ArrayFiles.read(GoldenFiles.dir().resolve("x_f_le_f8.npy"));
+        }
+        assertFalse(read.isAttached());
+        assertFalse(readF.isAttached());
+        assertEquals(a, read);
+        assertEquals(ArrayFiles.read(GoldenFiles.dir().resolve("x_c_le_f8.npy")), readF);
     }
 
     @Test

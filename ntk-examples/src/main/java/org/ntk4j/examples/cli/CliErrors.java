@@ -30,9 +30,28 @@ public final class CliErrors {
         if (trace) {
             ex.printStackTrace(err);
         }
-        err.println("ntk " + cmd.getCommandName() + ": error: " + oneLine(message(ex, command)));
+        err.println(prefix(cmd) + ": error: " + oneLine(message(ex, command)));
         err.flush();
         return EXIT_ERROR;
+    }
+
+    /**
+     * A usage error (unknown option, missing value) as one line, pointing to the command's help.
+     *
+     * @param ex the parse failure
+     * @return the exit code
+     */
+    public static int usage(CommandLine.ParameterException ex) {
+        CommandLine cmd = ex.getCommandLine();
+        cmd.getErr().println(prefix(cmd) + ": error: " + oneLine(ex.getMessage()) + " (see: " + prefix(cmd)
+                + " --help)");
+        cmd.getErr().flush();
+        return EXIT_ERROR;
+    }
+
+    /** @return {@code ntk} for the top level, {@code ntk kernel} for a command */
+    private static String prefix(CommandLine cmd) {
+        return cmd.getParent() == null ? "ntk" : "ntk " + cmd.getCommandName();
     }
 
     /**

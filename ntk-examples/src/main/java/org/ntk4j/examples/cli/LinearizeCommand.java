@@ -27,9 +27,9 @@ public final class LinearizeCommand implements Callable<Integer>, MemoryAdvice {
     @Option(names = "--train-x", required = true, description = "training features [n, d] (.npy, .npz, FILE.npz:NAME, "
             + ".csv, or a pipe)")
     Path trainX;
-    @Option(names = "--train-y", required = true, description = "training targets [n, o] (.npy or .csv)")
+    @Option(names = "--train-y", required = true, description = "training targets [n, o] (same formats)")
     Path trainY;
-    @Option(names = "--test-x", required = true, description = "test features [nt, d] (.npy or .csv)")
+    @Option(names = "--test-x", required = true, description = "test features [nt, d] (same formats)")
     Path testX;
     @Option(names = "--lr", description = "Sgd learning rate the steps refer to; default: the network's own Sgd rate")
     Double lr;

@@ -234,6 +234,11 @@ class CliArrayFilesTest extends NtkTestBase {
         assertEquals(2, r.code());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains("--x1") && r.err().contains("ntk kernel --help"), r.err());
+        r = run("kernal");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("ntk: error: Unmatched argument") && r.err().contains("(see: ntk --help)"),
+                r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.ntk4j.core.io.internal;
 
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.ntk4j.core.io.ArrayFormatException;
@@ -107,7 +108,10 @@ public final class CsvCodec {
         long n = rows * cols;
         budget.check("reading " + name + " ([" + rows + ", " + cols + "] float64)", MemoryBudget.bytes(DataType.DOUBLE, n),
                 "read a smaller file or raise the memory budget");
-        INDArray out = Nd4j.create(DataType.DOUBLE, rows, cols);
+        INDArray out;
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            out = Nd4j.create(DataType.DOUBLE, rows, cols);
+        }
         DataBuffer d = out.data();
         long k = 0;
         blocks.add(block);

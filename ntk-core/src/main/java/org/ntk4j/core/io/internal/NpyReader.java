@@ -2,6 +2,7 @@ package org.ntk4j.core.io.internal;
 
 import org.bytedeco.javacpp.BytePointer;
 import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.concurrency.AffinityManager;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -128,8 +129,12 @@ public final class NpyReader {
                 "read a smaller file or raise the memory budget");
         boolean fortran = h.fortranOrder() && h.shape().length > 1;
         // every element is overwritten below (or the array is dropped with the refusal): no zero-filling
-        INDArray out = n == 0 ? Nd4j.create(t.dtype().target(), h.shape(), fortran ? 'f' : 'c')
-                : Nd4j.createUninitialized(t.dtype().target(), h.shape(), fortran ? 'f' : 'c');
+        INDArray out;
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            // detached: the caller keeps the array, whatever workspace is open
+            out = n == 0 ? Nd4j.create(t.dtype().target(), h.shape(), fortran ? 'f' : 'c')
+                    : Nd4j.createUninitialized(t.dtype().target(), h.shape(), fortran ? 'f' : 'c');
+        }
         if (n > 0) {
             if (t.dtype().size() == t.dtype().target().width()) {
                 if (data != null) {
@@ -148,7 +153,12 @@ public final class NpyReader {
                         + describe(h, t.dtype()) + ", " + h.totalBytes() + " bytes in all)");
             }
         }
-        return fortran ? out.dup('c') : out;
+        if (!fortran) {
+            return out;
+        }
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return out.dup('c');
+        }
     }
 
     /**
