@@ -9,6 +9,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.ntk4j.core.kernel.KernelLayout;
 import org.ntk4j.core.kernel.MemoryBudget;
 import org.ntk4j.dl4j.internal.Checks;
+import org.ntk4j.dl4j.network.internal.FeatureChecks;
 import org.ntk4j.dl4j.network.NetworkAdapter;
 import org.ntk4j.dl4j.network.NetworkAdapters;
 import org.ntk4j.dl4j.network.internal.ComputePlan;
@@ -54,6 +55,7 @@ public final class EmpiricalNtk {
     private final int blockSize;
     private final MemoryBudget budget;
     private final NtkProgress progress;
+    private final java.util.List<String> outputs;
     /** The plan of the last network seen, reused while it is the same object with the same parameter array. */
     private final java.util.concurrent.atomic.AtomicReference<CachedPlan> lastPlan =
             new java.util.concurrent.atomic.AtomicReference<>();
@@ -69,6 +71,7 @@ public final class EmpiricalNtk {
         this.blockSize = b.blockSize;
         this.budget = b.budget == null ? MemoryBudget.defaultBudget() : b.budget;
         this.progress = b.progress;
+        this.outputs = java.util.List.copyOf(b.outputs);
     }
 
     /** @return a builder with defaults AUTO, TRACE, block size 512, the default memory budget */
@@ -134,8 +137,8 @@ public final class EmpiricalNtk {
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             CachedPlan cached = planFor(model, adapter);
             ComputePlan plan = cached.plan();
-            INDArray[] a = checkFeatures("x1", x1, plan, null, type);
-            INDArray[] b = symmetric ? a : checkFeatures("x2", x2, plan, a, type);
+            INDArray[] a = FeatureChecks.check("x1", x1, plan, null, type);
+            INDArray[] b = symmetric ? a : FeatureChecks.check("x2", x2, plan, a, type);
             checkImplementation(plan);
             synchronized (plan) { // the plan's twin network holds per-call state
                 return run(cached, a, b, symmetric, type);
@@ -167,6 +170,15 @@ public final class EmpiricalNtk {
                     : u.rule().structured() ? "structured rule" : "exact per-example fallback";
             sb.append(u.name()).append(": ").append(how).append('\n');
         }
+        int[] ids = plan.select(outputs);
+        for (int h = 0; h < ids.length; h++) {
+            int k = java.util.Arrays.stream(plan.outputIds()).boxed().toList().indexOf(ids[h]);
+            sb.append("output ").append(h).append(": '").append(plan.outputNames().get(k)).append("' ")
+                    .append(plan.outputLayouts().get(k)).append('\n');
+        }
+        if (ids.length > 1) {
+            sb.append("outputs concatenated per example in this order (FULL [n1, n2, m, m] includes the cross-output blocks)\n");
+        }
         sb.append("trainable parameters: ").append(plan.numParams());
         return sb.toString();
     }
@@ -186,7 +198,7 @@ public final class EmpiricalNtk {
     private INDArray run(CachedPlan cached, INDArray[] x1, INDArray[] x2, boolean symmetric, DataType type) {
         ComputePlan plan = cached.plan();
         ParamMode pm = implementation == NtkImplementation.JACOBIAN ? ParamMode.JACOBIAN : ParamMode.STRUCTURED;
-        NtkEngine engine = new NtkEngine(plan, pm);
+        NtkEngine engine = new NtkEngine(plan, pm, plan.select(outputs));
         long n1 = x1[0].size(0), n2 = x2[0].size(0);
         boolean trace = outputMode == OutputMode.TRACE;
 
@@ -269,72 +281,6 @@ public final class EmpiricalNtk {
         return r;
     }
 
-    private static INDArray[] checkFeatures(String which, INDArray[] x, ComputePlan plan, INDArray[] ref, DataType type) {
-        if (x == null) {
-            throw new IllegalArgumentException(which + " must not be null");
-        }
-        if (x.length != plan.numInputs()) {
-            throw new IllegalArgumentException(which + ": the " + plan.kind() + " has " + plan.numInputs()
-                    + " input(s), got " + x.length + " features array(s)");
-        }
-        INDArray[] out = new INDArray[x.length];
-        long n = -1;
-        for (int i = 0; i < x.length; i++) {
-            String name = x.length == 1 ? which : which + "[" + i + "]";
-            INDArray a = x[i];
-            if (a == null) {
-                throw new IllegalArgumentException(name + " must not be null");
-            }
-            if (a.rank() < 2) {
-                throw new IllegalArgumentException(name + ": expected features [n, ...] with the examples along"
-                        + " dimension 0, got shape " + Arrays.toString(a.shape()) + " (reshape a single example to [1, d])");
-            }
-            if (!a.dataType().isNumerical()) {
-                throw new IllegalArgumentException(name + ": unsupported features data type " + a.dataType()
-                        + "; use FLOAT or DOUBLE features");
-            }
-            if (n >= 0 && a.size(0) != n) {
-                throw new IllegalArgumentException(which + ": all inputs must have the same number of examples, got "
-                        + n + " and " + a.size(0));
-            }
-            n = a.size(0);
-            long[] expected = plan.inputShapes()[i];
-            if (expected != null && (a.rank() != expected.length + 1 || !matches(a.shape(), expected))) {
-                throw new IllegalArgumentException(name + ": expected features " + shape(expected) + ", got "
-                        + shape(Arrays.copyOfRange(a.shape(), 1, a.rank())));
-            }
-            if (ref != null && !Arrays.equals(Arrays.copyOfRange(a.shape(), 1, a.rank()),
-                    Arrays.copyOfRange(ref[i].shape(), 1, ref[i].rank()))) {
-                throw new IllegalArgumentException(name + " has shape " + shape(Arrays.copyOfRange(a.shape(), 1, a.rank()))
-                        + " but x1 has " + shape(Arrays.copyOfRange(ref[i].shape(), 1, ref[i].rank()))
-                        + ": both must have the network's input shape");
-            }
-            INDArray c = a.castTo(type);
-            if (a.dataType().isFPType() && !Checks.finite(c)) {
-                throw new IllegalArgumentException(name + " contains NaN or infinite values; clean or impute the features first");
-            }
-            out[i] = c;
-        }
-        return out;
-    }
-
-    private static boolean matches(long[] shape, long[] expected) {
-        for (int d = 0; d < expected.length; d++) {
-            if (expected[d] >= 0 && shape[d + 1] != expected[d]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static String shape(long[] rest) {
-        StringBuilder sb = new StringBuilder("[n");
-        for (long d : rest) {
-            sb.append(", ").append(d < 0 ? "?" : String.valueOf(d));
-        }
-        return sb.append(']').toString();
-    }
-
     /** Validated builder of {@link EmpiricalNtk}. */
     public static final class Builder {
         private NtkImplementation implementation = NtkImplementation.AUTO;
@@ -342,8 +288,25 @@ public final class EmpiricalNtk {
         private int blockSize = 512;
         private MemoryBudget budget;
         private NtkProgress progress = NtkProgress.NONE;
+        private java.util.List<String> outputs = java.util.List.of();
 
         private Builder() {
+        }
+
+        /**
+         * @param names the ComputationGraph outputs whose kernel is computed, in this order (default: all outputs in
+         *              {@code setOutputs} order, concatenated per example); a MultiLayerNetwork's one output is named
+         *              by its last layer's index
+         */
+        public Builder outputs(String... names) {
+            if (names == null) {
+                throw new IllegalArgumentException("outputs must not be null (got: null); pass no names for all outputs");
+            }
+            for (String n : names) {
+                Checks.notNull("output name", n);
+            }
+            this.outputs = java.util.List.of(names);
+            return this;
         }
 
         /** @param implementation STRUCTURED, JACOBIAN or AUTO (default) */

@@ -1,0 +1,87 @@
+package org.ntk4j.dl4j.network.internal;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.ntk4j.dl4j.internal.Checks;
+
+import java.util.Arrays;
+
+/** Checks of the features given to the empirical NTK against the network's inputs: one clear line per problem. */
+public final class FeatureChecks {
+    private FeatureChecks() {
+    }
+
+    /**
+     * @param which "x1" or "x2", for messages
+     * @param x     one features array per network input
+     * @param plan  the network
+     * @param ref   the first set (shapes must agree), or null
+     * @param type  the network's data type
+     * @return the features cast to the network's type
+     */
+    public static INDArray[] check(String which, INDArray[] x, ComputePlan plan, INDArray[] ref, DataType type) {
+        if (x == null) {
+            throw new IllegalArgumentException(which + " must not be null");
+        }
+        if (x.length != plan.numInputs()) {
+            throw new IllegalArgumentException(which + ": the " + plan.kind() + " has " + plan.numInputs()
+                    + " input(s), got " + x.length + " features array(s)");
+        }
+        INDArray[] out = new INDArray[x.length];
+        long n = -1;
+        for (int i = 0; i < x.length; i++) {
+            String name = x.length == 1 ? which : which + "[" + i + "]";
+            INDArray a = x[i];
+            if (a == null) {
+                throw new IllegalArgumentException(name + " must not be null");
+            }
+            if (a.rank() < 2) {
+                throw new IllegalArgumentException(name + ": expected features [n, ...] with the examples along"
+                        + " dimension 0, got shape " + Arrays.toString(a.shape()) + " (reshape a single example to [1, d])");
+            }
+            if (!a.dataType().isNumerical()) {
+                throw new IllegalArgumentException(name + ": unsupported features data type " + a.dataType()
+                        + "; use FLOAT or DOUBLE features");
+            }
+            if (n >= 0 && a.size(0) != n) {
+                throw new IllegalArgumentException(which + ": all inputs must have the same number of examples, got "
+                        + n + " and " + a.size(0));
+            }
+            n = a.size(0);
+            long[] expected = plan.inputShapes()[i];
+            if (expected != null && (a.rank() != expected.length + 1 || !matches(a.shape(), expected))) {
+                throw new IllegalArgumentException(name + ": expected features " + shape(expected) + ", got "
+                        + shape(Arrays.copyOfRange(a.shape(), 1, a.rank())));
+            }
+            if (ref != null && !Arrays.equals(Arrays.copyOfRange(a.shape(), 1, a.rank()),
+                    Arrays.copyOfRange(ref[i].shape(), 1, ref[i].rank()))) {
+                throw new IllegalArgumentException(name + " has shape " + shape(Arrays.copyOfRange(a.shape(), 1, a.rank()))
+                        + " but x1 has " + shape(Arrays.copyOfRange(ref[i].shape(), 1, ref[i].rank()))
+                        + ": both must have the network's input shape");
+            }
+            INDArray c = a.castTo(type);
+            if (a.dataType().isFPType() && !Checks.finite(c)) {
+                throw new IllegalArgumentException(name + " contains NaN or infinite values; clean or impute the features first");
+            }
+            out[i] = c;
+        }
+        return out;
+    }
+
+    private static boolean matches(long[] shape, long[] expected) {
+        for (int d = 0; d < expected.length; d++) {
+            if (expected[d] >= 0 && shape[d + 1] != expected[d]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String shape(long[] rest) {
+        StringBuilder sb = new StringBuilder("[n");
+        for (long d : rest) {
+            sb.append(", ").append(d < 0 ? "?" : String.valueOf(d));
+        }
+        return sb.append(']').toString();
+    }
+}
