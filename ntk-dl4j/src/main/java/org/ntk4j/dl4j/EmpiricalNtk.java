@@ -127,6 +127,35 @@ public final class EmpiricalNtk {
      * @return {@code [n1, n2]} (TRACE) or {@code [n1, n2, o, o]} (FULL)
      */
     public INDArray compute(Model model, INDArray[] x1, INDArray[] x2) {
+        return compute(model, x1, x2, null, null);
+    }
+
+    /**
+     * Variable-length sequences: the kernel of {@code net.output(x, false, mask, null)}, DL4J's own masked output.
+     * Masked time steps contribute nothing: recurrent layers, pooling, LastTimeStep and attention apply the mask as
+     * DL4J does, and an RnnOutputLayer's entries at masked steps are zero (zero rows and columns of FULL; TRACE
+     * still divides by all m entries).
+     *
+     * @param model a MultiLayerNetwork or single-input ComputationGraph
+     * @param x1    sequences {@code [n1, c, T1]} (NCW) or {@code [n1, T1, c]} (NWC)
+     * @param x2    sequences {@code [n2, ...]}, or null for {@code x1}
+     * @param mask1 feature mask {@code [n1, T1]} (1 = step present, 0 = padding), or null
+     * @param mask2 feature mask {@code [n2, T2]}, or null; must be null when x2 is
+     * @return {@code [n1, n2]} (TRACE) or {@code [n1, n2, m, m]} (FULL)
+     */
+    public INDArray compute(Model model, INDArray x1, INDArray x2, INDArray mask1, INDArray mask2) {
+        return compute(model, new INDArray[]{x1}, x2 == null ? null : new INDArray[]{x2},
+                mask1 == null ? null : new INDArray[]{mask1}, mask2 == null ? null : new INDArray[]{mask2});
+    }
+
+    /**
+     * Multi-input form with feature masks (see {@link #compute(Model, INDArray, INDArray, INDArray, INDArray)}).
+     *
+     * @param masks1 per network input a mask {@code [n1, T]} or null; the array may be null
+     * @param masks2 same for x2; must be null when x2 is
+     * @return {@code [n1, n2]} (TRACE) or {@code [n1, n2, m, m]} (FULL)
+     */
+    public INDArray compute(Model model, INDArray[] x1, INDArray[] x2, INDArray[] masks1, INDArray[] masks2) {
         NetworkAdapter adapter = NetworkAdapters.of(model);
         DataType type = adapter.dataType();
         if (type != DataType.FLOAT && type != DataType.DOUBLE) {
@@ -139,9 +168,14 @@ public final class EmpiricalNtk {
             ComputePlan plan = cached.plan();
             INDArray[] a = FeatureChecks.check("x1", x1, plan, null, type);
             INDArray[] b = symmetric ? a : FeatureChecks.check("x2", x2, plan, a, type);
+            if (symmetric && masks2 != null) {
+                throw new IllegalArgumentException("mask2 given without x2: pass x2 as well, or only mask1 for Θ(x1, x1)");
+            }
+            INDArray[] m1 = FeatureChecks.masks("mask1", masks1, a, type);
+            INDArray[] m2 = symmetric ? m1 : FeatureChecks.masks("mask2", masks2, b, type);
             checkImplementation(plan);
             synchronized (plan) { // the plan's twin network holds per-call state
-                return run(cached, a, b, symmetric, type);
+                return run(cached, new Side(a, m1), new Side(b, m2), symmetric, type);
             }
         }
     }
@@ -195,7 +229,27 @@ public final class EmpiricalNtk {
         }
     }
 
-    private INDArray run(CachedPlan cached, INDArray[] x1, INDArray[] x2, boolean symmetric, DataType type) {
+    /** One side of the kernel: features and masks (null when none). */
+    private record Side(INDArray[] x, INDArray[] masks) {
+        Side rows(long from, long to) {
+            return new Side(slice(x, from, to), masks == null ? null : slice(masks, from, to));
+        }
+    }
+
+    private long[] probe(CachedPlan cached, NtkEngine engine, ParamMode pm, Side side) {
+        Side one = side.rows(0, 1);
+        StringBuilder key = new StringBuilder(pm.name()).append(outputs);
+        for (INDArray p : one.x()) {
+            key.append(Arrays.toString(p.shape()));
+        }
+        return cached.probes().computeIfAbsent(key.toString(), k -> {
+            NtkEngine.BlockFactors f = engine.factors(one.x(), one.masks());
+            return new long[]{f.outputs(), f.factorBytes() + f.activationBytes() * (1L + f.outputs())};
+        });
+    }
+
+    private INDArray run(CachedPlan cached, Side side1, Side side2, boolean symmetric, DataType type) {
+        INDArray[] x1 = side1.x(), x2 = side2.x();
         ComputePlan plan = cached.plan();
         ParamMode pm = implementation == NtkImplementation.JACOBIAN ? ParamMode.JACOBIAN : ParamMode.STRUCTURED;
         NtkEngine engine = new NtkEngine(plan, pm, plan.select(outputs));
@@ -203,15 +257,16 @@ public final class EmpiricalNtk {
         boolean trace = outputMode == OutputMode.TRACE;
 
         // probe one example (once per input shape): number of outputs and bytes per example
-        INDArray[] probeX = slice(n1 > 0 ? x1 : x2, 0, 1);
-        StringBuilder key = new StringBuilder(pm.name());
-        for (INDArray p : probeX) {
-            key.append(Arrays.toString(p.shape()));
+        long[] probe = probe(cached, engine, pm, n1 > 0 ? side1 : side2);
+        if (n1 > 0 && n2 > 0 && !symmetric) {
+            long[] probe2 = probe(cached, engine, pm, side2);
+            if (probe2[0] != probe[0]) {
+                throw new IllegalArgumentException("x1 gives " + probe[0] + " outputs per example and x2 gives "
+                        + probe2[0] + " (sequence outputs of different lengths): the kernel needs the same outputs on"
+                        + " both sides; pad the shorter sequences to the same length and pass masks");
+            }
+            probe = new long[]{probe[0], Math.max(probe[1], probe2[1])};
         }
-        long[] probe = cached.probes().computeIfAbsent(key.toString(), k -> {
-            NtkEngine.BlockFactors f = engine.factors(probeX);
-            return new long[]{f.outputs(), f.factorBytes() + f.activationBytes() * (1L + f.outputs())};
-        });
         int o = (int) probe[0];
         long perExample = probe[1];
         long b1 = Math.min(blockSize, Math.max(n1, 1)), b2 = Math.min(blockSize, Math.max(n2, 1));
@@ -237,7 +292,7 @@ public final class EmpiricalNtk {
         for (long i = 0; i < nb1; i++) {
             long s1 = i * blockSize, e1 = Math.min(n1, s1 + blockSize);
             NtkEngine.BlockFactors f1 = symmetric && cache && tiles.containsKey(i)
-                    ? tiles.remove(i) : engine.factors(slice(x1, s1, e1));
+                    ? tiles.remove(i) : factors(engine, side1.rows(s1, e1));
             for (long j = symmetric ? i : 0; j < nb2; j++) {
                 long s2 = j * blockSize, e2 = Math.min(n2, s2 + blockSize);
                 NtkEngine.BlockFactors f2;
@@ -246,7 +301,7 @@ public final class EmpiricalNtk {
                 } else if (tiles.containsKey(j)) {
                     f2 = tiles.get(j);
                 } else {
-                    f2 = engine.factors(slice(x2, s2, e2));
+                    f2 = factors(engine, side2.rows(s2, e2));
                     if (cache) {
                         tiles.put(j, f2);
                     }
@@ -266,6 +321,10 @@ public final class EmpiricalNtk {
         return finish(out, trace, o, n1, n2);
     }
 
+    private static NtkEngine.BlockFactors factors(NtkEngine engine, Side block) {
+        return engine.factors(block.x(), block.masks());
+    }
+
     private static INDArray finish(INDArray out, boolean trace, int o, long n1, long n2) {
         if (trace) {
             return out.isEmpty() ? out : out.divi(o);
@@ -276,7 +335,7 @@ public final class EmpiricalNtk {
     private static INDArray[] slice(INDArray[] x, long from, long to) {
         INDArray[] r = new INDArray[x.length];
         for (int i = 0; i < x.length; i++) {
-            r[i] = Stacking.rows(x[i], from, to);
+            r[i] = x[i] == null ? null : Stacking.rows(x[i], from, to);
         }
         return r;
     }

@@ -59,17 +59,18 @@ public final class FiniteDifferenceNtk {
     }
 
     /**
-     * @param featureMasks per network input, or null
-     * @param labelMasks   per network output ({@code [n, T]} for sequence outputs), or null
+     * @param featureMasks per network input, or null (given to DL4J's output)
+     * @param zeroedSteps  per network output a mask {@code [n, T]} of an NCW sequence output: its entries at masked
+     *                     steps are set to zero (masked steps are not outputs), or null
      */
-    static Function<INDArray[], INDArray> outputFn(Model model, INDArray[] featureMasks, INDArray[] labelMasks) {
+    static Function<INDArray[], INDArray> outputFn(Model model, INDArray[] featureMasks, INDArray[] zeroedSteps) {
         if (model instanceof MultiLayerNetwork m) {
             return x -> flatten(new INDArray[]{m.output(x[0], false, featureMasks == null ? null : featureMasks[0],
-                    labelMasks == null ? null : labelMasks[0])}, labelMasks);
+                    null)}, zeroedSteps);
         }
         ComputationGraph g = (ComputationGraph) model;
-        return x -> flatten(featureMasks == null && labelMasks == null ? g.output(false, x)
-                : g.output(false, x, featureMasks, labelMasks), labelMasks);
+        return x -> flatten(featureMasks == null ? g.output(false, x) : g.output(false, x, featureMasks, null),
+                zeroedSteps);
     }
 
     static INDArray flatten(INDArray[] outs, INDArray[] labelMasks) {

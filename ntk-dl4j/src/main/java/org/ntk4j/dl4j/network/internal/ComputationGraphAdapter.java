@@ -86,13 +86,16 @@ public final class ComputationGraphAdapter implements NetworkAdapter {
         List<String> names = c.getNetworkOutputs();
         int[] out = new int[names.size()];
         List<String> layouts = new ArrayList<>();
+        int[] timeAxes = new int[out.length];
         for (int i = 0; i < out.length; i++) {
             out[i] = valueOf.get(twin.getVertex(names.get(i)).getVertexIndex());
             org.deeplearning4j.nn.conf.graph.GraphVertex v = c.getVertices().get(names.get(i));
-            layouts.add(OutputLayouts.of(v instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv
-                    ? lv.getLayerConf().getLayer() : null));
+            org.deeplearning4j.nn.conf.layers.Layer lc = v instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv
+                    ? lv.getLayerConf().getLayer() : null;
+            layouts.add(OutputLayouts.of(lc));
+            timeAxes[i] = lc == null ? 0 : OutputLayouts.timeAxis(lc);
         }
-        return new ComputePlan("ComputationGraph", List.copyOf(units), inputs.size(), out, List.copyOf(names), List.copyOf(layouts), dataType(), params,
+        return new ComputePlan("ComputationGraph", List.copyOf(units), inputs.size(), out, List.copyOf(names), List.copyOf(layouts), timeAxes, dataType(), params,
                 new long[inputs.size()][]);
     }
 }

@@ -14,12 +14,13 @@ import java.util.List;
  * @param outputIds  value ids of the network outputs, in the network's order ({@code setOutputs} for a graph)
  * @param outputNames names of the outputs, for messages and selection
  * @param outputLayouts how each output's entries are numbered (for reports)
+ * @param outputTimeAxes per output, the time axis of a sequence output (1 or 2), 0 when unknown
  * @param dataType   the network's data type
  * @param numParams  number of NTK parameters (trainable entries)
  * @param inputShapes expected shape of each input without the example dimension, where known (entries -1 unknown),
  *                    null where unknown altogether
  */
-public record ComputePlan(String kind, List<Unit> units, int numInputs, int[] outputIds, List<String> outputNames, List<String> outputLayouts, DataType dataType, long numParams,
+public record ComputePlan(String kind, List<Unit> units, int numInputs, int[] outputIds, List<String> outputNames, List<String> outputLayouts, int[] outputTimeAxes, DataType dataType, long numParams,
                           long[][] inputShapes) {
     /**
      * @param names output names, or null/empty for all

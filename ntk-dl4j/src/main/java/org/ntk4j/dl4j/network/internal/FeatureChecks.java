@@ -54,7 +54,7 @@ public final class FeatureChecks {
                         + shape(Arrays.copyOfRange(a.shape(), 1, a.rank())));
             }
             if (ref != null && !Arrays.equals(Arrays.copyOfRange(a.shape(), 1, a.rank()),
-                    Arrays.copyOfRange(ref[i].shape(), 1, ref[i].rank()))) {
+                    Arrays.copyOfRange(ref[i].shape(), 1, ref[i].rank())) && !lengthOnly(a, ref[i])) {
                 throw new IllegalArgumentException(name + " has shape " + shape(Arrays.copyOfRange(a.shape(), 1, a.rank()))
                         + " but x1 has " + shape(Arrays.copyOfRange(ref[i].shape(), 1, ref[i].rank()))
                         + ": both must have the network's input shape");
@@ -62,6 +62,53 @@ public final class FeatureChecks {
             INDArray c = a.castTo(type);
             if (a.dataType().isFPType() && !Checks.finite(c)) {
                 throw new IllegalArgumentException(name + " contains NaN or infinite values; clean or impute the features first");
+            }
+            out[i] = c;
+        }
+        return out;
+    }
+
+    /** @return whether two sequence arrays differ in one non-example dimension only (their length) */
+    private static boolean lengthOnly(INDArray a, INDArray b) {
+        if (a.rank() != 3 || b.rank() != 3) {
+            return false;
+        }
+        return (a.size(1) == b.size(1)) != (a.size(2) == b.size(2));
+    }
+
+    /**
+     * @param which  "mask1" or "mask2", for messages
+     * @param masks  per network input a feature mask {@code [n, T]} or null; the array itself may be null
+     * @param x      the checked features
+     * @param type   the network's data type
+     * @return the masks cast to the network's type (null when there are none)
+     */
+    public static INDArray[] masks(String which, INDArray[] masks, INDArray[] x, DataType type) {
+        if (masks == null) {
+            return null;
+        }
+        if (masks.length != x.length) {
+            throw new IllegalArgumentException(which + ": expected one mask (or null) per network input, " + x.length
+                    + " in all, got " + masks.length);
+        }
+        INDArray[] out = new INDArray[masks.length];
+        for (int i = 0; i < masks.length; i++) {
+            INDArray m = masks[i];
+            if (m == null) {
+                continue;
+            }
+            String name = masks.length == 1 ? which : which + "[" + i + "]";
+            INDArray f = x[i];
+            boolean seq = f.rank() == 3;
+            boolean ok = seq && m.rank() == 2 && m.size(0) == f.size(0) && (m.size(1) == f.size(2) || m.size(1) == f.size(1));
+            if (!ok) {
+                throw new IllegalArgumentException(name + ": expected a sequence mask [n, T] matching features "
+                        + Arrays.toString(f.shape()) + " (T = " + (seq ? f.size(2) + " for NCW or " + f.size(1)
+                        + " for NWC" : "?, features must be sequences [n, c, T]") + "), got " + Arrays.toString(m.shape()));
+            }
+            INDArray c = m.castTo(type);
+            if (!Checks.finite(c)) {
+                throw new IllegalArgumentException(name + " contains NaN or infinite values; a mask holds 1 (step present) or 0");
             }
             out[i] = c;
         }

@@ -86,7 +86,8 @@ public final class LayerRules {
                             + " correct only when it is used directly: use the layer without the wrapper");
                 }
             }
-            return new GenericLayerRule(layer);
+            return layer instanceof org.deeplearning4j.nn.layers.recurrent.LastTimeStepLayer
+                    ? new LastTimeStepRule(layer) : new GenericLayerRule(layer);
         }
         refuseWrappedSameDiff(layer.conf().getLayer());
         Function<Layer, UnitRule> f = RULES.get(layer.conf().getLayer().getClass());

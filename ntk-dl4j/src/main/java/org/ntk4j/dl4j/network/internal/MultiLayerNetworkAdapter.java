@@ -61,7 +61,8 @@ public final class MultiLayerNetworkAdapter implements NetworkAdapter {
         }
         return new ComputePlan("MultiLayerNetwork", List.copyOf(units), 1, new int[]{value},
                 List.of(String.valueOf(twin.getnLayers() - 1)),
-                List.of(OutputLayouts.of(c.getConf(c.getConfs().size() - 1).getLayer())), dataType(), params,
+                List.of(OutputLayouts.of(c.getConf(c.getConfs().size() - 1).getLayer())),
+                new int[]{OutputLayouts.timeAxis(c.getConf(c.getConfs().size() - 1).getLayer())}, dataType(), params,
                 new long[][]{expectedInput(c)});
     }
 

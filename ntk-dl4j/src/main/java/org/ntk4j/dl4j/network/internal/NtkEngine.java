@@ -88,6 +88,9 @@ public final class NtkEngine {
             }
             fwd[u] = unit.rule().forward(gather(values, unit.inputs()));
             values[unit.output()] = fwd[u].output();
+            if (values[unit.output()].dataType() != plan.dataType()) { // DL4J's masked pooling returns FLOAT
+                values[unit.output()] = values[unit.output()].castTo(plan.dataType());
+            }
             if (values[unit.output()].size(0) != n) {
                 throw new UnsupportedOperationException(unit.name() + " turns " + n + " examples into "
                         + values[unit.output()].size(0) + " rows " + Arrays.toString(values[unit.output()].shape())
@@ -112,6 +115,9 @@ public final class NtkEngine {
         for (int h = 0; h < outputIds.length; h++) {
             INDArray out = values[outputIds[h]];
             INDArray seed = Stacking.seed(out.dataType(), n, o, offset, out.shape());
+            if (valueMasks[outputIds[h]] != null) {
+                maskSeed(seed, out, valueMasks[outputIds[h]], o, timeAxis(h));
+            }
             eps[outputIds[h]] = eps[outputIds[h]] == null ? seed : eps[outputIds[h]].add(seed);
             offset += sizes[h];
         }
@@ -144,6 +150,36 @@ public final class NtkEngine {
             activations += v == null ? 0 : v.length() * v.dataType().width();
         }
         return new BlockFactors(n, o, factors, bytes, activations);
+    }
+
+    private int timeAxis(int h) {
+        int[] all = plan.outputIds();
+        for (int k = 0; k < all.length; k++) {
+            if (all[k] == outputIds[h]) {
+                return plan.outputTimeAxes()[k];
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Masked time steps are not outputs: zeroes the seed of every entry of a sequence output at a masked step, so
+     * its Jacobian rows (and its rows and columns of the kernel) are zero.
+     */
+    private static void maskSeed(INDArray seed, INDArray out, INDArray mask, int o, int timeAxis) {
+        if (out.rank() != 3) {
+            throw new UnsupportedOperationException("a feature mask reaches the network output "
+                    + Arrays.toString(out.shape()) + ", which is not a sequence; pool or take the last time step first");
+        }
+        long t = mask.size(1);
+        int axis = timeAxis != 0 ? timeAxis : out.size(2) == t ? 2 : 1;
+        if (out.size(axis) != t) {
+            throw new IllegalArgumentException("the feature mask has " + t + " time steps but the network output "
+                    + Arrays.toString(out.shape()) + " has " + out.size(axis));
+        }
+        INDArray rep = Stacking.repeatExamples(mask.castTo(seed.dataType()), o).dup('c');
+        INDArray b = axis == 2 ? rep.reshape('c', seed.size(0), 1, t) : rep.reshape('c', seed.size(0), t, 1);
+        seed.muli(b.broadcast(seed.shape()));
     }
 
     private static INDArray[] gather(INDArray[] values, int[] ids) {

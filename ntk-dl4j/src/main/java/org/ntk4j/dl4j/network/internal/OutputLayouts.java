@@ -32,6 +32,16 @@ final class OutputLayouts {
         return f == RNNFormat.NWC ? "[n, T, o] (NWC): entry t·o + k" : "[n, o, T] (NCW): entry k·T + t";
     }
 
+    /**
+     * @return the time axis of a sequence output layer's output (2 for NCW, 1 for NWC), 0 when the layer's output is
+     * not a sequence of its own or unknown (then the axis is inferred from the shapes)
+     */
+    static int timeAxis(Layer conf) {
+        RNNFormat f = conf instanceof RnnOutputLayer r ? r.getRnnDataFormat()
+                : conf instanceof RnnLossLayer l ? l.getRnnDataFormat() : null;
+        return conf instanceof RnnOutputLayer || conf instanceof RnnLossLayer ? (f == RNNFormat.NWC ? 1 : 2) : 0;
+    }
+
     /** @return the layout of the output of a layer configuration (the generic C-order sentence when not per-position) */
     static String of(Layer conf) {
         Function<Layer, String> f = conf == null ? null : LAYOUTS.get(conf.getClass());

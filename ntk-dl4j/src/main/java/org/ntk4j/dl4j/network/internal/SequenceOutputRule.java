@@ -16,8 +16,6 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 final class SequenceOutputRule extends OuterProductRule {
     private final int channelAxis;
-    /** The feature mask of the block {@code [n, T]}: DL4J zeroes the output of masked time steps. */
-    private INDArray mask;
 
     SequenceOutputRule(Layer layer) {
         super(layer);
@@ -25,16 +23,10 @@ final class SequenceOutputRule extends OuterProductRule {
         this.channelAxis = f == RNNFormat.NWC ? 2 : 1;
     }
 
+    /** The mask passes on to the network output, where masked steps stop being outputs (see NtkEngine). */
     @Override
     public INDArray mask(INDArray[] inputMasks, long n) {
-        this.mask = inputMasks[0];
-        return mask;
-    }
-
-    /** @return the mask as one column over rows ordered (example, time step), each example repeated {@code times} */
-    private INDArray maskColumn(long times) {
-        INDArray m = Stacking.repeatExamples(mask.castTo(w.dataType()), (int) times);
-        return m.dup('c').reshape('c', m.length(), 1);
+        return inputMasks[0];
     }
 
     @Override
@@ -50,9 +42,6 @@ final class SequenceOutputRule extends OuterProductRule {
             z.addiRowVector(b);
         }
         INDArray y = activation.getActivation(z.dup(), false);
-        if (mask != null) {
-            y.muliColumnVector(maskColumn(1));
-        }
         return new Forward(ChannelsLast.unrows(y, a, channelAxis, a.size(0)), z);
     }
 
@@ -63,9 +52,6 @@ final class SequenceOutputRule extends OuterProductRule {
         long n = a.size(0), t = a.size(3 - channelAxis), d = w.size(0), o = w.size(1);
         INDArray z = (INDArray) fwd.cache(); // [n·T, o]
         INDArray e = ChannelsLast.rows(eps, channelAxis); // [n·m·T, o]
-        if (mask != null) {
-            e.muliColumnVector(maskColumn(outputs));
-        }
         INDArray delta = Activations.delta(activation, z.reshape('c', n, t * o), e.reshape('c', n * outputs, t * o),
                 outputs, z, e); // [n·m, T·o]
         INDArray delta2 = delta.reshape('c', n * outputs * t, o);
