@@ -51,7 +51,7 @@ public class GenericLayerRule implements UnitRule {
                              boolean needInputEps) {
         INDArray epsIn = null;
         if (needInputEps) {
-            INDArray rep = outputs == 1 ? inputs[0].dup() : Stacking.repeatExamples(inputs[0], outputs);
+            INDArray rep = outputs == 1 ? inputs[0].dup('c') : Stacking.repeatExamples(inputs[0].dup('c'), outputs);
             prepare(rep, mask == null ? null : Stacking.repeatExamples(mask, outputs));
             Pair<Gradient, INDArray> p = layer.backpropGradient(eps, mgr());
             epsIn = p.getSecond() == null ? null : p.getSecond().dup();
@@ -73,6 +73,9 @@ public class GenericLayerRule implements UnitRule {
      */
     protected INDArray perExampleGradients(INDArray input, INDArray eps, int outputs) {
         long n = input.size(0);
+        if (input.isView()) { // rows of a view of a view (Cropping's output) are not always valid batch-of-one inputs
+            input = input.dup('c');
+        }
         INDArray g = Nd4j.create(eps.dataType(), n * outputs, trainableCount);
         // when every parameter is trainable the layer's gradient view already holds the row, in parameter order
         INDArray view = trainableCount == layer.numParams() ? layer.getGradientsViewArray() : null;
@@ -147,11 +150,13 @@ public class GenericLayerRule implements UnitRule {
     }
 
     /**
-     * @return whether DL4J's backward pass of this layer depends on state of the previous forward pass (true unless a
-     * subclass knows its layer recomputes everything from its input)
+     * @return whether DL4J's backward pass of this layer depends on state of the previous forward pass: true for
+     * wrappers (LastTimeStep's time indices, MaskZeroLayer's mask) and Bidirectional; other layers recompute what
+     * they need from their input
      */
     protected boolean forwardBeforeBackward() {
-        return true;
+        return layer instanceof org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer
+                || layer instanceof org.deeplearning4j.nn.layers.recurrent.BidirectionalLayer;
     }
 
     /**

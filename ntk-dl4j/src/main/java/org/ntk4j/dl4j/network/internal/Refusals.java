@@ -24,6 +24,9 @@ public final class Refusals {
                             + " for the computation followed by an OutputLayer or LossLayer"),
             Map.entry(org.deeplearning4j.nn.conf.layers.variational.VariationalAutoencoder.class,
                     "its output is a sample of a stochastic encoder (pretraining layer); use DenseLayers"),
+            Map.entry(org.deeplearning4j.nn.conf.layers.SpaceToBatchLayer.class,
+                    "it moves spatial blocks into the example dimension, so an output row is no longer one example;"
+                            + " use SpaceToDepthLayer"),
             Map.entry(org.deeplearning4j.nn.conf.layers.AutoEncoder.class,
                     "it is an unsupervised pretraining layer with input corruption; use a DenseLayer"));
 
