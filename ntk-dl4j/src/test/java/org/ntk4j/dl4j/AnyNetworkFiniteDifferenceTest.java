@@ -125,4 +125,18 @@ class AnyNetworkFiniteDifferenceTest extends NtkTestBase {
                         out(2)),
                 TestNets.features(D, 9, 3, 3), TestNets.features(D, 10, 2, 3));
     }
+
+    @Test
+    void sameDiffLambdaVertexInAGraph() {
+        org.deeplearning4j.nn.graph.ComputationGraph g = new org.deeplearning4j.nn.graph.ComputationGraph(
+                TestNets.base(D, 36).graphBuilder().addInputs("in")
+                        .addLayer("a", new DenseLayer.Builder().nIn(3).nOut(3).activation(Activation.TANH).build(), "in")
+                        .addLayer("b", new DenseLayer.Builder().nIn(3).nOut(3).activation(Activation.SIGMOID).build(), "in")
+                        .addVertex("gate", new UserSameDiffLayers.GatedProduct(), "a", "b")
+                        .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(3).nOut(2)
+                                .activation(Activation.IDENTITY).build(), "gate")
+                        .setOutputs("out").build());
+        g.init();
+        check(g, TestNets.features(D, 11, 3, 3), TestNets.features(D, 12, 2, 3), Set.of());
+    }
 }

@@ -80,4 +80,22 @@ final class UserSameDiffLayers {
             return inputType;
         }
     }
+
+    /** {@code a ⊙ tanh(b)} of two inputs, parameter-free. */
+    public static final class GatedProduct extends org.deeplearning4j.nn.conf.layers.samediff.SameDiffLambdaVertex {
+        @Override
+        public SDVariable defineVertex(SameDiff sd, VertexInputs inputs) {
+            return inputs.getInput(0).mul(sd.math.tanh(inputs.getInput(1)));
+        }
+
+        @Override
+        public org.deeplearning4j.nn.conf.graph.GraphVertex clone() {
+            return new GatedProduct();
+        }
+
+        @Override
+        public InputType getOutputType(int layerIndex, InputType... vertexInputs) {
+            return vertexInputs[0];
+        }
+    }
 }

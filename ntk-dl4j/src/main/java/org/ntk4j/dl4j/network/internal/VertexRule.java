@@ -51,9 +51,15 @@ public final class VertexRule implements UnitRule {
         vertex.doForward(false, GenericLayerRule.mgr());
         vertex.setEpsilon(eps);
         Pair<Gradient, INDArray[]> p = vertex.doBackward(false, GenericLayerRule.mgr());
+        // a SameDiff vertex (SameDiffLambdaVertex, ...) doubles its epsilons like SameDiff layers: see SameDiffSeed
+        double c = vertex instanceof org.deeplearning4j.nn.layers.samediff.SameDiffGraphVertex
+                ? SameDiffSeed.correction(vertex, "graph vertex '" + vertex.getVertexName() + "'") : 1.0;
         INDArray[] out = new INDArray[inputs.length];
         for (int i = 0; i < out.length; i++) {
             out[i] = p.getSecond()[i] == null ? null : p.getSecond()[i].dup();
+            if (out[i] != null && c != 1.0) {
+                out[i].muli(c);
+            }
         }
         vertex.clear();
         return new Backward(out, null);
