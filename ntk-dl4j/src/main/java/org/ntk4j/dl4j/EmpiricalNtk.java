@@ -9,6 +9,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.ntk4j.core.kernel.KernelLayout;
 import org.ntk4j.core.kernel.MemoryBudget;
 import org.ntk4j.dl4j.internal.Checks;
+import org.ntk4j.dl4j.network.internal.FeatureChecks;
 import org.ntk4j.dl4j.network.NetworkAdapter;
 import org.ntk4j.dl4j.network.NetworkAdapters;
 import org.ntk4j.dl4j.network.internal.ComputePlan;
@@ -55,6 +56,7 @@ public final class EmpiricalNtk {
     private final int blockSize;
     private final MemoryBudget budget;
     private final NtkProgress progress;
+    private final java.util.List<String> outputs;
     /** The plan of the last network seen, reused while it is the same object with the same parameter array. */
     private final java.util.concurrent.atomic.AtomicReference<CachedPlan> lastPlan =
             new java.util.concurrent.atomic.AtomicReference<>();
@@ -70,6 +72,7 @@ public final class EmpiricalNtk {
         this.blockSize = b.blockSize;
         this.budget = b.budget == null ? MemoryBudget.defaultBudget() : b.budget;
         this.progress = b.progress;
+        this.outputs = java.util.List.copyOf(b.outputs);
     }
 
     /** @return a builder with defaults AUTO, TRACE, block size 512, the default memory budget */
@@ -125,6 +128,35 @@ public final class EmpiricalNtk {
      * @return {@code [n1, n2]} (TRACE) or {@code [n1, n2, o, o]} (FULL)
      */
     public INDArray compute(Model model, INDArray[] x1, INDArray[] x2) {
+        return compute(model, x1, x2, null, null);
+    }
+
+    /**
+     * Variable-length sequences: the kernel of {@code net.output(x, false, mask, null)}, DL4J's own masked output.
+     * Masked time steps contribute nothing: recurrent layers, pooling, LastTimeStep and attention apply the mask as
+     * DL4J does, and an RnnOutputLayer's entries at masked steps are zero (zero rows and columns of FULL; TRACE
+     * still divides by all m entries).
+     *
+     * @param model a MultiLayerNetwork or single-input ComputationGraph
+     * @param x1    sequences {@code [n1, c, T1]} (NCW) or {@code [n1, T1, c]} (NWC)
+     * @param x2    sequences {@code [n2, ...]}, or null for {@code x1}
+     * @param mask1 feature mask {@code [n1, T1]} (1 = step present, 0 = padding), or null
+     * @param mask2 feature mask {@code [n2, T2]}, or null; must be null when x2 is
+     * @return {@code [n1, n2]} (TRACE) or {@code [n1, n2, m, m]} (FULL)
+     */
+    public INDArray compute(Model model, INDArray x1, INDArray x2, INDArray mask1, INDArray mask2) {
+        return compute(model, new INDArray[]{x1}, x2 == null ? null : new INDArray[]{x2},
+                mask1 == null ? null : new INDArray[]{mask1}, mask2 == null ? null : new INDArray[]{mask2});
+    }
+
+    /**
+     * Multi-input form with feature masks (see {@link #compute(Model, INDArray, INDArray, INDArray, INDArray)}).
+     *
+     * @param masks1 per network input a mask {@code [n1, T]} or null; the array may be null
+     * @param masks2 same for x2; must be null when x2 is
+     * @return {@code [n1, n2]} (TRACE) or {@code [n1, n2, m, m]} (FULL)
+     */
+    public INDArray compute(Model model, INDArray[] x1, INDArray[] x2, INDArray[] masks1, INDArray[] masks2) {
         NetworkAdapter adapter = NetworkAdapters.of(model);
         DataType type = adapter.dataType();
         if (type != DataType.FLOAT && type != DataType.DOUBLE) {
@@ -135,11 +167,16 @@ public final class EmpiricalNtk {
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             CachedPlan cached = planFor(model, adapter);
             ComputePlan plan = cached.plan();
-            INDArray[] a = checkFeatures("x1", x1, plan, null, type);
-            INDArray[] b = symmetric ? a : checkFeatures("x2", x2, plan, a, type);
+            INDArray[] a = FeatureChecks.check("x1", x1, plan, null, type);
+            INDArray[] b = symmetric ? a : FeatureChecks.check("x2", x2, plan, a, type);
+            if (symmetric && masks2 != null) {
+                throw new IllegalArgumentException("mask2 given without x2: pass x2 as well, or only mask1 for Θ(x1, x1)");
+            }
+            INDArray[] m1 = FeatureChecks.masks("mask1", masks1, a, type);
+            INDArray[] m2 = symmetric ? m1 : FeatureChecks.masks("mask2", masks2, b, type);
             checkImplementation(plan);
             synchronized (plan) { // the plan's twin network holds per-call state
-                return run(cached, a, b, symmetric, type);
+                return run(cached, new Side(a, m1), new Side(b, m2), symmetric, type);
             }
         }
     }
@@ -169,6 +206,15 @@ public final class EmpiricalNtk {
                     : u.rule().structured() ? "structured rule" : "exact per-example fallback";
             sb.append(u.name()).append(": ").append(how).append('\n');
         }
+        int[] ids = plan.select(outputs);
+        for (int h = 0; h < ids.length; h++) {
+            int k = java.util.Arrays.stream(plan.outputIds()).boxed().toList().indexOf(ids[h]);
+            sb.append("output ").append(h).append(": '").append(plan.outputNames().get(k)).append("' ")
+                    .append(plan.outputLayouts().get(k)).append('\n');
+        }
+        if (ids.length > 1) {
+            sb.append("outputs concatenated per example in this order (FULL [n1, n2, m, m] includes the cross-output blocks)\n");
+        }
         sb.append("trainable parameters: ").append(plan.numParams());
         return sb.toString();
     }
@@ -185,23 +231,44 @@ public final class EmpiricalNtk {
         }
     }
 
-    private INDArray run(CachedPlan cached, INDArray[] x1, INDArray[] x2, boolean symmetric, DataType type) {
+    /** One side of the kernel: features and masks (null when none). */
+    private record Side(INDArray[] x, INDArray[] masks) {
+        Side rows(long from, long to) {
+            return new Side(slice(x, from, to), masks == null ? null : slice(masks, from, to));
+        }
+    }
+
+    private long[] probe(CachedPlan cached, NtkEngine engine, ParamMode pm, Side side) {
+        Side one = side.rows(0, 1);
+        StringBuilder key = new StringBuilder(pm.name()).append(outputs);
+        for (INDArray p : one.x()) {
+            key.append(Arrays.toString(p.shape()));
+        }
+        return cached.probes().computeIfAbsent(key.toString(), k -> {
+            NtkEngine.BlockFactors f = engine.factors(one.x(), one.masks());
+            return new long[]{f.outputs(), f.factorBytes() + f.activationBytes() * (1L + f.outputs())};
+        });
+    }
+
+    private INDArray run(CachedPlan cached, Side side1, Side side2, boolean symmetric, DataType type) {
+        INDArray[] x1 = side1.x(), x2 = side2.x();
         ComputePlan plan = cached.plan();
         ParamMode pm = implementation == NtkImplementation.JACOBIAN ? ParamMode.JACOBIAN : ParamMode.STRUCTURED;
-        NtkEngine engine = new NtkEngine(plan, pm);
+        NtkEngine engine = new NtkEngine(plan, pm, plan.select(outputs));
         long n1 = x1[0].size(0), n2 = x2[0].size(0);
         boolean trace = outputMode == OutputMode.TRACE;
 
         // probe one example (once per input shape): number of outputs and bytes per example
-        INDArray[] probeX = slice(n1 > 0 ? x1 : x2, 0, 1);
-        StringBuilder key = new StringBuilder(pm.name());
-        for (INDArray p : probeX) {
-            key.append(Arrays.toString(p.shape()));
+        long[] probe = probe(cached, engine, pm, n1 > 0 ? side1 : side2);
+        if (n1 > 0 && n2 > 0 && !symmetric) {
+            long[] probe2 = probe(cached, engine, pm, side2);
+            if (probe2[0] != probe[0]) {
+                throw new IllegalArgumentException("x1 gives " + probe[0] + " outputs per example and x2 gives "
+                        + probe2[0] + " (sequence outputs of different lengths): the kernel needs the same outputs on"
+                        + " both sides; pad the shorter sequences to the same length and pass masks");
+            }
+            probe = new long[]{probe[0], Math.max(probe[1], probe2[1])};
         }
-        long[] probe = cached.probes().computeIfAbsent(key.toString(), k -> {
-            NtkEngine.BlockFactors f = engine.factors(probeX);
-            return new long[]{f.outputs(), f.factorBytes() + f.activationBytes() * (1L + f.outputs())};
-        });
         int o = (int) probe[0];
         long perExample = probe[1];
         long b1 = Math.min(blockSize, Math.max(n1, 1)), b2 = Math.min(blockSize, Math.max(n2, 1));
@@ -221,7 +288,8 @@ public final class EmpiricalNtk {
         }
         long nb1 = (n1 + blockSize - 1) / blockSize, nb2 = (n2 + blockSize - 1) / blockSize;
         long total = symmetric ? nb1 * (nb1 + 1) / 2 : nb1 * nb2, done = 0;
-        if (pm == ParamMode.STRUCTURED && cached.chain() != null) {
+        if (pm == ParamMode.STRUCTURED && cached.chain() != null && side1.masks() == null && side2.masks() == null
+                && outputs.isEmpty()) {
             runChain(cached.chain(), x1[0], x2[0], symmetric, trace, o, out, nb1, nb2, total);
             return finish(out, trace, o, n1, n2);
         }
@@ -231,7 +299,7 @@ public final class EmpiricalNtk {
         for (long i = 0; i < nb1; i++) {
             long s1 = i * blockSize, e1 = Math.min(n1, s1 + blockSize);
             NtkEngine.BlockFactors f1 = symmetric && cache && tiles.containsKey(i)
-                    ? tiles.remove(i) : engine.factors(slice(x1, s1, e1));
+                    ? tiles.remove(i) : factors(engine, side1.rows(s1, e1));
             for (long j = symmetric ? i : 0; j < nb2; j++) {
                 long s2 = j * blockSize, e2 = Math.min(n2, s2 + blockSize);
                 NtkEngine.BlockFactors f2;
@@ -240,7 +308,7 @@ public final class EmpiricalNtk {
                 } else if (tiles.containsKey(j)) {
                     f2 = tiles.get(j);
                 } else {
-                    f2 = engine.factors(slice(x2, s2, e2));
+                    f2 = factors(engine, side2.rows(s2, e2));
                     if (cache) {
                         tiles.put(j, f2);
                     }
@@ -281,6 +349,10 @@ public final class EmpiricalNtk {
         }
     }
 
+    private static NtkEngine.BlockFactors factors(NtkEngine engine, Side block) {
+        return engine.factors(block.x(), block.masks());
+    }
+
     private static INDArray finish(INDArray out, boolean trace, int o, long n1, long n2) {
         if (trace) {
             return out.isEmpty() ? out : out.divi(o);
@@ -291,75 +363,9 @@ public final class EmpiricalNtk {
     private static INDArray[] slice(INDArray[] x, long from, long to) {
         INDArray[] r = new INDArray[x.length];
         for (int i = 0; i < x.length; i++) {
-            r[i] = Stacking.rows(x[i], from, to);
+            r[i] = x[i] == null ? null : Stacking.rows(x[i], from, to);
         }
         return r;
-    }
-
-    private static INDArray[] checkFeatures(String which, INDArray[] x, ComputePlan plan, INDArray[] ref, DataType type) {
-        if (x == null) {
-            throw new IllegalArgumentException(which + " must not be null");
-        }
-        if (x.length != plan.numInputs()) {
-            throw new IllegalArgumentException(which + ": the " + plan.kind() + " has " + plan.numInputs()
-                    + " input(s), got " + x.length + " features array(s)");
-        }
-        INDArray[] out = new INDArray[x.length];
-        long n = -1;
-        for (int i = 0; i < x.length; i++) {
-            String name = x.length == 1 ? which : which + "[" + i + "]";
-            INDArray a = x[i];
-            if (a == null) {
-                throw new IllegalArgumentException(name + " must not be null");
-            }
-            if (a.rank() < 2) {
-                throw new IllegalArgumentException(name + ": expected features [n, ...] with the examples along"
-                        + " dimension 0, got shape " + Arrays.toString(a.shape()) + " (reshape a single example to [1, d])");
-            }
-            if (!a.dataType().isNumerical()) {
-                throw new IllegalArgumentException(name + ": unsupported features data type " + a.dataType()
-                        + "; use FLOAT or DOUBLE features");
-            }
-            if (n >= 0 && a.size(0) != n) {
-                throw new IllegalArgumentException(which + ": all inputs must have the same number of examples, got "
-                        + n + " and " + a.size(0));
-            }
-            n = a.size(0);
-            long[] expected = plan.inputShapes()[i];
-            if (expected != null && (a.rank() != expected.length + 1 || !matches(a.shape(), expected))) {
-                throw new IllegalArgumentException(name + ": expected features " + shape(expected) + ", got "
-                        + shape(Arrays.copyOfRange(a.shape(), 1, a.rank())));
-            }
-            if (ref != null && !Arrays.equals(Arrays.copyOfRange(a.shape(), 1, a.rank()),
-                    Arrays.copyOfRange(ref[i].shape(), 1, ref[i].rank()))) {
-                throw new IllegalArgumentException(name + " has shape " + shape(Arrays.copyOfRange(a.shape(), 1, a.rank()))
-                        + " but x1 has " + shape(Arrays.copyOfRange(ref[i].shape(), 1, ref[i].rank()))
-                        + ": both must have the network's input shape");
-            }
-            INDArray c = a.castTo(type);
-            if (a.dataType().isFPType() && !Checks.finite(c)) {
-                throw new IllegalArgumentException(name + " contains NaN or infinite values; clean or impute the features first");
-            }
-            out[i] = c;
-        }
-        return out;
-    }
-
-    private static boolean matches(long[] shape, long[] expected) {
-        for (int d = 0; d < expected.length; d++) {
-            if (expected[d] >= 0 && shape[d + 1] != expected[d]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static String shape(long[] rest) {
-        StringBuilder sb = new StringBuilder("[n");
-        for (long d : rest) {
-            sb.append(", ").append(d < 0 ? "?" : String.valueOf(d));
-        }
-        return sb.append(']').toString();
     }
 
     /** Validated builder of {@link EmpiricalNtk}. */
@@ -369,8 +375,25 @@ public final class EmpiricalNtk {
         private int blockSize = 512;
         private MemoryBudget budget;
         private NtkProgress progress = NtkProgress.NONE;
+        private java.util.List<String> outputs = java.util.List.of();
 
         private Builder() {
+        }
+
+        /**
+         * @param names the ComputationGraph outputs whose kernel is computed, in this order (default: all outputs in
+         *              {@code setOutputs} order, concatenated per example); a MultiLayerNetwork's one output is named
+         *              by its last layer's index
+         */
+        public Builder outputs(String... names) {
+            if (names == null) {
+                throw new IllegalArgumentException("outputs must not be null (got: null); pass no names for all outputs");
+            }
+            for (String n : names) {
+                Checks.notNull("output name", n);
+            }
+            this.outputs = java.util.List.of(names);
+            return this;
         }
 
         /** @param implementation STRUCTURED, JACOBIAN or AUTO (default) */

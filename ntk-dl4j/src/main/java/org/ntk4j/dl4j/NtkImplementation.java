@@ -12,7 +12,9 @@ public enum NtkImplementation {
      * {@code Θ_l = (A Aᵀ + 1) ⊙ (Δ Δᵀ)}, where {@code A} are the layer's inputs and {@code Δ} the per-example,
      * per-output gradients w.r.t. {@code z}. Time about {@code o·n·P} for the backward passes plus
      * {@code n²(d_l + o·w_l)} per layer (TRACE) or {@code n²o²w_l} (FULL); memory {@code n·o·Σ w_l}.
-     * Layers without a rule use an exact per-example-gradient fallback for that layer only.
+     * Structured rules only: a network (or SameDiff graph) with a trainable layer (variable) that has no structured
+     * rule is refused by {@code EmpiricalNtk} and {@code SameDiffNtk} alike, naming the layer; use {@link #AUTO} for
+     * such networks.
      */
     STRUCTURED,
     /**
@@ -21,6 +23,9 @@ public enum NtkImplementation {
      * batch size one plus {@code n²o·P}; memory {@code n·o·P} per block. The reference implementation.
      */
     JACOBIAN,
-    /** {@link #STRUCTURED} rules where they exist, the exact fallback elsewhere: the right default. */
+    /**
+     * {@link #STRUCTURED} rules where they exist, the exact per-example-gradient fallback for the other layers
+     * only: the right default, accepted for every supported network.
+     */
     AUTO
 }

@@ -1,7 +1,7 @@
 package org.ntk4j.dl4j;
 
-import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
-import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.CenterLossOutputLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -88,20 +88,21 @@ class EmpiricalNtkBadInputTest extends NtkTestBase {
                 .addLayer("b", new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(3).nOut(1).activation(Activation.IDENTITY).build(), "in")
                 .setOutputs("a", "b").build());
         two.init();
-        assertMessage(IllegalArgumentException.class, () -> ntk.compute(two, Nd4j.zeros(DataType.DOUBLE, 2, 3)),
-                "2 outputs", "single output");
+        EmpiricalNtk pick = EmpiricalNtk.builder().outputs("c").build();
+        assertMessage(IllegalArgumentException.class, () -> pick.compute(two, Nd4j.zeros(DataType.DOUBLE, 2, 3)),
+                "no output 'c'", "[a, b]");
         assertMessage(IllegalArgumentException.class,
                 () -> ntk.compute(TestNets.twoInputs(DataType.DOUBLE), Nd4j.zeros(DataType.DOUBLE, 2, 3)), "2 input(s)");
     }
 
     @Test
     void unsupportedOutputLayer() {
-        MultiLayerNetwork rnn = TestNets.init(TestNets.base(DataType.DOUBLE, 1).list()
-                .layer(new LSTM.Builder().nIn(2).nOut(3).build())
-                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(3).nOut(1).activation(Activation.IDENTITY).build())
+        MultiLayerNetwork center = TestNets.init(TestNets.base(DataType.DOUBLE, 1).list()
+                .layer(new DenseLayer.Builder().nIn(2).nOut(3).build())
+                .layer(new CenterLossOutputLayer.Builder().nIn(3).nOut(2).activation(Activation.SOFTMAX).build())
                 .build());
-        assertMessage(UnsupportedOperationException.class, () -> ntk.compute(rnn, Nd4j.zeros(DataType.DOUBLE, 2, 2, 4)),
-                "RnnOutputLayer", "OutputLayer");
+        assertMessage(UnsupportedOperationException.class, () -> ntk.compute(center, Nd4j.zeros(DataType.DOUBLE, 2, 2)),
+                "layer 1", "CenterLossOutputLayer", "use an OutputLayer");
     }
 
     @Test

@@ -24,9 +24,14 @@ public final class FiniteDifferenceNtk {
 
     /** @return FULL kernel {@code [n1, n2, o, o]} */
     public static INDArray full(Model model, INDArray[] x1, INDArray[] x2, Set<String> frozenPrefixes, double h) {
-        Function<INDArray[], INDArray> out = outputFn(model);
-        INDArray j1 = jacobian(model, out, x1, frozenPrefixes, h);
-        INDArray j2 = jacobian(model, out, x2, frozenPrefixes, h);
+        return full(outputFn(model), outputFn(model), model, x1, x2, frozenPrefixes, h);
+    }
+
+    /** @return FULL kernel {@code [n1, n2, m, m]} of the given flattened outputs of x1 and x2 */
+    public static INDArray full(Function<INDArray[], INDArray> out1, Function<INDArray[], INDArray> out2, Model model,
+                                INDArray[] x1, INDArray[] x2, Set<String> frozenPrefixes, double h) {
+        INDArray j1 = jacobian(model, out1, x1, frozenPrefixes, h);
+        INDArray j2 = jacobian(model, out2, x2, frozenPrefixes, h);
         // j: [n, o, P]
         long n1 = j1.size(0), n2 = j2.size(0), o = j1.size(1), p = j1.size(2);
         INDArray k = j1.reshape('c', n1 * o, p).mmul(j2.reshape('c', n2 * o, p).transpose());
@@ -45,12 +50,49 @@ public final class FiniteDifferenceNtk {
         return acc.divi(o);
     }
 
-    private static Function<INDArray[], INDArray> outputFn(Model model) {
+    /**
+     * The flattened output {@code [n, m]}: every output array of the network in order, each example's entries in
+     * row-major (C) order, concatenated per example; multiplied by the label mask where one is given.
+     */
+    static Function<INDArray[], INDArray> outputFn(Model model) {
+        return outputFn(model, null, null);
+    }
+
+    /**
+     * @param featureMasks per network input, or null (given to DL4J's output)
+     * @param zeroedSteps  per network output a mask {@code [n, T]} of an NCW sequence output: its entries at masked
+     *                     steps are set to zero (masked steps are not outputs), or null
+     */
+    static Function<INDArray[], INDArray> outputFn(Model model, INDArray[] featureMasks, INDArray[] zeroedSteps) {
         if (model instanceof MultiLayerNetwork m) {
-            return x -> m.output(x[0], false).castTo(DataType.DOUBLE);
+            return x -> flatten(new INDArray[]{m.output(x[0], false, featureMasks == null ? null : featureMasks[0],
+                    null)}, zeroedSteps);
         }
         ComputationGraph g = (ComputationGraph) model;
-        return x -> g.output(false, x)[0].castTo(DataType.DOUBLE);
+        return x -> flatten(featureMasks == null ? g.output(false, x) : g.output(false, x, featureMasks, null),
+                zeroedSteps);
+    }
+
+    static INDArray flatten(INDArray[] outs, INDArray[] labelMasks) {
+        long n = outs[0].size(0);
+        List<INDArray> parts = new ArrayList<>();
+        for (int h = 0; h < outs.length; h++) {
+            INDArray o = outs[h].castTo(DataType.DOUBLE).dup('c');
+            if (labelMasks != null && labelMasks[h] != null) {
+                INDArray lm = labelMasks[h].castTo(DataType.DOUBLE);
+                // a sequence mask [n, T] applies to every output of a time step; NCW output [n, o, T]
+                for (long i = 0; i < n; i++) {
+                    for (long t = 0; t < lm.size(1); t++) {
+                        if (lm.getDouble(i, t) == 0.0) {
+                            o.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                                    org.nd4j.linalg.indexing.NDArrayIndex.point(t)).assign(0.0);
+                        }
+                    }
+                }
+            }
+            parts.add(o.reshape('c', n, o.length() / n));
+        }
+        return parts.size() == 1 ? parts.get(0) : Nd4j.hstack(parts.toArray(new INDArray[0]));
     }
 
     private static INDArray jacobian(Model model, Function<INDArray[], INDArray> out, INDArray[] x,

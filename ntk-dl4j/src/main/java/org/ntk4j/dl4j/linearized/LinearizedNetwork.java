@@ -611,6 +611,11 @@ public final class LinearizedNetwork {
             throw new IllegalArgumentException("the network must end in an output layer with LossMSE (got "
                     + l.getClass().getSimpleName() + ")");
         }
+        if (l instanceof org.deeplearning4j.nn.conf.layers.RnnOutputLayer) {
+            throw new IllegalArgumentException("the linearized network supports outputs [n, o] (an OutputLayer with"
+                    + " LossMSE), got an RnnOutputLayer with sequence outputs [n, o, T]: compute its kernel with"
+                    + " EmpiricalNtk (FULL is [n1, n2, o·T, o·T]) or end the network in LastTimeStep/pooling + OutputLayer");
+        }
         ILossFunction loss = ((BaseOutputLayer) l).getLossFn();
         if (!(loss instanceof LossMSE) || loss.getClass() != LossMSE.class) {
             throw new IllegalArgumentException("the linearized network has a closed form only for LossMSE (mean "

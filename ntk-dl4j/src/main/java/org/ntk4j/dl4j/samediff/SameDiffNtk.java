@@ -125,6 +125,11 @@ public final class SameDiffNtk {
             this.built = NtkGraphBuilder.build(work, plan, outputName, mode);
         }
         this.inputType = work.getVariable(inputName).dataType();
+        if (implementation == NtkImplementation.STRUCTURED && !plan.exactParameters().isEmpty()) {
+            throw new IllegalArgumentException("variable(s) " + plan.exactParameters() + " have no structured rule"
+                    + " (NtkImplementation.STRUCTURED uses structured rules only); use NtkImplementation.AUTO"
+                    + " (structured rules where they exist, exact per-example gradients elsewhere) or JACOBIAN");
+        }
     }
 
     /** The loss variables SameDiff would use for training, made explicit (the transform adds a candidate). */
@@ -510,8 +515,9 @@ public final class SameDiffNtk {
         }
 
         /**
-         * @param implementation {@link NtkImplementation#AUTO} (default) and {@link NtkImplementation#STRUCTURED}: the
-         *                       structured rules where they apply, exact per-example gradients elsewhere;
+         * @param implementation {@link NtkImplementation#AUTO} (default): the structured rules where they apply, exact
+         *                       per-example gradients elsewhere; {@link NtkImplementation#STRUCTURED}: structured
+         *                       rules only, refused (naming the variables) when a parameter has none;
          *                       {@link NtkImplementation#JACOBIAN}: exact per-example gradients for every parameter
          *                       (one backward pass per example and output: slow, the reference)
          * @return this

@@ -5,6 +5,7 @@ import org.ntk4j.examples.bench.EngineBenchmark;
 import org.ntk4j.examples.bench.IoBenchmark;
 import org.ntk4j.examples.bench.LinearizedBenchmark;
 import org.ntk4j.examples.bench.ListenerBenchmark;
+import org.ntk4j.examples.bench.SequenceBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -18,9 +19,9 @@ import java.util.concurrent.Callable;
         description = "Performance benchmarks (ratios measured in this run; see docs/benchmarks.md).")
 public final class BenchCommand implements Callable<Integer> {
     /** The benchmarks. */
-    enum Suite { ENGINE, LISTENER, LINEARIZED, ANALYTIC, IO }
+    enum Suite { ENGINE, SEQUENCE, LISTENER, LINEARIZED, ANALYTIC, IO }
 
-    @Option(names = "--only", split = ",", description = "benchmarks to run: engine, listener, linearized, analytic, io (default: all)")
+    @Option(names = "--only", split = ",", description = "benchmarks to run: engine, sequence, listener, linearized, analytic, io (default: all)")
     List<String> only;
     @Option(names = "--n", defaultValue = "256", description = "examples for the engine benchmark")
     int n;
@@ -50,12 +51,18 @@ public final class BenchCommand implements Callable<Integer> {
             suites = EnumSet.allOf(Suite.class);
         } else {
             for (String s : only) {
-                suites.add(KernelCommand.parse(Suite.class, s, "--only", "engine, listener, linearized, analytic, io"));
+                suites.add(KernelCommand.parse(Suite.class, s, "--only", "engine, sequence, listener, linearized, analytic, io"));
             }
         }
         if (suites.contains(Suite.ENGINE)) {
             System.out.println("## Empirical NTK engine: MLP 32-512-512-o, ReLU, N=" + n + ", symmetric kernel");
             EngineBenchmark.run(n, reps, "torch".equalsIgnoreCase(peer), System.out::println);
+            System.out.println();
+        }
+        if (suites.contains(Suite.SEQUENCE)) {
+            System.out.println("## Sequence models: exact fallback (AUTO) vs JACOBIAN, LSTM 32-128, T=20, N=" + n + ", TRACE");
+            System.out.println("| model | N | m | AUTO s | JACOBIAN s | JACOBIAN/AUTO |");
+            SequenceBenchmark.run(n, 20, System.out::println);
             System.out.println();
         }
         if (suites.contains(Suite.LISTENER)) {

@@ -64,4 +64,24 @@ final class Activations {
         }
         return activation.backprop(Stacking.repeatExamples(z, outputs), eps).getFirst();
     }
+
+    /**
+     * {@link #delta} for per-position layers, whose activation acts on the channels of each position.
+     *
+     * @param z        pre-activations per example {@code [n, P·C]} (positions, then channels)
+     * @param eps      stacked epsilons {@code [n·o, P·C]}
+     * @param outputs  o
+     * @param zRows    the same pre-activations as rows {@code [n·P, C]}
+     * @param epsRows  the same epsilons as rows {@code [n·o·P, C]}
+     * @return {@code [n·o, P·C]}
+     */
+    static INDArray delta(IActivation activation, INDArray z, INDArray eps, int outputs, INDArray zRows,
+                          INDArray epsRows) {
+        if (activation instanceof ActivationIdentity || ELEMENTWISE.contains(activation.getClass())) {
+            return delta(activation, z, eps, outputs);
+        }
+        long n = z.size(0), c = zRows.size(1);
+        INDArray rep = Stacking.repeatExamples(z, outputs).reshape('c', n * outputs * (z.size(1) / c), c);
+        return activation.backprop(rep.dup(), epsRows).getFirst().reshape('c', eps.shape());
+    }
 }

@@ -118,6 +118,16 @@ public final class BatchNormRule extends GenericLayerRule {
     }
 
     @Override
+    public INDArray mask(INDArray[] inputMasks, long n) {
+        return refuseMask(inputMasks);
+    }
+
+    @Override
+    protected boolean forwardBeforeBackward() {
+        return false;
+    }
+
+    @Override
     public boolean structured() {
         return true;
     }

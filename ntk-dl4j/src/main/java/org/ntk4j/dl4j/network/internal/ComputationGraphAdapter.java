@@ -15,22 +15,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@link NetworkAdapter} of a {@link ComputationGraph} with one output array: its vertices in topological order,
+ * {@link NetworkAdapter} of a {@link ComputationGraph} with any number of output arrays: its vertices in topological order,
  * layer vertices split into preprocessor and layer; several inputs, skip connections and merges are supported.
  */
 public final class ComputationGraphAdapter implements NetworkAdapter {
     private final ComputationGraph graph;
 
-    /** @param graph an initialised graph with a single output */
+    /** @param graph an initialised graph */
     public ComputationGraphAdapter(ComputationGraph graph) {
         if (graph.params() == null || graph.getVertices() == null) {
             throw new IllegalArgumentException("the ComputationGraph is not initialised: call graph.init() first");
-        }
-        int outs = graph.getConfiguration().getNetworkOutputs().size();
-        if (outs != 1) {
-            throw new IllegalArgumentException("the ComputationGraph has " + outs + " outputs "
-                    + graph.getConfiguration().getNetworkOutputs()
-                    + "; ntk4j computes the NTK of a single output array: build a graph with one output");
         }
         this.graph = graph;
     }
@@ -89,8 +83,19 @@ public final class ComputationGraphAdapter implements NetworkAdapter {
             }
             valueOf.put(idx, next++);
         }
-        int out = valueOf.get(twin.getVertex(c.getNetworkOutputs().get(0)).getVertexIndex());
-        return new ComputePlan("ComputationGraph", List.copyOf(units), inputs.size(), out, dataType(), params,
+        List<String> names = c.getNetworkOutputs();
+        int[] out = new int[names.size()];
+        List<String> layouts = new ArrayList<>();
+        int[] timeAxes = new int[out.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = valueOf.get(twin.getVertex(names.get(i)).getVertexIndex());
+            org.deeplearning4j.nn.conf.graph.GraphVertex v = c.getVertices().get(names.get(i));
+            org.deeplearning4j.nn.conf.layers.Layer lc = v instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv
+                    ? lv.getLayerConf().getLayer() : null;
+            layouts.add(OutputLayouts.of(lc));
+            timeAxes[i] = lc == null ? 0 : OutputLayouts.timeAxis(lc);
+        }
+        return new ComputePlan("ComputationGraph", List.copyOf(units), inputs.size(), out, List.copyOf(names), List.copyOf(layouts), timeAxes, dataType(), params,
                 new long[inputs.size()][]);
     }
 }

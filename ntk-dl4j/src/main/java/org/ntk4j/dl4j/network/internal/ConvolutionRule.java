@@ -110,6 +110,16 @@ public final class ConvolutionRule extends GenericLayerRule {
     }
 
     @Override
+    public INDArray mask(INDArray[] inputMasks, long n) {
+        return refuseMask(inputMasks);
+    }
+
+    @Override
+    protected boolean forwardBeforeBackward() {
+        return false;
+    }
+
+    @Override
     public boolean structured() {
         return true;
     }

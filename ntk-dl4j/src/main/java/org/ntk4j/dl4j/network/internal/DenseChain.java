@@ -77,7 +77,8 @@ public final class DenseChain {
             }
             rules.add(r);
         }
-        return plan.outputId() == units.size() ? new DenseChain(rules, plan.dataType()) : null;
+        return plan.outputIds().length == 1 && plan.outputIds()[0] == units.size()
+                ? new DenseChain(rules, plan.dataType()) : null;
     }
 
     /** @return the number of outputs o */

@@ -1,6 +1,7 @@
 package org.ntk4j.dl4j.network.internal;
 
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -21,6 +22,8 @@ public class GenericLayerRule implements UnitRule {
     /** Trainable parameter names. */
     protected final List<String> trainable;
     private final long trainableCount;
+    /** The feature mask of the current block {@code [n, T]}, or null. */
+    private INDArray mask;
 
     /** @param layer a layer of the twin network, its gradient view initialised */
     public GenericLayerRule(Layer layer) {
@@ -36,6 +39,7 @@ public class GenericLayerRule implements UnitRule {
 
     @Override
     public Forward forward(INDArray[] inputs) {
+        applyMask(mask, inputs[0].size(0));
         // some layers (ActivationLayer) transform their input in place in inference mode: give them a copy
         INDArray out = layer.activate(inputs[0].dup(), false, mgr());
         layer.clear();
@@ -47,10 +51,14 @@ public class GenericLayerRule implements UnitRule {
                              boolean needInputEps) {
         INDArray epsIn = null;
         if (needInputEps) {
-            INDArray rep = outputs == 1 ? inputs[0].dup() : Stacking.repeatExamples(inputs[0], outputs);
-            layer.setInput(rep, mgr());
+            INDArray rep = outputs == 1 ? inputs[0].dup('c') : Stacking.repeatExamples(inputs[0].dup('c'), outputs);
+            prepare(rep, mask == null ? null : Stacking.repeatExamples(mask, outputs));
             Pair<Gradient, INDArray> p = layer.backpropGradient(eps, mgr());
             epsIn = p.getSecond() == null ? null : p.getSecond().dup();
+            double s = correction();
+            if (epsIn != null && s != 1.0) {
+                epsIn.muli(s);
+            }
             layer.clear();
         }
         Factor f = hasParameters() ? new GradientFactor(perExampleGradients(inputs[0], eps, outputs), outputs) : null;
@@ -65,15 +73,19 @@ public class GenericLayerRule implements UnitRule {
      */
     protected INDArray perExampleGradients(INDArray input, INDArray eps, int outputs) {
         long n = input.size(0);
+        if (input.isView()) { // rows of a view of a view (Cropping's output) are not always valid batch-of-one inputs
+            input = input.dup('c');
+        }
         INDArray g = Nd4j.create(eps.dataType(), n * outputs, trainableCount);
         // when every parameter is trainable the layer's gradient view already holds the row, in parameter order
         INDArray view = trainableCount == layer.numParams() ? layer.getGradientsViewArray() : null;
         INDArray flatView = view == null ? null : view.reshape(view.ordering(), new long[]{view.length()});
         for (long i = 0; i < n; i++) {
             INDArray xi = Stacking.rows(input, i, i + 1).dup();
+            INDArray mi = mask == null ? null : Stacking.rows(mask, i, i + 1).dup();
             for (int k = 0; k < outputs; k++) {
                 long r = i * outputs + k;
-                layer.setInput(xi.dup(), mgr());
+                prepare(xi.dup(), mi);
                 Pair<Gradient, INDArray> p = layer.backpropGradient(Stacking.rows(eps, r, r + 1).dup(), mgr());
                 INDArray row = g.getRow(r);
                 if (flatView != null) {
@@ -90,7 +102,69 @@ public class GenericLayerRule implements UnitRule {
             }
         }
         layer.clear();
-        return g;
+        double s = correction();
+        return s == 1.0 ? g : g.muli(s);
+    }
+
+    /**
+     * Sets the layer's input for a backward pass; layers that keep state from their forward pass (LastTimeStep's
+     * time indices, Bidirectional's reversed input, shapes remembered by wrappers) get an inference forward pass
+     * on exactly that input first, so the backward pass never sees the state of another batch.
+     */
+    private void prepare(INDArray input, INDArray rowsMask) {
+        applyMask(rowsMask, input.size(0));
+        if (forwardBeforeBackward()) {
+            // training mode, as DL4J's own backward passes run (the twin has no dropout or weight noise, so the
+            // output is the inference one); in inference mode ActivationLayer would overwrite its input in place
+            layer.activate(input, true, mgr());
+        } else {
+            layer.setInput(input, mgr());
+        }
+    }
+
+    /**
+     * Keeps the feature mask reaching this layer on the current block and propagates it as DL4J does
+     * ({@code feedForwardMaskArray}: recurrent layers pass it on, pooling and LastTimeStep consume it).
+     */
+    @Override
+    public INDArray mask(INDArray[] inputMasks, long n) {
+        this.mask = inputMasks[0];
+        if (mask == null) {
+            return null;
+        }
+        Pair<INDArray, MaskState> p = layer.feedForwardMaskArray(mask, MaskState.Active, (int) n);
+        layer.clear();
+        return p == null ? null : p.getFirst();
+    }
+
+    /** For subclasses whose layer ignores masks: the default refusal of {@link UnitRule#mask}. */
+    protected final INDArray refuseMask(INDArray[] inputMasks) {
+        return UnitRule.super.mask(inputMasks, 0);
+    }
+
+    /** Sets the layer's mask state for {@code rows} rows (a no-op without a mask). */
+    private void applyMask(INDArray rowsMask, long rows) {
+        if (rowsMask != null) {
+            layer.feedForwardMaskArray(rowsMask, MaskState.Active, (int) rows);
+        }
+    }
+
+    /**
+     * @return whether DL4J's backward pass of this layer depends on state of the previous forward pass: true for
+     * wrappers (LastTimeStep's time indices, MaskZeroLayer's mask) and Bidirectional; other layers recompute what
+     * they need from their input
+     */
+    protected boolean forwardBeforeBackward() {
+        return layer instanceof org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer
+                || layer instanceof org.deeplearning4j.nn.layers.recurrent.BidirectionalLayer;
+    }
+
+    /**
+     * @return the factor that makes DL4J's gradients of this layer the true ones, checked after a backward pass
+     * (1 except for SameDiff-backed layers, see {@link SameDiffSeed})
+     */
+    protected double correction() {
+        return 1.0;
     }
 
     @Override

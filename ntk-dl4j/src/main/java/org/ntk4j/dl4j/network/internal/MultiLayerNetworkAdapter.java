@@ -59,7 +59,10 @@ public final class MultiLayerNetworkAdapter implements NetworkAdapter {
             params += LayerParams.trainableCount(layer);
             value++;
         }
-        return new ComputePlan("MultiLayerNetwork", List.copyOf(units), 1, value, dataType(), params,
+        return new ComputePlan("MultiLayerNetwork", List.copyOf(units), 1, new int[]{value},
+                List.of(String.valueOf(twin.getnLayers() - 1)),
+                List.of(OutputLayouts.of(c.getConf(c.getConfs().size() - 1).getLayer())),
+                new int[]{OutputLayouts.timeAxis(c.getConf(c.getConfs().size() - 1).getLayer())}, dataType(), params,
                 new long[][]{expectedInput(c)});
     }
 

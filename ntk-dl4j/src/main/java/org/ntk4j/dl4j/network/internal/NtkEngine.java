@@ -15,14 +15,25 @@ public final class NtkEngine {
     private final ParamMode mode;
     private final boolean[] needsBackward;
     private final boolean[] passEps;
+    private final int[] outputIds;
 
     /**
      * @param plan the network
      * @param mode structured factors or explicit per-example gradients
      */
     public NtkEngine(ComputePlan plan, ParamMode mode) {
+        this(plan, mode, plan.outputIds());
+    }
+
+    /**
+     * @param plan      the network
+     * @param mode      structured factors or explicit per-example gradients
+     * @param outputIds the value ids of the outputs whose kernel is computed (see {@link ComputePlan#select})
+     */
+    public NtkEngine(ComputePlan plan, ParamMode mode, int[] outputIds) {
         this.plan = plan;
         this.mode = mode;
+        this.outputIds = outputIds.clone();
         List<Unit> units = plan.units();
         int n = units.size();
         boolean[] valueNeeds = new boolean[plan.numInputs() + n];
@@ -47,25 +58,69 @@ public final class NtkEngine {
      * @return the block's factors
      */
     public BlockFactors factors(INDArray[] x) {
+        return factors(x, null);
+    }
+
+    /**
+     * The factors of one block with feature masks.
+     *
+     * @param x     the network inputs of the block, {@code [n, ...]} each, in the network's data type
+     * @param masks per network input a feature mask {@code [n, T]} of the block (entries may be null), or null
+     * @return the block's factors
+     */
+    public BlockFactors factors(INDArray[] x, INDArray[] masks) {
         List<Unit> units = plan.units();
         int nu = units.size();
         INDArray[] values = new INDArray[plan.numInputs() + nu];
+        INDArray[] valueMasks = new INDArray[values.length];
         Forward[] fwd = new Forward[nu];
         System.arraycopy(x, 0, values, 0, x.length);
+        if (masks != null) {
+            System.arraycopy(masks, 0, valueMasks, 0, masks.length);
+        }
+        long n = x[0].size(0);
         for (int u = 0; u < nu; u++) {
             Unit unit = units.get(u);
+            try {
+                valueMasks[unit.output()] = unit.rule().mask(gather(valueMasks, unit.inputs()), n);
+            } catch (UnsupportedOperationException e) {
+                throw new UnsupportedOperationException(unit.name() + ": " + e.getMessage(), e);
+            }
             fwd[u] = unit.rule().forward(gather(values, unit.inputs()));
             values[unit.output()] = fwd[u].output();
+            if (values[unit.output()].dataType() != plan.dataType()) { // DL4J's masked pooling returns FLOAT
+                values[unit.output()] = values[unit.output()].castTo(plan.dataType());
+            }
+            if (values[unit.output()].size(0) != n) {
+                throw new UnsupportedOperationException(unit.name() + " turns " + n + " examples into "
+                        + values[unit.output()].size(0) + " rows " + Arrays.toString(values[unit.output()].shape())
+                        + " (time steps or positions as examples, e.g. a DenseLayer on sequences through"
+                        + " RnnToFeedForwardPreProcessor); ntk4j needs every layer to keep the examples along dimension"
+                        + " 0: use RnnOutputLayer, TimeDistributed(DenseLayer) or Conv1D on sequences");
+            }
         }
-        INDArray out = values[plan.outputId()];
-        if (out.rank() != 2) {
-            throw new IllegalArgumentException("the network output has shape " + Arrays.toString(out.shape())
-                    + "; ntk4j computes the NTK of feed-forward outputs [n, o] (recurrent and image outputs are not supported)");
+        long total = 0;
+        long[] sizes = new long[outputIds.length];
+        for (int h = 0; h < outputIds.length; h++) {
+            sizes[h] = values[outputIds[h]].length() / Math.max(n, 1);
+            total += sizes[h];
         }
-        int o = (int) out.size(1);
-        long n = out.size(0);
+        if (total > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("the network has " + total + " outputs per example; ntk4j supports at most "
+                    + Integer.MAX_VALUE);
+        }
+        int o = (int) total;
         INDArray[] eps = new INDArray[values.length];
-        eps[plan.outputId()] = Stacking.seed(out.dataType(), n, o);
+        long offset = 0;
+        for (int h = 0; h < outputIds.length; h++) {
+            INDArray out = values[outputIds[h]];
+            INDArray seed = Stacking.seed(out.dataType(), n, o, offset, out.shape());
+            if (valueMasks[outputIds[h]] != null) {
+                maskSeed(seed, out, valueMasks[outputIds[h]], o, timeAxis(h));
+            }
+            eps[outputIds[h]] = eps[outputIds[h]] == null ? seed : eps[outputIds[h]].add(seed);
+            offset += sizes[h];
+        }
         Factor[] factors = new Factor[nu];
         long bytes = 0;
         for (int u = nu - 1; u >= 0; u--) {
@@ -95,6 +150,36 @@ public final class NtkEngine {
             activations += v == null ? 0 : v.length() * v.dataType().width();
         }
         return new BlockFactors(n, o, factors, bytes, activations);
+    }
+
+    private int timeAxis(int h) {
+        int[] all = plan.outputIds();
+        for (int k = 0; k < all.length; k++) {
+            if (all[k] == outputIds[h]) {
+                return plan.outputTimeAxes()[k];
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Masked time steps are not outputs: zeroes the seed of every entry of a sequence output at a masked step, so
+     * its Jacobian rows (and its rows and columns of the kernel) are zero.
+     */
+    private static void maskSeed(INDArray seed, INDArray out, INDArray mask, int o, int timeAxis) {
+        if (out.rank() != 3) {
+            throw new UnsupportedOperationException("a feature mask reaches the network output "
+                    + Arrays.toString(out.shape()) + ", which is not a sequence; pool or take the last time step first");
+        }
+        long t = mask.size(1);
+        int axis = timeAxis != 0 ? timeAxis : out.size(2) == t ? 2 : 1;
+        if (out.size(axis) != t) {
+            throw new IllegalArgumentException("the feature mask has " + t + " time steps but the network output "
+                    + Arrays.toString(out.shape()) + " has " + out.size(axis));
+        }
+        INDArray rep = Stacking.repeatExamples(mask.castTo(seed.dataType()), o).dup('c');
+        INDArray b = axis == 2 ? rep.reshape('c', seed.size(0), 1, t) : rep.reshape('c', seed.size(0), t, 1);
+        seed.muli(b.broadcast(seed.shape()));
     }
 
     private static INDArray[] gather(INDArray[] values, int[] ids) {

@@ -74,6 +74,16 @@ abstract class OuterProductRule extends GenericLayerRule {
     }
 
     @Override
+    public INDArray mask(INDArray[] inputMasks, long n) {
+        return refuseMask(inputMasks);
+    }
+
+    @Override
+    protected boolean forwardBeforeBackward() {
+        return false;
+    }
+
+    @Override
     public boolean structured() {
         return true;
     }

@@ -25,6 +25,16 @@ public final class PreprocessorRule implements UnitRule {
     }
 
     @Override
+    public INDArray mask(INDArray[] inputMasks, long n) {
+        if (inputMasks[0] == null) {
+            return null;
+        }
+        org.nd4j.common.primitives.Pair<INDArray, org.deeplearning4j.nn.api.MaskState> p =
+                pp.feedForwardMaskArray(inputMasks[0], org.deeplearning4j.nn.api.MaskState.Active, (int) n);
+        return p == null ? null : p.getFirst();
+    }
+
+    @Override
     public boolean hasParameters() {
         return false;
     }

@@ -46,6 +46,29 @@ public final class Stacking {
         return repeatBlocks(eye, n);
     }
 
+    /**
+     * The seed of one output array among several: {@code [n·m, s...]} where {@code s} is the output's per-example
+     * shape; row {@code i·m + offset + k} is the unit array of entry {@code k} (C order), the other rows are zero.
+     *
+     * @param m      the outputs per example of all selected output arrays together
+     * @param offset where this array's entries start among the m
+     * @param shape  the output array's shape {@code [n, s...]}
+     */
+    public static INDArray seed(org.nd4j.linalg.api.buffer.DataType type, long n, int m, long offset, long[] shape) {
+        long len = 1;
+        for (int d = 1; d < shape.length; d++) {
+            len *= shape[d];
+        }
+        INDArray block = len == m && offset == 0 ? Nd4j.eye(m).castTo(type) : Nd4j.create(type, m, len);
+        if (len != m || offset != 0) {
+            block.get(NDArrayIndex.interval(offset, offset + len), NDArrayIndex.all()).assign(Nd4j.eye(len).castTo(type));
+        }
+        INDArray flat = repeatBlocks(block, n);
+        long[] s = shape.clone();
+        s[0] = n * m;
+        return shape.length == 2 ? flat : flat.reshape('c', s);
+    }
+
     private static INDArray repeatBlocks(INDArray block, long times) {
         long r = block.size(0), c = block.size(1);
         return block.reshape('c', 1, r, c).broadcast(times, r, c).dup('c').reshape('c', times * r, c);

@@ -28,6 +28,11 @@ public final class TwinConfigs {
             DropoutLayer.class, l -> new ActivationLayer.Builder().activation(Activation.IDENTITY)
                     .name(l.getLayerName()).build());
 
+    /** Output layers the twin keeps as they are: their rules compute the output without the loss. */
+    private static final java.util.Set<Class<?>> KEPT_OUTPUTS = java.util.Set.of(
+            org.deeplearning4j.nn.conf.layers.RnnOutputLayer.class, org.deeplearning4j.nn.conf.layers.RnnLossLayer.class,
+            org.deeplearning4j.nn.conf.layers.CnnLossLayer.class, org.deeplearning4j.nn.conf.layers.Cnn3DLossLayer.class);
+
     private TwinConfigs() {
     }
 
@@ -37,14 +42,15 @@ public final class TwinConfigs {
      * @return the configuration the twin uses in its place
      */
     public static Layer rewrite(Layer layer, String position) {
+        Refusals.check(layer, position);
         UnaryOperator<Layer> r = REWRITES.get(layer.getClass());
         if (r != null) {
             layer = r.apply(layer);
-        } else if (layer instanceof BaseOutputLayer || layer instanceof org.deeplearning4j.nn.conf.layers.objdetect.Yolo2OutputLayer
-                || layer.getClass().getSimpleName().endsWith("LossLayer")) {
+        } else if (!KEPT_OUTPUTS.contains(layer.getClass()) && (layer instanceof BaseOutputLayer
+                || layer.getClass().getSimpleName().endsWith("LossLayer"))) {
             throw new UnsupportedOperationException(position + " is a " + layer.getClass().getSimpleName()
-                    + ": ntk4j supports OutputLayer and LossLayer as output layers of feed-forward networks"
-                    + " (use an OutputLayer with the same activation)");
+                    + ", an output layer ntk4j does not know: use OutputLayer, LossLayer, RnnOutputLayer, RnnLossLayer,"
+                    + " CnnLossLayer or Cnn3DLossLayer with the same activation");
         }
         stripNoise(layer);
         return layer;

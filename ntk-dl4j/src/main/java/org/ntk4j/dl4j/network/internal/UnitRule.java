@@ -24,6 +24,25 @@ public interface UnitRule {
      */
     Backward backward(INDArray[] inputs, Forward fwd, INDArray eps, int outputs, ParamMode mode, boolean needInputEps);
 
+    /**
+     * Called once per block before {@link #forward}: the feature masks reaching the unit's inputs.
+     *
+     * @param inputMasks per input, {@code [n, T]} or null
+     * @param n          examples in the block
+     * @return the mask of the unit's output (null for none); the default accepts no mask
+     * @throws UnsupportedOperationException when a mask reaches a unit that cannot apply it
+     */
+    default INDArray mask(INDArray[] inputMasks, long n) {
+        for (INDArray m : inputMasks) {
+            if (m != null) {
+                throw new UnsupportedOperationException("a feature mask reaches it, and ntk4j applies masks only in"
+                        + " recurrent, attention, pooling, wrapper and per-time-step output layers; pool or take the"
+                        + " last time step before feed-forward layers");
+            }
+        }
+        return null;
+    }
+
     /** @return whether the unit holds trainable parameters (that is, contributes to Θ) */
     boolean hasParameters();
 

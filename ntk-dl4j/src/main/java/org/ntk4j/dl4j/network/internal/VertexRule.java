@@ -11,6 +11,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class VertexRule implements UnitRule {
     private final GraphVertex vertex;
+    /** The masks of the vertex inputs on the current block, or null when there are none. */
+    private INDArray[] masks;
 
     /** @param vertex a vertex of the twin graph without parameters */
     public VertexRule(GraphVertex vertex) {
@@ -28,6 +30,7 @@ public final class VertexRule implements UnitRule {
             copies[i] = inputs[i].dup();
         }
         vertex.setInputs(copies);
+        applyMasks(1, inputs[0].size(0));
         INDArray out = vertex.doForward(false, GenericLayerRule.mgr());
         vertex.clear();
         return new Forward(out, null);
@@ -44,15 +47,49 @@ public final class VertexRule implements UnitRule {
             rep[i] = outputs == 1 ? inputs[i].dup() : Stacking.repeatExamples(inputs[i], outputs);
         }
         vertex.setInputs(rep);
+        applyMasks(outputs, rep[0].size(0));
         vertex.doForward(false, GenericLayerRule.mgr());
         vertex.setEpsilon(eps);
         Pair<Gradient, INDArray[]> p = vertex.doBackward(false, GenericLayerRule.mgr());
+        // a SameDiff vertex (SameDiffLambdaVertex, ...) doubles its epsilons like SameDiff layers: see SameDiffSeed
+        double c = vertex instanceof org.deeplearning4j.nn.layers.samediff.SameDiffGraphVertex
+                ? SameDiffSeed.correction(vertex, "graph vertex '" + vertex.getVertexName() + "'") : 1.0;
         INDArray[] out = new INDArray[inputs.length];
         for (int i = 0; i < out.length; i++) {
             out[i] = p.getSecond()[i] == null ? null : p.getSecond()[i].dup();
+            if (out[i] != null && c != 1.0) {
+                out[i].muli(c);
+            }
         }
         vertex.clear();
         return new Backward(out, null);
+    }
+
+    @Override
+    public INDArray mask(INDArray[] inputMasks, long n) {
+        boolean any = false;
+        for (INDArray m : inputMasks) {
+            any |= m != null;
+        }
+        this.masks = any ? inputMasks.clone() : null;
+        if (!any) {
+            return null;
+        }
+        Pair<INDArray, org.deeplearning4j.nn.api.MaskState> p = vertex.feedForwardMaskArrays(masks,
+                org.deeplearning4j.nn.api.MaskState.Active, (int) n);
+        vertex.clear();
+        return p == null ? null : p.getFirst();
+    }
+
+    private void applyMasks(int times, long rows) {
+        if (masks == null) {
+            return;
+        }
+        INDArray[] m = new INDArray[masks.length];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = masks[i] == null ? null : Stacking.repeatExamples(masks[i], times);
+        }
+        vertex.feedForwardMaskArrays(m, org.deeplearning4j.nn.api.MaskState.Active, (int) rows);
     }
 
     @Override
