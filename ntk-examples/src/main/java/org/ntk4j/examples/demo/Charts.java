@@ -58,10 +58,9 @@ final class Charts {
         s.setMarker(SeriesMarkers.NONE);
         s.setLineColor(color);
         s.setLineWidth(width);
-        if (dashed) {
-            s.setLineStyle(new BasicStroke(width, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
-                    new float[]{7f, 5f}, 0f));
-        }
+        // XChart cycles line styles per series unless told: set solid lines explicitly
+        s.setLineStyle(dashed ? new BasicStroke(width, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+                new float[]{7f, 5f}, 0f) : new BasicStroke(width, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
         s.setShowInLegend(inLegend);
         return s;
     }
