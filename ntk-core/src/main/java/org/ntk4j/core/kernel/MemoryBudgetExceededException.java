@@ -7,7 +7,9 @@ package org.ntk4j.core.kernel;
 public final class MemoryBudgetExceededException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
+    /** The estimated bytes. */
     private final long neededBytes;
+    /** The budget in bytes. */
     private final long budgetBytes;
 
     /**
