@@ -10,11 +10,15 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.ntk4j.core.analytic.Parameterization;
 import org.ntk4j.dl4j.analytic.AnalyticKernel;
 import org.ntk4j.dl4j.analytic.AnalyticKernels;
+
+import java.util.SplittableRandom;
 
 /**
  * The networks of Jacot et al. (2018, §6) as real DL4J {@code MultiLayerNetwork}s: fully connected ReLU stacks of
@@ -24,7 +28,7 @@ import org.ntk4j.dl4j.analytic.AnalyticKernels;
  * <p>DL4J computes {@code z = h W} with the trainable {@code W} itself. The factor {@code 1/√n_l} therefore goes into
  * the forward pass: every hidden layer's activation is {@link ScaledRelu} with {@code a = 1/√width}, and the inputs are
  * multiplied by {@code 1/√nIn} before they reach the network ({@link #scaleInputs}). The weights are initialised
- * {@code N(0, 1)}. Plain {@code Sgd(η)} on {@code ω} is then exactly gradient descent in the NTK parameterization, and
+ * {@code N(0, 1)}, reproducibly from the seed (drawn with {@code java.util.SplittableRandom}). Plain {@code Sgd(η)} on {@code ω} is then exactly gradient descent in the NTK parameterization, and
  * ntk4j's empirical NTK of this network (a sum over {@code ω}) is the NTK-parameterization kernel, whose infinite-width
  * limit is {@link #analytic()} — the standard-parameterization DL4J network with {@code W ~ N(0, 1/fan_in)} has the
  * same function at initialisation but a kernel that grows with the width.
@@ -61,7 +65,31 @@ public final class NtkMlp {
                 .activation(Activation.IDENTITY).build());
         MultiLayerNetwork net = new MultiLayerNetwork(b.build());
         net.init();
+        gaussianParams(net, seed);
         return net;
+    }
+
+    /**
+     * Overwrites every parameter with an independent N(0, 1) draw from {@link SplittableRandom}{@code (seed)}. ND4J's
+     * own generator does not repeat its numbers from one JVM to the next even after {@code setSeed} (measured with
+     * 1.0.0-M2.1: {@code Nd4j.randn} after {@code setSeed(0)} differs between runs), which would make the demo's
+     * figures change from run to run.
+     */
+    private static void gaussianParams(MultiLayerNetwork net, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        INDArray p = net.params();                 // a view of every parameter, [P] or [1, P]
+        long n = p.length();
+        int chunk = 1 << 20;
+        for (long off = 0; off < n; off += chunk) {
+            int len = (int) Math.min(chunk, n - off);
+            double[] v = new double[len];
+            for (int i = 0; i < len; i++) {
+                v[i] = r.nextGaussian();
+            }
+            INDArray part = p.rank() == 1 ? p.get(NDArrayIndex.interval(off, off + len))
+                    : p.get(NDArrayIndex.point(0), NDArrayIndex.interval(off, off + len));
+            part.assign(Nd4j.createFromArray(v));
+        }
     }
 
     /**

@@ -69,6 +69,18 @@ class NtkMlpTest extends NtkTestBase {
     }
 
     @Test
+    void initialisationIsReproducibleFromTheSeed() {
+        // every parameter is a SplittableRandom(seed) Gaussian, in DL4J's flat parameter order
+        INDArray p = NtkMlp.create(8, 42, 1.0).params();
+        java.util.SplittableRandom r = new java.util.SplittableRandom(42);
+        for (int i = 0; i < 20; i++) {
+            assertEquals(r.nextGaussian(), p.getDouble(i), 0.0);
+        }
+        assertEquals(2 * 8 + 8 * 8 + 8 * 8 + 8, p.length());
+        assertEquals(0.0, NtkMlp.create(8, 42, 1.0).params().sub(p).norm2Number().doubleValue(), 0.0);
+    }
+
+    @Test
     void configurationSurvivesJson() {
         MultiLayerNetwork net = NtkMlp.create(8, 1, 0.5);
         MultiLayerConfiguration back = MultiLayerConfiguration.fromJson(net.getLayerWiseConfigurations().toJson());
