@@ -48,6 +48,7 @@ final class Charts {
         s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
         s.setMarkerSize(7);
         s.setXAxisDecimalPattern("0.##");
+        s.setYAxisDecimalPattern("0.0##");
         return c;
     }
 

@@ -22,14 +22,12 @@ final class KernelFigure {
      * @param trained   Θ(x0, x_γ) after training
      * @param drift     ‖Θ_T − Θ_0‖ / ‖Θ_0‖ on the grid
      * @param initError ‖Θ_0 − Θ_∞‖ / ‖Θ_∞‖ on the grid
-     * @param readoutZ  √n · mean of the readout weights ω_L at initialisation: a standard normal variable; a large
-     *                  |z| (a readout that happens to be far from centred) moves the whole kernel away from the limit
      * @param lossStart DL4J's MSE on the training points before training
      * @param lossEnd   after training
      * @param seconds   wall time of this network
      */
     record Curve(int width, long seed, double[] init, double[] trained, double drift, double initError,
-                 double readoutZ, double lossStart, double lossEnd, double seconds) {
+                 double lossStart, double lossEnd, double seconds) {
     }
 
     /**

@@ -76,7 +76,6 @@ final class WidthSweep {
                 MultiLayerNetwork net = NtkMlp.create(w, seed, s.learningRate());
                 boolean k = kernel && seed < s.kernelSeeds(), sw = sweep && seed < s.sweepSeeds();
                 double[] k0 = k ? ntk.compute(net, x0, grid).toDoubleVector() : null;
-                double readoutZ = Math.sqrt(w) * net.getParam((NtkMlp.DEPTH - 1) + "_W").meanNumber().doubleValue();
                 double lossStart = Training.mse(net, train);
                 double[] f0 = net.output(held, false).toDoubleVector();
                 double[] fLin = null;
@@ -98,7 +97,7 @@ final class WidthSweep {
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 if (k) {
                     double[] kT = ntk.compute(net, x0, grid).toDoubleVector();
-                    curves.add(new KernelFigure.Curve(w, seed, k0, kT, Stats.relDiff(kT, k0), Double.NaN, readoutZ, lossStart,
+                    curves.add(new KernelFigure.Curve(w, seed, k0, kT, Stats.relDiff(kT, k0), Double.NaN, lossStart,
                             lossEnd, seconds));
                 }
                 if (sw) {
@@ -117,7 +116,7 @@ final class WidthSweep {
         List<KernelFigure.Curve> withError = new ArrayList<>();
         for (KernelFigure.Curve cv : curves) {
             withError.add(new KernelFigure.Curve(cv.width(), cv.seed(), cv.init(), cv.trained(), cv.drift(),
-                    Stats.relDiff(cv.init(), limit), cv.readoutZ(), cv.lossStart(), cv.lossEnd(), cv.seconds()));
+                    Stats.relDiff(cv.init(), limit), cv.lossStart(), cv.lossEnd(), cv.seconds()));
         }
         return new Outcome(runs, new KernelFigure.Result(limit, withError));
     }
