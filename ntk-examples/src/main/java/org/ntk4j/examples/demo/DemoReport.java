@@ -45,7 +45,7 @@ final class DemoReport {
         d.para(f("Data: x_γ = (cos γ, sin γ) on the unit circle; training set: the four points γ = ±π/4, ±3π/4 with "
                 + "target f*(x) = x₁x₂ (±0.5); %d grid points γ ∈ [−π, π] for the curves, the %d midpoints between them "
                 + "(none a training point) as held-out points. Training: %d full-batch steps of `Sgd(%s)` on DL4J's "
-                + "MSE, i.e. f moves by −(2η/n)Θ(f − y) per step (time t = η·steps = %s).", s.gridPoints(),
+                + "MSE, i.e. f moves by −(2η/n)Θ(f − y) per step to first order (time t = η·steps = %s).", s.gridPoints(),
                 s.gridPoints() - 1, s.steps(), fmt(s.learningRate()), fmt(s.time())));
         d.table(List.of("", "Jacot et al. 2018 (Fig. 1)", "this run"), List.of(
                 List.of("widths", "500 and 10,000", widths(s.kernelWidths())),

@@ -28,7 +28,8 @@ import java.util.SplittableRandom;
  * <p>DL4J computes {@code z = h W} with the trainable {@code W} itself. The factor {@code 1/√n_l} therefore goes into
  * the forward pass: every hidden layer's activation is {@link ScaledRelu} with {@code a = 1/√width}, and the inputs are
  * multiplied by {@code 1/√nIn} before they reach the network ({@link #scaleInputs}). The weights are initialised
- * {@code N(0, 1)}, reproducibly from the seed (drawn with {@code java.util.SplittableRandom}). Plain {@code Sgd(η)} on {@code ω} is then exactly gradient descent in the NTK parameterization, and
+ * {@code N(0, 1)}, reproducibly from the seed (drawn with {@code java.util.SplittableRandom}). Plain {@code Sgd(η)}
+ * on {@code ω} is then exactly gradient descent in the NTK parameterization, and
  * ntk4j's empirical NTK of this network (a sum over {@code ω}) is the NTK-parameterization kernel, whose infinite-width
  * limit is {@link #analytic()} — the standard-parameterization DL4J network with {@code W ~ N(0, 1/fan_in)} has the
  * same function at initialisation but a kernel that grows with the width.
