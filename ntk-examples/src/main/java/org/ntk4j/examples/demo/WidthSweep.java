@@ -11,6 +11,7 @@ import org.ntk4j.dl4j.listener.NtkListener;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
@@ -53,8 +54,9 @@ final class WidthSweep {
         INDArray grid = NtkMlp.scaleInputs(Circle.points(c.grid()));
         INDArray held = NtkMlp.scaleInputs(Circle.points(c.heldOut()));
         INDArray x0 = NtkMlp.scaleInputs(Circle.points(0.0));
-        // the listener watches every 4th grid point: enough for its plots, cheap at large widths
-        INDArray probe = NtkMlp.scaleInputs(Circle.points(everyNth(c.grid(), 4)));
+        // the listener watches every 4th grid point (γ = π left out: it is the point γ = −π again, which would make
+        // the probe kernel singular): enough for its plots, cheap at large widths
+        INDArray probe = NtkMlp.scaleInputs(Circle.points(everyNth(Arrays.copyOf(c.grid(), c.grid().length - 1), 4)));
         DataSet train = c.trainingSet();
         EmpiricalNtk ntk = EmpiricalNtk.builder().outputMode(OutputMode.TRACE).build();
         TreeSet<Integer> kernelWidths = new TreeSet<>(), sweepWidths = new TreeSet<>(), all = new TreeSet<>();
