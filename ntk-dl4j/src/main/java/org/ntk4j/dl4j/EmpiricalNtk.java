@@ -384,6 +384,7 @@ public final class EmpiricalNtk {
          * @param names the ComputationGraph outputs whose kernel is computed, in this order (default: all outputs in
          *              {@code setOutputs} order, concatenated per example); a MultiLayerNetwork's one output is named
          *              by its last layer's index
+         * @return this
          */
         public Builder outputs(String... names) {
             if (names == null) {
@@ -396,31 +397,46 @@ public final class EmpiricalNtk {
             return this;
         }
 
-        /** @param implementation STRUCTURED, JACOBIAN or AUTO (default) */
+        /**
+         * @param implementation STRUCTURED, JACOBIAN or AUTO (default)
+         * @return this
+         */
         public Builder implementation(NtkImplementation implementation) {
             this.implementation = Checks.notNull("implementation", implementation);
             return this;
         }
 
-        /** @param outputMode TRACE (default) or FULL */
+        /**
+         * @param outputMode TRACE (default) or FULL
+         * @return this
+         */
         public Builder outputMode(OutputMode outputMode) {
             this.outputMode = Checks.notNull("outputMode", outputMode);
             return this;
         }
 
-        /** @param blockSize examples per tile, &gt; 0 (default 512); smaller bounds memory tighter */
+        /**
+         * @param blockSize examples per tile, &gt; 0 (default 512); smaller bounds memory tighter
+         * @return this
+         */
         public Builder blockSize(int blockSize) {
             this.blockSize = Checks.positive("blockSize", blockSize);
             return this;
         }
 
-        /** @param bytes memory budget in bytes, &gt; 0 (default: half the off-heap limit) */
+        /**
+         * @param bytes memory budget in bytes, &gt; 0 (default: half the off-heap limit)
+         * @return this
+         */
         public Builder memoryBudgetBytes(long bytes) {
             this.budget = MemoryBudget.ofBytes(Checks.positive("memoryBudgetBytes", bytes));
             return this;
         }
 
-        /** @param progress receives tile progress (default none) */
+        /**
+         * @param progress receives tile progress (default none)
+         * @return this
+         */
         public Builder progress(NtkProgress progress) {
             if (progress == null) {
                 throw new IllegalArgumentException("progress must not be null (got: null); use NtkProgress.NONE");

@@ -107,12 +107,15 @@ class NtkCliTest extends NtkTestBase {
     }
 
     @Test
-    void demoRunsSmallAndWritesItsReport() throws Exception {
+    void demoRefusesBadSizesWithOneLineNamingTheFlag() {
+        // the demo's run itself is checked file by file in demo.CircleDemoSmokeTest
         Path out = dir.resolve("demo");
-        Result r = run("demo", "--widths", "8,32", "--steps", "20", "--out", out.toString());
-        assertEquals(0, r.code(), r.err());
-        assertTrue(Files.readString(out.resolve("report.md")).contains("NTK drift"));
-        assertEquals(122, Files.readAllLines(out.resolve("kernels.csv")).size());
-        assertTrue(r.out().contains("NTK drift"), r.out());
+        Result r = run("demo", "--steps", "0", "--out", out.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--steps must be >= 1 (got: 0)"), r.err());
+        Result w = run("demo", "--kernel-widths", "8", "--out", out.toString());
+        assertEquals(2, w.code(), w.err());
+        assertTrue(w.err().contains("--kernel-widths must hold two widths"), w.err());
+        assertFalse(Files.exists(out), "nothing may be written for bad input");
     }
 }

@@ -22,7 +22,18 @@ import java.util.Objects;
 public record DenseLayerSpec(int width, double weightVariance, double biasMean, double biasVariance, boolean bias,
                              Nonlinearity activation) {
 
-    /** Validates the fields. */
+    /**
+     * Validates the fields.
+     *
+     * @param width          number of units {@code n_out} of this layer, ≥ 1 (enters the NTK of the next layer in
+     *                       {@link Parameterization#STANDARD})
+     * @param weightVariance {@code σ_w² ≥ 0}: per-entry weight variance times fan-in
+     * @param biasMean       {@code β}, the constant part of the bias
+     * @param biasVariance   {@code σ_b² ≥ 0}, the variance of a random bias
+     * @param bias           whether the layer has a (trainable) bias; without one {@code β} and {@code σ_b²} must be 0
+     * @param activation     {@code φ}, applied to this layer's pre-activation; for the last layer of a stack it is
+     *                       recorded but not applied (the kernels are those of the output pre-activation)
+     */
     public DenseLayerSpec {
         if (width < 1) {
             throw new IllegalArgumentException("layer width must be >= 1 (got: " + width + ")");
@@ -64,31 +75,46 @@ public record DenseLayerSpec(int width, double weightVariance, double biasMean, 
             this.width = width;
         }
 
-        /** @param v σ_w², the per-entry weight variance times fan-in; @return this */
+        /**
+         * @param v σ_w², the per-entry weight variance times fan-in
+         * @return this
+         */
         public Builder weightVariance(double v) {
             this.weightVariance = v;
             return this;
         }
 
-        /** @param mean the constant bias β (DL4J's biasInit); @return this */
+        /**
+         * @param mean the constant bias β (DL4J's biasInit)
+         * @return this
+         */
         public Builder biasMean(double mean) {
             this.biasMean = mean;
             return this;
         }
 
-        /** @param v σ_b², the variance of a random bias; @return this */
+        /**
+         * @param v σ_b², the variance of a random bias
+         * @return this
+         */
         public Builder biasVariance(double v) {
             this.biasVariance = v;
             return this;
         }
 
-        /** @param present whether the layer has a trainable bias; @return this */
+        /**
+         * @param present whether the layer has a trainable bias
+         * @return this
+         */
         public Builder bias(boolean present) {
             this.bias = present;
             return this;
         }
 
-        /** @param phi the activation applied after this layer; @return this */
+        /**
+         * @param phi the activation applied after this layer
+         * @return this
+         */
         public Builder activation(Nonlinearity phi) {
             this.activation = phi;
             return this;

@@ -338,25 +338,37 @@ public final class FullyConnectedKernel {
             this.inputDim = inputDim;
         }
 
-        /** @param p STANDARD (DL4J's, the default) or NTK; @return this */
+        /**
+         * @param p STANDARD (DL4J's, the default) or NTK
+         * @return this
+         */
         public Builder parameterization(Parameterization p) {
             this.parameterization = Objects.requireNonNull(p, "parameterization");
             return this;
         }
 
-        /** @param spec the next layer; @return this */
+        /**
+         * @param spec the next layer
+         * @return this
+         */
         public Builder layer(DenseLayerSpec spec) {
             layers.add(Objects.requireNonNull(spec, "layer"));
             return this;
         }
 
-        /** @param q Gauss–Hermite nodes per dimension, in [2, 400] (default 25); cost grows like q²; @return this */
+        /**
+         * @param q Gauss–Hermite nodes per dimension, in [2, 400] (default 25); cost grows like q²
+         * @return this
+         */
         public Builder quadratureDegree(int q) {
             this.degree = q;
             return this;
         }
 
-        /** @param t examples per tile edge, ≥ 1 (default 512); @return this */
+        /**
+         * @param t examples per tile edge, ≥ 1 (default 512)
+         * @return this
+         */
         public Builder tileSize(int t) {
             this.tileSize = t;
             return this;
@@ -372,7 +384,10 @@ public final class FullyConnectedKernel {
             return this;
         }
 
-        /** @param b the memory budget checked before allocating the result; @return this */
+        /**
+         * @param b the memory budget checked before allocating the result
+         * @return this
+         */
         public Builder memoryBudget(MemoryBudget b) {
             this.budget = Objects.requireNonNull(b, "memoryBudget");
             return this;

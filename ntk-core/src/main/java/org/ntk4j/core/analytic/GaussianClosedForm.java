@@ -16,11 +16,19 @@ public interface GaussianClosedForm {
     boolean supportsMean(double mean);
 
     /**
+     * @param mean the common mean of {@code u} and {@code v}
+     * @param k11  {@code Var[u]}
+     * @param k12  {@code Cov[u, v]}
+     * @param k22  {@code Var[v]}
      * @return {@code E[φ(u)φ(v)]} (a raw, not centred, second moment)
      */
     double valueProduct(double mean, double k11, double k12, double k22);
 
     /**
+     * @param mean the common mean of {@code u} and {@code v}
+     * @param k11  {@code Var[u]}
+     * @param k12  {@code Cov[u, v]}
+     * @param k22  {@code Var[v]}
      * @return {@code E[φ'(u)φ'(v)]}
      */
     double derivativeProduct(double mean, double k11, double k12, double k22);
@@ -28,6 +36,10 @@ public interface GaussianClosedForm {
     /**
      * Both products at once; implementations may share work between them.
      *
+     * @param mean the common mean of {@code u} and {@code v}
+     * @param k11  {@code Var[u]}
+     * @param k12  {@code Cov[u, v]}
+     * @param k22  {@code Var[v]}
      * @param out receives {@code E[φ(u)φ(v)]} at {@code out[0]} and {@code E[φ'(u)φ'(v)]} at {@code out[1]}
      */
     default void products(double mean, double k11, double k12, double k22, double[] out) {

@@ -16,7 +16,15 @@ import java.util.Objects;
  */
 public record KernelPair(INDArray nngp, INDArray ntk) {
 
-    /** Validates equal shapes of rank 2. */
+    /**
+     * Validates equal shapes of rank 2.
+     *
+     * @param nngp {@code [n1, n2]}: the NNGP kernel, the covariance {@code Cov[z(x_i), z(x'_j)]} of one output
+     *             pre-activation over random initialisations
+     * @param ntk  {@code [n1, n2]}: the neural tangent kernel {@code Σ_θ ∂z(x_i)/∂θ · ∂z(x'_j)/∂θ} of one output
+     *             pre-activation (the limit of the diagonal blocks of the empirical NTK; off-diagonal output blocks
+     *             vanish in the limit, so this is also the limit of the TRACE kernel)
+     */
     public KernelPair {
         Objects.requireNonNull(nngp, "nngp");
         Objects.requireNonNull(ntk, "ntk");

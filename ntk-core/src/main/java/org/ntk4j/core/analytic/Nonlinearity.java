@@ -19,10 +19,16 @@ public interface Nonlinearity {
     /** @return a short name for messages, e.g. {@code "tanh"} */
     String name();
 
-    /** @return {@code φ(z)} */
+    /**
+     * @param z a pre-activation
+     * @return {@code φ(z)}
+     */
     double value(double z);
 
-    /** @return {@code φ'(z)} (any fixed choice at points where {@code φ} is not differentiable) */
+    /**
+     * @param z a pre-activation
+     * @return {@code φ'(z)} (any fixed choice at points where {@code φ} is not differentiable)
+     */
     double derivative(double z);
 
     /**

@@ -7,9 +7,13 @@ package org.ntk4j.core.kernel;
 public final class MemoryBudgetExceededException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
+    /** What was estimated, for messages. */
     private final String what;
+    /** How to make it fit. */
     private final String howToFit;
+    /** The estimated bytes. */
     private final long neededBytes;
+    /** The budget in bytes. */
     private final long budgetBytes;
 
     /**

@@ -11,7 +11,9 @@ package org.ntk4j.core.linalg;
 public final class NotPositiveDefiniteException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
+    /** The 1-based pivot at which LAPACK stopped, or 0 when unknown. */
     private final int pivot;
+    /** A diagonal regulariser that should succeed. */
     private final double suggestedDiagReg;
 
     /**

@@ -24,7 +24,12 @@ import java.util.function.DoubleUnaryOperator;
  */
 public record SymmetricEigen(INDArray eigenvalues, INDArray eigenvectors) {
 
-    /** Validates shapes. */
+    /**
+     * Validates shapes.
+     *
+     * @param eigenvalues  {@code [m]} ascending
+     * @param eigenvectors {@code [m, m]} orthonormal columns
+     */
     public SymmetricEigen {
         if (eigenvalues == null || eigenvectors == null || eigenvalues.rank() != 1 || eigenvectors.rank() != 2
                 || eigenvectors.size(0) != eigenvalues.size(0) || eigenvectors.size(1) != eigenvalues.size(0)) {

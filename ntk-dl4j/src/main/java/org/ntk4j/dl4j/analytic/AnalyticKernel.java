@@ -92,17 +92,26 @@ public final class AnalyticKernel {
         return preActivation;
     }
 
-    /** @param p the parameterization; @return the same architecture's kernel in that parameterization */
+    /**
+     * @param p the parameterization
+     * @return the same architecture's kernel in that parameterization
+     */
     public AnalyticKernel withParameterization(Parameterization p) {
         return rebuild(kernel.quadratureDegree(), p, DEFAULT);
     }
 
-    /** @param q Gauss–Hermite nodes per dimension (cost ∝ q²); @return a copy with that degree */
+    /**
+     * @param q Gauss–Hermite nodes per dimension (cost ∝ q²)
+     * @return a copy with that degree
+     */
     public AnalyticKernel withQuadratureDegree(int q) {
         return rebuild(q, kernel.parameterization(), DEFAULT);
     }
 
-    /** @param t tile edge in examples; @return a copy with that tile size */
+    /**
+     * @param t tile edge in examples
+     * @return a copy with that tile size
+     */
     public AnalyticKernel withTileSize(int t) {
         return rebuild(kernel.quadratureDegree(), kernel.parameterization(), t);
     }

@@ -142,25 +142,37 @@ public final class MonteCarloKernels {
             this.conf = Objects.requireNonNull(conf, "conf");
         }
 
-        /** @param k number of networks, ≥ 1; @return this */
+        /**
+         * @param k number of networks, ≥ 1
+         * @return this
+         */
         public Builder samples(int k) {
             this.samples = k;
             return this;
         }
 
-        /** @param s seed of the first network (network i uses s + i); @return this */
+        /**
+         * @param s seed of the first network (network i uses s + i)
+         * @return this
+         */
         public Builder seed(long s) {
             this.seed = s;
             return this;
         }
 
-        /** @param k the per-network NTK (e.g. an EmpiricalNtk); @return this */
+        /**
+         * @param k the per-network NTK (e.g. an EmpiricalNtk)
+         * @return this
+         */
         public Builder ntk(NetworkKernel k) {
             this.ntk = Objects.requireNonNull(k, "ntk");
             return this;
         }
 
-        /** @param k the per-network NNGP sample; @return this */
+        /**
+         * @param k the per-network NNGP sample
+         * @return this
+         */
         public Builder nngp(NetworkKernel k) {
             this.nngp = Objects.requireNonNull(k, "nngp");
             return this;

@@ -42,7 +42,12 @@ public record NtkReport(Path directory, List<Path> files) {
     private static final int HEIGHT = 560;
     private static final int MAX_SPECTRA = 6;
 
-    /** Copies the file list. */
+    /**
+     * Copies the file list.
+     *
+     * @param directory where the files are
+     * @param files     the files written, in the order above
+     */
     public NtkReport {
         files = List.copyOf(files);
     }

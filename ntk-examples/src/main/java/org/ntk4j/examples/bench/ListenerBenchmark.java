@@ -53,7 +53,19 @@ public final class ListenerBenchmark {
      */
     public record Config(int iterations, int repeats, int warmup, int batchSize, int probe, int every, int hidden,
                          int outputs, Path reportDir) {
-        /** Validates. */
+        /**
+         * Validates.
+         *
+         * @param iterations  training iterations per timed run (≥ 1)
+         * @param repeats     timed runs with and without the listener (≥ 1 each)
+         * @param warmup      untimed iterations before the first timed run
+         * @param batchSize   training minibatch size
+         * @param probe       probe examples of the listener
+         * @param every       snapshot period in iterations
+         * @param hidden      width of the two hidden layers
+         * @param outputs     network outputs: softmax classes (≥ 2, cross-entropy) or 1 (identity output, MSE)
+         * @param reportDir   if not null, the listener's PNG report of the last run is written there
+         */
         public Config {
             if (iterations < 1 || repeats < 1 || warmup < 0 || batchSize < 1 || probe < 1 || every < 1 || hidden < 1
                     || outputs < 1) {

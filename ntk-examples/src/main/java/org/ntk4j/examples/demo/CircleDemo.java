@@ -1,182 +1,150 @@
 package org.ntk4j.examples.demo;
 
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.weights.WeightInit;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.eigen.Eigen;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Sgd;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.ntk4j.dl4j.EmpiricalNtk;
-import org.ntk4j.dl4j.OutputMode;
-import org.ntk4j.dl4j.linearized.LinearizedNetwork;
-import org.ntk4j.dl4j.listener.NtkListener;
-
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * The circle experiment of Jacot et al. (2018, Fig. 1) with real DL4J networks: 4-layer ReLU MLPs of two widths
- * on inputs {@code x = (cos γ, sin γ)}, trained by full-batch SGD on a few points of the circle. The empirical NTK
- * {@code Θ(x0, x_γ)} with {@code x0 = (1, 0)} is computed at initialisation and after training: the wider network's
- * kernel moves much less (the lazy regime).
+ * The flagship demo: the circle experiments of Jacot et al. (2018, Fig. 1 and 2) and the linearization result of
+ * Lee et al. (2019), with real DL4J networks ({@link NtkMlp}: depth 4, ReLU, NTK parameterization) and ntk4j's
+ * empirical NTK, analytic kernels, NTK Gaussian process and linearized networks.
+ *
+ * <p>{@link #run(Path)} writes to one folder:
+ * <ul>
+ *   <li>{@value #FIG1}, {@value #FIG2}, {@value #LINEARIZATION}: the three figures;</li>
+ *   <li>{@value #REPORT_MD} and {@value #REPORT_HTML}: what was run, the figures with captions, the paper's numbers
+ *   next to ours, the summary table (the HTML links the PNGs by relative path and needs nothing else);</li>
+ *   <li>{@value #KERNELS_CSV}, {@value #FUNCTIONS_CSV}, {@value #LINEARIZATION_CSV}: the numbers behind the figures;</li>
+ *   <li>{@code width-N/}: the NTK tracked by an {@code NtkListener} while the first network of each Fig. 1 width
+ *   trained (drift, spectrum, eigenvalue plots and the snapshots as CSV).</li>
+ * </ul>
  */
 public final class CircleDemo {
-    /** One network's results. */
-    public record Run(int width, double learningRate, double lossStart, double lossEnd, double drift,
-                      double linearizedError, double[] kernelInit, double[] kernelEnd, double[] trained,
-                      double[] linearized, double seconds) {
-    }
-
-    private final int[] widths;
-    private final int steps;
-    private final int gridPoints;
-    private final Path reportDir;
-
-    /**
-     * @param widths     hidden widths to compare
-     * @param steps      full-batch SGD steps
-     * @param gridPoints points of the γ grid in [−π, π]
-     * @param reportDir  where the NTK-tracking plots of each width go ({@code width-N/}), or null for none
-     */
-    public CircleDemo(int[] widths, int steps, int gridPoints, Path reportDir) {
-        this.widths = widths.clone();
-        this.steps = steps;
-        this.gridPoints = gridPoints;
-        this.reportDir = reportDir;
-    }
-
-    static INDArray circle(double[] gammas) {
-        INDArray x = Nd4j.create(DataType.DOUBLE, gammas.length, 2);
-        for (int i = 0; i < gammas.length; i++) {
-            x.putScalar(i, 0, Math.cos(gammas[i]));
-            x.putScalar(i, 1, Math.sin(gammas[i]));
-        }
-        return x;
-    }
-
-    /** @return the runs, one per width */
-    public List<Run> run() {
-        double[] grid = new double[gridPoints];
-        for (int i = 0; i < gridPoints; i++) {
-            grid[i] = -Math.PI + 2 * Math.PI * i / (gridPoints - 1);
-        }
-        INDArray xGrid = circle(grid);
-        INDArray x0 = circle(new double[]{0.0});
-        double[] trainG = {-2.5, -1.6, -0.7, 0.4, 1.3, 2.2};
-        INDArray xTrain = circle(trainG);
-        INDArray yTrain = Nd4j.create(DataType.DOUBLE, trainG.length, 1);
-        for (int i = 0; i < trainG.length; i++) {
-            yTrain.putScalar(i, 0, Math.sin(2 * trainG[i]) * Math.cos(trainG[i]));
-        }
-        DataSet train = new DataSet(xTrain, yTrain);
-        EmpiricalNtk ntk = EmpiricalNtk.builder().outputMode(OutputMode.TRACE).build();
-        List<Run> runs = new ArrayList<>();
-        for (int w : widths) {
-            long t0 = System.nanoTime();
-            MultiLayerNetwork probe = mlp(w, 1.0);
-            // learning rate: half the largest stable one, η < n·o / λmax(Θ) under DL4J's MSE normalisation
-            INDArray kTrain = ntk.compute(probe, xTrain);
-            double lmax = Eigen.symmetricGeneralizedEigenvalues(kTrain.dup(), false).maxNumber().doubleValue();
-            double lr = 0.5 * trainG.length / lmax;
-            MultiLayerNetwork net = mlp(w, lr);
-            INDArray k0 = ntk.compute(net, x0, xGrid);
-            INDArray f0 = net.output(xGrid, false);
-            // the closed-form prediction of the same training, taken at initialisation
-            LinearizedNetwork lin = LinearizedNetwork.of(net).learningRate(lr).build().fit(train);
-            INDArray predicted = lin.output(xGrid, steps);
-            double lossStart = mse(net, train);
-            // track the NTK on the circle during training (drift, spectrum, alignment are plotted by the report)
-            NtkListener listener = NtkListener.builder(xGrid).everyNIterations(Math.max(1, steps / 30)).build();
-            net.addListeners(listener);
-            for (int s = 0; s < steps; s++) {
-                net.fit(train);
-            }
-            net.setListeners();
-            if (reportDir != null) {
-                listener.writeReport(reportDir.resolve("width-" + w));
-            }
-            double lossEnd = mse(net, train);
-            INDArray kT = ntk.compute(net, x0, xGrid);
-            double drift = kT.sub(k0).norm2Number().doubleValue() / k0.norm2Number().doubleValue();
-            INDArray trained = net.output(xGrid, false);
-            double linErr = trained.sub(predicted).norm2Number().doubleValue()
-                    / trained.sub(f0).norm2Number().doubleValue();
-            runs.add(new Run(w, lr, lossStart, lossEnd, drift, linErr, k0.toDoubleVector(), kT.toDoubleVector(),
-                    trained.toDoubleVector(), predicted.toDoubleVector(), (System.nanoTime() - t0) / 1e9));
-        }
-        return runs;
-    }
-
-    private static double mse(MultiLayerNetwork net, DataSet d) {
-        INDArray diff = net.output(d.getFeatures(), false).sub(d.getLabels());
-        return diff.mul(diff).meanNumber().doubleValue();
-    }
-
-    private static MultiLayerNetwork mlp(int width, double lr) {
-        NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder().seed(42).dataType(DataType.DOUBLE)
-                .updater(new Sgd(lr)).weightInit(WeightInit.NORMAL).biasInit(0.0).list();
-        b.layer(new DenseLayer.Builder().nIn(2).nOut(width).activation(Activation.RELU).build());
-        b.layer(new DenseLayer.Builder().nIn(width).nOut(width).activation(Activation.RELU).build());
-        b.layer(new DenseLayer.Builder().nIn(width).nOut(width).activation(Activation.RELU).build());
-        b.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(width).nOut(1).activation(Activation.IDENTITY).build());
-        MultiLayerNetwork net = new MultiLayerNetwork(b.build());
-        net.init();
-        return net;
-    }
+    /** Fig. 1 file name. */
+    public static final String FIG1 = "fig1-ntk-circle.png";
+    /** Fig. 2 file name. */
+    public static final String FIG2 = "fig2-ntk-gp.png";
+    /** Linearization figure file name. */
+    public static final String LINEARIZATION = "linearization-vs-width.png";
+    /** Markdown report. */
+    public static final String REPORT_MD = "report.md";
+    /** HTML report. */
+    public static final String REPORT_HTML = "report.html";
+    /** Θ(x0, x_γ) of Fig. 1. */
+    public static final String KERNELS_CSV = "kernels.csv";
+    /** Functions and GP percentiles of Fig. 2. */
+    public static final String FUNCTIONS_CSV = "functions.csv";
+    /** One row per network of the linearization plot. */
+    public static final String LINEARIZATION_CSV = "linearization.csv";
 
     /**
-     * Writes {@code kernels.csv} (γ, then Θ at init and after training per width) and {@code report.md}.
+     * Everything one run measured (package-private: the tests read it).
      *
-     * @param runs results
-     * @param dir  output folder (created)
-     * @return the summary table
+     * @param kernels       Fig. 1
+     * @param sweep         the trained networks of Fig. 2 and the linearization plot
+     * @param gp            Fig. 2's Gaussian process and coverage
+     * @param linearization the fitted slope
+     * @param seconds       wall time of the whole run
      */
-    public String write(List<Run> runs, Path dir) throws IOException {
+    record Results(KernelFigure.Result kernels, List<WidthSweep.Run> sweep, GpFigure.Result gp,
+                          LinearizationFigure.Result linearization, double seconds) {
+    }
+
+    private final DemoSettings settings;
+    private final Circle circle;
+    private final PrintStream progress;
+
+    /**
+     * @param settings the sizes of the run
+     * @param progress where to print one line per trained network, or null for silence
+     */
+    public CircleDemo(DemoSettings settings, PrintStream progress) {
+        this.settings = settings;
+        this.circle = Circle.of(settings.gridPoints());
+        this.progress = progress;
+    }
+
+    /** @return the sizes of the run */
+    public DemoSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Trains every network, computes every kernel and writes every file.
+     *
+     * @param dir output folder (created)
+     * @return the summary table (what {@code ntk demo} prints)
+     * @throws IOException when a file cannot be written
+     */
+    public String run(Path dir) throws IOException {
+        return summary(measure(dir));
+    }
+
+    Results measure(Path dir) throws IOException {
+        long t0 = System.nanoTime();
         Files.createDirectories(dir);
-        StringBuilder csv = new StringBuilder("gamma");
-        for (Run r : runs) {
-            csv.append(",theta_init_w").append(r.width()).append(",theta_trained_w").append(r.width())
-                    .append(",f_trained_w").append(r.width()).append(",f_linearized_w").append(r.width());
-        }
-        csv.append('\n');
-        for (int i = 0; i < gridPoints; i++) {
-            csv.append(String.format(Locale.ROOT, "%.6f", -Math.PI + 2 * Math.PI * i / (gridPoints - 1)));
-            for (Run r : runs) {
-                csv.append(String.format(Locale.ROOT, ",%.8g,%.8g,%.8g,%.8g", r.kernelInit()[i], r.kernelEnd()[i],
-                        r.trained()[i], r.linearized()[i]));
-            }
-            csv.append('\n');
-        }
-        Files.writeString(dir.resolve("kernels.csv"), csv.toString(), StandardCharsets.UTF_8);
+        WidthSweep.Outcome trained = WidthSweep.run(settings, circle, dir, progress);
+        KernelFigure.Result kernels = trained.kernels();
+        List<WidthSweep.Run> sweep = trained.sweep();
+        GpFigure.Result gp = GpFigure.run(settings, circle, sweep);
+        LinearizationFigure.Result lin = LinearizationFigure.fit(settings, sweep);
+        KernelFigure.plot(kernels, settings, circle, dir.resolve(FIG1));
+        GpFigure.plot(gp, settings, circle, sweep, dir.resolve(FIG2));
+        LinearizationFigure.plot(lin, settings, sweep, dir.resolve(LINEARIZATION));
+        write(dir.resolve(KERNELS_CSV), KernelFigure.csv(kernels, circle));
+        write(dir.resolve(FUNCTIONS_CSV), GpFigure.csv(gp, circle, sweep));
+        write(dir.resolve(LINEARIZATION_CSV), LinearizationFigure.csv(sweep));
+        Results r = new Results(kernels, sweep, gp, lin, (System.nanoTime() - t0) / 1e9);
+        DemoReport report = new DemoReport(settings, r);
+        write(dir.resolve(REPORT_MD), report.doc().markdown());
+        write(dir.resolve(REPORT_HTML), report.doc().html());
+        return r;
+    }
+
+    String summary(Results r) {
         StringBuilder t = new StringBuilder();
-        t.append(String.format(Locale.ROOT, "%-8s %-12s %-12s %-12s %-24s %-24s %-8s%n", "width", "lr", "loss start",
-                "loss end", "NTK drift ||dΘ||/||Θ0||", "linearized vs trained", "seconds"));
-        for (Run r : runs) {
-            t.append(String.format(Locale.ROOT, "%-8d %-12.4g %-12.4g %-12.4g %-24.4f %-24.4f %-8.1f%n", r.width(),
-                    r.learningRate(), r.lossStart(), r.lossEnd(), r.drift(), r.linearizedError(), r.seconds()));
+        t.append(String.format(Locale.ROOT, "%-22s %-8s %-6s %-26s %-26s %-12s%n", "experiment", "width", "nets",
+                "||Θ0 − Θ∞||/||Θ∞|| | ratio", "drift | GP band coverage", "loss end"));
+        for (int w : settings.kernelWidths()) {
+            List<KernelFigure.Curve> cs = r.kernels().curves().stream().filter(c -> c.width() == w).toList();
+            t.append(String.format(Locale.ROOT, "%-22s %-8d %-6d %-26.4f %-26.4f %-12.3g%n", "Fig. 1 (kernel)", w,
+                    cs.size(), avg(cs, KernelFigure.Curve::initError), avg(cs, KernelFigure.Curve::drift),
+                    avg(cs, KernelFigure.Curve::lossEnd)));
         }
-        String report = "# ntk4j circle demo\n\nJacot et al. (2018), Fig. 1, with DL4J MLPs (4 layers, ReLU, standard "
-                + "parameterization, N(0, 1/fan_in) weights), " + steps + " full-batch SGD steps on 6 points of the unit "
-                + "circle, at half the largest stable learning rate. Θ(x0, x_γ), x0 = (1, 0), at initialisation and after "
-                + "training, and the trained network's outputs next to the closed-form prediction of the linearized network "
-                + "(`LinearizedNetwork`, taken at initialisation, same learning rate and steps) are in `kernels.csv`; `width-N/` holds the NTK tracked during training on the whole "
-                + "circle (PNG plots of drift, spectrum and alignment, and the snapshots as CSV).\n\n"
-                + "\"linearized vs trained\" is ||f_trained − f_lin|| / ||f_trained − f_0|| on the circle.\n\n```\n"
-                + t + "```\n\nThe wider network's kernel moves less during training and its training is closer to the "
-                + "linearized prediction: the lazy (kernel) regime.\n";
-        Files.writeString(dir.resolve("report.md"), report, StandardCharsets.UTF_8);
+        for (int i = 0; i < settings.sweepWidths().length; i++) {
+            int w = settings.sweepWidths()[i];
+            List<WidthSweep.Run> rs = r.sweep().stream().filter(x -> x.width() == w).toList();
+            t.append(String.format(Locale.ROOT, "%-22s %-8d %-6d %-26.4f %-26.3f %-12.3g%n", "Fig. 2 / linearization",
+                    w, rs.size(), avg(rs, WidthSweep.Run::ratio), r.gp().coverage()[i], avg(rs, WidthSweep.Run::lossEnd)));
+        }
+        t.append(String.format(Locale.ROOT, "linearization slope: ratio ∝ width^%.3f; total %.1f s%n",
+                r.linearization().slope(), r.seconds()));
         return t.toString();
+    }
+
+    static <T> double avg(List<T> xs, java.util.function.ToDoubleFunction<T> f) {
+        return xs.stream().mapToDouble(f).average().orElse(Double.NaN);
+    }
+
+    /** @return the files {@link #run} writes directly in its folder, besides {@code width-N/} */
+    public static List<String> files() {
+        return new ArrayList<>(List.of(FIG1, FIG2, LINEARIZATION, REPORT_MD, REPORT_HTML, KERNELS_CSV, FUNCTIONS_CSV,
+                LINEARIZATION_CSV));
+    }
+
+    private static void write(Path file, String text) throws IOException {
+        Path tmp = file.toAbsolutePath().getParent().resolve("." + file.getFileName() + ".tmp");
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 }
