@@ -67,9 +67,14 @@ public final class MonteCarloKernels {
     public MonteCarloResult compute(INDArray x1, INDArray x2) {
         Objects.requireNonNull(x1, "x1");
         long nIn = ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) conf.getConf(0).getLayer()).getNIn();
+        boolean images = org.ntk4j.dl4j.analytic.internal.ConvStackMapper.isConvolutional(conf);
         for (INDArray x : x2 == null ? new INDArray[]{x1} : new INDArray[]{x1, x2}) {
-            if (x.rank() != 2 || x.size(1) != nIn) {
+            if (!images && (x.rank() != 2 || x.size(1) != nIn)) {
                 throw new IllegalArgumentException("expected features [n, " + nIn + "], got " + Arrays.toString(x.shape()));
+            }
+            if (images && x.rank() != 4) {
+                throw new IllegalArgumentException("expected images [n, C, H, W] or [n, H, W, C], got "
+                        + Arrays.toString(x.shape()));
             }
         }
         Welford ntkAcc = null;
