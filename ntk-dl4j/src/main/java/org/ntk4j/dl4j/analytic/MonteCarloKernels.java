@@ -60,8 +60,9 @@ public final class MonteCarloKernels {
     }
 
     /**
-     * @param x1 features {@code [n1, nIn]}, FLOAT or DOUBLE
-     * @param x2 features {@code [n2, nIn]}, or {@code null} for {@code x1}
+     * @param x1 features {@code [n1, nIn]}, FLOAT or DOUBLE (images {@code [n1, C, H, W]} or {@code [n1, H, W, C]} when
+     *           the configuration starts with a convolution)
+     * @param x2 features or images like {@code x1}, or {@code null} for {@code x1}
      * @return mean and spread over the samples, {@code [n1, n2]} each, in the data type of {@code x1}
      */
     public MonteCarloResult compute(INDArray x1, INDArray x2) {
