@@ -12,6 +12,7 @@ import org.ntk4j.dl4j.internal.Checks;
 import org.ntk4j.dl4j.network.NetworkAdapter;
 import org.ntk4j.dl4j.network.NetworkAdapters;
 import org.ntk4j.dl4j.network.internal.ComputePlan;
+import org.ntk4j.dl4j.network.internal.DenseChain;
 import org.ntk4j.dl4j.network.internal.NtkEngine;
 import org.ntk4j.dl4j.network.internal.ParamMode;
 import org.ntk4j.dl4j.network.internal.Stacking;
@@ -60,7 +61,7 @@ public final class EmpiricalNtk {
 
     /** A network's plan and the probe results per input shape. */
     private record CachedPlan(java.lang.ref.WeakReference<Model> model, INDArray params, ComputePlan plan,
-                              java.util.Map<String, long[]> probes) {
+                              java.util.Map<String, long[]> probes, DenseChain chain) {
     }
 
     private EmpiricalNtk(Builder b) {
@@ -148,8 +149,9 @@ public final class EmpiricalNtk {
         if (c != null && c.model().get() == model && c.params() == model.params()) {
             return c;
         }
-        CachedPlan fresh = new CachedPlan(new java.lang.ref.WeakReference<>(model), model.params(), adapter.plan(),
-                new java.util.concurrent.ConcurrentHashMap<>());
+        ComputePlan plan = adapter.plan();
+        CachedPlan fresh = new CachedPlan(new java.lang.ref.WeakReference<>(model), model.params(), plan,
+                new java.util.concurrent.ConcurrentHashMap<>(), DenseChain.of(plan, ParamMode.STRUCTURED));
         lastPlan.set(fresh);
         return fresh;
     }
@@ -219,6 +221,10 @@ public final class EmpiricalNtk {
         }
         long nb1 = (n1 + blockSize - 1) / blockSize, nb2 = (n2 + blockSize - 1) / blockSize;
         long total = symmetric ? nb1 * (nb1 + 1) / 2 : nb1 * nb2, done = 0;
+        if (pm == ParamMode.STRUCTURED && cached.chain() != null) {
+            runChain(cached.chain(), x1[0], x2[0], symmetric, trace, o, out, nb1, nb2, total);
+            return finish(out, trace, o, n1, n2);
+        }
         // keep the second side's block factors when they fit, instead of recomputing them for every row of tiles
         boolean cache = nb2 > 1 && budget.bytes() >= needed + perExample * n2;
         java.util.Map<Long, NtkEngine.BlockFactors> tiles = new java.util.HashMap<>();
@@ -252,6 +258,27 @@ public final class EmpiricalNtk {
             }
         }
         return finish(out, trace, o, n1, n2);
+    }
+
+    /** The tile loop of the dense-chain fast path: tiles written in place, symmetric tiles once and mirrored. */
+    private void runChain(DenseChain chain, INDArray x1, INDArray x2, boolean symmetric, boolean trace, int o,
+                          INDArray out, long nb1, long nb2, long total) {
+        long n1 = x1.size(0), n2 = x2.size(0), done = 0;
+        int m = trace ? 1 : o;
+        for (long i = 0; i < nb1; i++) {
+            long s1 = i * blockSize, e1 = Math.min(n1, s1 + blockSize);
+            chain.first(Stacking.rows(x1, s1, e1));
+            for (long j = symmetric ? i : 0; j < nb2; j++) {
+                long s2 = j * blockSize, e2 = Math.min(n2, s2 + blockSize);
+                INDArray region = out.get(NDArrayIndex.interval(s1 * m, e1 * m), NDArrayIndex.interval(s2 * m, e2 * m));
+                chain.tile(symmetric && i == j ? null : Stacking.rows(x2, s2, e2), trace, region);
+                if (symmetric && i != j) {
+                    out.get(NDArrayIndex.interval(s2 * m, e2 * m), NDArrayIndex.interval(s1 * m, e1 * m))
+                            .assign(region.transpose());
+                }
+                progress.update(++done, total);
+            }
+        }
     }
 
     private static INDArray finish(INDArray out, boolean trace, int o, long n1, long n2) {

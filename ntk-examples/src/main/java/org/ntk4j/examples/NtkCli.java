@@ -1,6 +1,7 @@
 package org.ntk4j.examples;
 
 import org.ntk4j.examples.cli.BenchCommand;
+import org.ntk4j.examples.cli.CliErrors;
 import org.ntk4j.examples.cli.DemoCommand;
 import org.ntk4j.examples.cli.KernelCommand;
 import org.ntk4j.examples.cli.LinearizeCommand;
@@ -33,15 +34,21 @@ public final class NtkCli implements Runnable {
      */
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new NtkCli());
-        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            boolean trace = parsed.hasMatchedOption("--stacktrace");
-            if (trace) {
-                ex.printStackTrace(cmd.getErr());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> CliErrors.report(ex, cmd, cmd.getCommand(),
+                parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--stacktrace"))
+                        || parsed.hasMatchedOption("--stacktrace")));
+        cl.setParameterExceptionHandler((ex, a) -> CliErrors.usage(ex));
+        try {
+            return cl.execute(args);
+        } catch (Error e) {
+            // OutOfMemoryError and the like escape picocli's handler, which sees only Exceptions
+            CommandLine where = cl;
+            CommandLine.ParseResult pr = cl.getParseResult();
+            while (pr != null && pr.hasSubcommand()) {
+                pr = pr.subcommand();
+                where = pr.commandSpec().commandLine();
             }
-            String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-            cmd.getErr().println("ntk " + cmd.getCommandName() + ": error: " + msg.strip().replace('\n', ' '));
-            return 2;
-        });
-        return cl.execute(args);
+            return CliErrors.report(e, where, where.getCommand(), java.util.Arrays.asList(args).contains("--stacktrace"));
+        }
     }
 }

@@ -7,6 +7,8 @@ package org.ntk4j.core.kernel;
 public final class MemoryBudgetExceededException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
+    private final String what;
+    private final String howToFit;
     private final long neededBytes;
     private final long budgetBytes;
 
@@ -19,8 +21,20 @@ public final class MemoryBudgetExceededException extends IllegalStateException {
     public MemoryBudgetExceededException(String what, long neededBytes, long budgetBytes, String howToFit) {
         super(what + " needs about " + MemoryBudget.human(neededBytes) + " (" + neededBytes + " bytes) but the memory budget is "
                 + MemoryBudget.human(budgetBytes) + "; " + howToFit);
+        this.what = what;
+        this.howToFit = howToFit;
         this.neededBytes = neededBytes;
         this.budgetBytes = budgetBytes;
+    }
+
+    /** @return what was being computed (e.g. {@code "the empirical NTK of 5 x 5 examples (...)"}) */
+    public String what() {
+        return what;
+    }
+
+    /** @return the advice given to a Java caller (a command line gives its own, in its flags) */
+    public String howToFit() {
+        return howToFit;
     }
 
     /** @return the estimated bytes */

@@ -32,11 +32,9 @@ import org.slf4j.LoggerFactory;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
@@ -500,7 +498,12 @@ public final class LinearizedNetwork {
                     p.load(new java.io.InputStreamReader(new ByteArrayInputStream(bytes), StandardCharsets.ISO_8859_1));
                 } else if (name.equals("network.zip")) {
                     net = bytes;
+                } else if (name.endsWith(".npy")) {
+                    arrays.put(name.substring(0, name.length() - 4), org.ntk4j.core.io.ArrayFiles.readNpy(
+                            new ByteArrayInputStream(bytes), file + ":" + name, bytes.length,
+                            org.ntk4j.core.io.ReadOptions.defaults()));
                 } else if (name.endsWith(".nd4j")) {
+                    // files saved before arrays were stored as .npy
                     arrays.put(name.substring(0, name.length() - 5), readArray(new ByteArrayInputStream(bytes)));
                 }
             }
@@ -511,7 +514,7 @@ public final class LinearizedNetwork {
         }
         for (String k : new String[] {"trainFeatures", "trainTargets", "trainInitial", "trainKernel"}) {
             if (!arrays.containsKey(k)) {
-                throw new IOException(file + " lacks " + k + ".nd4j");
+                throw new IOException(file + " lacks " + k + ".npy");
             }
         }
         Linearizable restored;
@@ -540,32 +543,13 @@ public final class LinearizedNetwork {
     }
 
     private static void writeArray(ZipOutputStream zip, String name, INDArray a) throws IOException {
-        zip.putNextEntry(new ZipEntry(name + ".nd4j"));
-        DataOutputStream out = new DataOutputStream(new NonClosing(zip));
-        Nd4j.write(a, out);
-        out.flush();
+        zip.putNextEntry(new ZipEntry(name + ".npy"));
+        org.ntk4j.core.io.ArrayFiles.writeNpy(a, zip);
         zip.closeEntry();
     }
 
     private static INDArray readArray(InputStream in) throws IOException {
         return Nd4j.read(new DataInputStream(in));
-    }
-
-    /** Keeps Nd4j.write from closing the zip stream. */
-    private static final class NonClosing extends java.io.FilterOutputStream {
-        NonClosing(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
-        }
     }
 
     // ------------------------------------------------------------------ internals

@@ -1,7 +1,8 @@
 package org.ntk4j.dl4j.listener;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import org.ntk4j.core.io.ArrayFiles;
+import org.ntk4j.core.io.ArrayFormatException;
 import org.ntk4j.dl4j.listener.internal.SnapshotCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,10 +11,8 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,7 +84,8 @@ public final class NtkSinks {
     /**
      * Writes the kernel of every {@code k}-th snapshot (the first, then every k-th after it) as a NumPy file
      * {@code ntk-iteration-<iteration>.npy} in {@code directory}: {@code [n, n]} (TRACE) or {@code [n, n, o, o]}
-     * (FULL), in the network's data type. Each file is written to a temporary name and then moved into place.
+     * (FULL), in the network's data type, by {@link ArrayFiles#write}: {@code .npy} version 1.0 that numpy reads,
+     * written to a temporary name and then moved into place.
      *
      * @param directory the directory (created if missing)
      * @param k         write every k-th snapshot, &gt;= 1
@@ -106,16 +106,13 @@ public final class NtkSinks {
                 }
                 Files.createDirectories(directory);
                 Path target = directory.resolve(String.format(Locale.ROOT, "ntk-iteration-%08d.npy", snapshot.iteration()));
-                Path tmp = Files.createTempFile(directory, ".ntk-", ".npy.tmp");
                 try {
-                    Nd4j.writeAsNumpy(kernel, tmp.toFile());
-                    try {
-                        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                    } catch (AtomicMoveNotSupportedException e) {
-                        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+                    ArrayFiles.write(kernel, target);
+                } catch (ArrayFormatException e) {
+                    if (e.getCause() instanceof IOException io) {
+                        throw new IOException(e.getMessage(), io);
                     }
-                } finally {
-                    Files.deleteIfExists(tmp);
+                    throw e;
                 }
             }
         };

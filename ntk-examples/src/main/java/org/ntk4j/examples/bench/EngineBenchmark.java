@@ -15,96 +15,153 @@ import org.ntk4j.dl4j.EmpiricalNtk;
 import org.ntk4j.dl4j.NtkImplementation;
 import org.ntk4j.dl4j.OutputMode;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Empirical NTK engine benchmark: an MLP 32→512→512→o (ReLU, identity output) at N examples, TRACE mode.
- * Reports, per data type and o: STRUCTURED time, JACOBIAN time and their ratio, and STRUCTURED time against the matrix
- * products it cannot avoid (forward pass, one stacked backward pass, per-layer Gram products) timed on raw ND4J GEMMs
- * of the same shapes in the same run.
+ * Empirical NTK engine benchmark: the symmetric kernel of an MLP 32→512→512→o (ReLU, identity output) at N examples.
+ * Per data type and case (o = 1 TRACE, o = 10 TRACE, o = 10 FULL) it reports, measured in this run: ntk4j's STRUCTURED
+ * time; the PyTorch peer's time on the same shapes (explicit backward pass + Gram products, see
+ * {@code /peer/torch_structured_ntk.py}) when a Python with torch is found, and the relative difference of the two
+ * kernels on the same weights; the time of the matrix products the structured method cannot avoid, as preallocated
+ * ND4J {@code gemm} calls (this machine's real GEMM rate); numpy's time for the same products as a sanity check; and,
+ * for o = 1, the JACOBIAN method.
  */
 public final class EngineBenchmark {
+    private static final int D = 32;
+    private static final int[] WIDTHS = {512, 512};
+
     private EngineBenchmark() {
     }
 
-    /**
-     * @param n    examples
-     * @param reps timed repetitions of the fast computations (minimum reported)
-     * @return markdown table of the results
-     */
-    public static String run(int n, int reps) {
-        return run(n, reps, line -> { });
+    /** One benchmark case. */
+    private record Case(DataType type, int outputs, OutputMode mode) {
     }
 
     /**
      * @param n      examples
-     * @param reps   timed repetitions of the fast computations (minimum reported)
+     * @param reps   timed repetitions after a warm-up (median and minimum reported)
+     * @param peer   whether to run the PyTorch peer (when torch is importable)
      * @param onLine receives each table line as soon as it is measured
      * @return markdown table of the results
      */
-    public static String run(int n, int reps, java.util.function.Consumer<String> onLine) {
+    public static String run(int n, int reps, boolean peer, Consumer<String> onLine) {
+        Optional<PythonPeer> torch = peer ? PythonPeer.find("torch", "numpy") : Optional.empty();
+        Optional<PythonPeer> numpy = PythonPeer.find("numpy");
         StringBuilder sb = new StringBuilder();
-        sb.append("| type | o | STRUCTURED s | JACOBIAN s | JACOBIAN/STRUCTURED | unavoidable GEMM s | STRUCTURED/GEMM |\n");
-        sb.append("|---|---|---|---|---|---|---|\n");
-        onLine.accept(sb.toString().strip());
-        for (DataType type : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
-            for (int o : new int[]{1, 10}) {
-                MultiLayerNetwork net = mlp(type, o);
-                INDArray x = Nd4j.getRandomFactory().getNewRandomInstance(1).nextGaussian(new long[]{n, 32}).castTo(type);
-                EmpiricalNtk structured = EmpiricalNtk.builder().implementation(NtkImplementation.STRUCTURED).build();
-                EmpiricalNtk jacobian = EmpiricalNtk.builder().implementation(NtkImplementation.JACOBIAN)
-                        .blockSize(64).build();
-                double ts = minTime(reps, () -> structured.compute(net, x));
-                double tj = minTime(1, () -> jacobian.compute(net, x));
-                double tg = minTime(reps, () -> unavoidable(net, x, o));
-                String line = String.format(Locale.ROOT, "| %s | %d | %.4f | %.3f | %.1f× | %.4f | %.2f× |",
-                        type, o, ts, tj, tj / ts, tg, ts / tg);
-                sb.append(line).append('\n');
-                onLine.accept(line);
+        if (peer && torch.isEmpty()) {
+            line(sb, onLine, "(PyTorch peer not run: no python3 on this machine imports torch;"
+                    + " apt-get install python3-torch libopenblas0-pthread)");
+        }
+        line(sb, onLine, "| type | o | mode | ntk4j s (median / min) | torch s (median / min) | ntk4j/torch"
+                + " | kernel diff vs torch | GEMM s (ND4J, preallocated) | GFLOP/s | ntk4j/GEMM | numpy GEMM s | JACOBIAN s |");
+        line(sb, onLine, "|---|---|---|---|---|---|---|---|---|---|---|---|");
+        List<Case> cases = new ArrayList<>();
+        for (DataType t : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
+            cases.add(new Case(t, 1, OutputMode.TRACE));
+            cases.add(new Case(t, 10, OutputMode.TRACE));
+            cases.add(new Case(t, 10, OutputMode.FULL));
+        }
+        for (Case c : cases) {
+            MultiLayerNetwork net = mlp(c.type(), c.outputs());
+            INDArray x = Nd4j.getRandomFactory().getNewRandomInstance(1).nextGaussian(new long[]{n, D}).castTo(c.type());
+            EmpiricalNtk ntk = EmpiricalNtk.builder().implementation(NtkImplementation.STRUCTURED)
+                    .outputMode(c.mode()).build();
+            double[] ts = times(reps, () -> ntk.compute(net, x));
+            String torchCol = "–", ratio = "–", diff = "–";
+            if (torch.isPresent()) {
+                double[] tt = torchTimes(torch.get(), c, n, reps);
+                torchCol = String.format(Locale.ROOT, "%.4f / %.4f", tt[0], tt[1]);
+                ratio = String.format(Locale.ROOT, "%.2f×", ts[0] / tt[0]);
+                diff = String.format(Locale.ROOT, "%.1e", TorchAgreement.relativeDifference(torch.get(), net, c.mode()));
             }
+            List<long[]> products = products(n, c.outputs(), c.mode() == OutputMode.TRACE);
+            double tg = GemmBaseline.seconds(c.type(), products, reps);
+            double gflop = GemmBaseline.gflop(products);
+            String np = numpy.map(p -> String.format(Locale.ROOT, "%.4f", numpyTime(p, c.type(), products, reps)))
+                    .orElse("–");
+            String jac = "–";
+            if (c.outputs() == 1) {
+                EmpiricalNtk jacobian = EmpiricalNtk.builder().implementation(NtkImplementation.JACOBIAN).blockSize(64).build();
+                jac = String.format(Locale.ROOT, "%.3f", times(1, () -> jacobian.compute(net, x))[0]);
+            }
+            line(sb, onLine, String.format(Locale.ROOT, "| %s | %d | %s | %.4f / %.4f | %s | %s | %s | %.4f | %.0f | %.2f× | %s | %s |",
+                    c.type(), c.outputs(), c.mode(), ts[0], ts[1], torchCol, ratio, diff, tg, gflop / tg, ts[0] / tg, np, jac));
         }
         return sb.toString();
+    }
+
+    private static void line(StringBuilder sb, Consumer<String> onLine, String line) {
+        sb.append(line).append('\n');
+        onLine.accept(line);
+    }
+
+    /**
+     * The matrix products of the structured computation of the symmetric kernel, as {@code {m, k, n}} for
+     * {@code [m, k] × [k, n]}: forward pass, stacked backward pass, per layer the input Gram {@code A Aᵀ} and the
+     * gradient Gram {@code Δ Δᵀ} ({@code [n, o·w]} rows for TRACE, {@code [n·o, w]} rows for FULL).
+     */
+    static List<long[]> products(long n, int o, boolean trace) {
+        List<long[]> p = new ArrayList<>();
+        long[] sizes = {D, WIDTHS[0], WIDTHS[1], o};
+        for (int l = 0; l + 1 < sizes.length; l++) {
+            p.add(new long[]{n, sizes[l], sizes[l + 1]});                        // forward
+        }
+        for (int l = sizes.length - 1; l >= 2; l--) {
+            p.add(new long[]{n * o, sizes[l], sizes[l - 1]});                    // backward Δ_l W_lᵀ
+        }
+        for (int l = 0; l + 1 < sizes.length; l++) {
+            p.add(new long[]{n, sizes[l], n});                                   // input Gram of layer l+1
+            p.add(trace ? new long[]{n, o * sizes[l + 1], n} : new long[]{n * o, sizes[l + 1], n * o});
+        }
+        return p;
+    }
+
+    private static double numpyTime(PythonPeer p, DataType type, List<long[]> products, int reps) {
+        List<String> args = new ArrayList<>(List.of("--dtype", type == DataType.FLOAT ? "float32" : "float64",
+                "--reps", String.valueOf(reps)));
+        for (long[] s : products) {
+            args.add(s[0] + "," + s[1] + "," + s[2]);
+        }
+        return PythonPeer.number(p.run("numpy_gemm.py", args), "min_s");
+    }
+
+    private static double[] torchTimes(PythonPeer p, Case c, int n, int reps) {
+        String json = p.run("torch_structured_ntk.py", List.of("--n", String.valueOf(n), "--d", String.valueOf(D),
+                "--widths", WIDTHS[0] + "," + WIDTHS[1], "--o", String.valueOf(c.outputs()),
+                "--dtype", c.type() == DataType.FLOAT ? "float32" : "float64",
+                "--mode", c.mode() == OutputMode.TRACE ? "trace" : "full", "--reps", String.valueOf(reps)));
+        return new double[]{PythonPeer.number(json, "median_s"), PythonPeer.number(json, "min_s")};
     }
 
     static MultiLayerNetwork mlp(DataType type, int o) {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(7).dataType(type)
                 .updater(new Sgd(0.1)).weightInit(WeightInit.RELU).list()
-                .layer(new DenseLayer.Builder().nIn(32).nOut(512).activation(Activation.RELU).build())
-                .layer(new DenseLayer.Builder().nIn(512).nOut(512).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(512).nOut(o)
+                .layer(new DenseLayer.Builder().nIn(D).nOut(WIDTHS[0]).activation(Activation.RELU).build())
+                .layer(new DenseLayer.Builder().nIn(WIDTHS[0]).nOut(WIDTHS[1]).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(WIDTHS[1]).nOut(o)
                         .activation(Activation.IDENTITY).build())
                 .build());
         net.init();
         return net;
     }
 
-    /** The matrix products of the structured TRACE computation, on ND4J directly. */
-    private static INDArray unavoidable(MultiLayerNetwork net, INDArray x, int o) {
-        long n = x.size(0);
-        DataType t = x.dataType();
-        INDArray w1 = net.getParam("0_W"), w2 = net.getParam("1_W"), w3 = net.getParam("2_W");
-        INDArray h1 = x.mmul(w1), h2 = h1.mmul(w2), f = h2.mmul(w3);
-        INDArray d3 = Nd4j.rand(t, n * o, o);
-        INDArray d2 = d3.mmul(w3.transpose());
-        INDArray d1 = d2.mmul(w2.transpose());
-        INDArray k = x.mmul(x.transpose());
-        k.addi(h1.mmul(h1.transpose())).addi(h2.mmul(h2.transpose()));
-        k.addi(d1.reshape('c', n, o * 512).mmul(d1.reshape('c', n, o * 512).transpose()));
-        k.addi(d2.reshape('c', n, o * 512).mmul(d2.reshape('c', n, o * 512).transpose()));
-        k.addi(d3.reshape('c', n, (long) o * o).mmul(d3.reshape('c', n, (long) o * o).transpose()));
-        return k.addi(f.sumNumber().doubleValue() * 0);
-    }
-
-    private static double minTime(int reps, Supplier<INDArray> task) {
-        task.get(); // warm-up
-        double best = Double.MAX_VALUE;
+    /** @return {median, min} seconds over {@code reps} runs after one warm-up */
+    static double[] times(int reps, Supplier<INDArray> task) {
+        task.get().sumNumber(); // warm-up
+        double[] t = new double[reps];
         for (int r = 0; r < reps; r++) {
             long t0 = System.nanoTime();
-            INDArray res = task.get();
-            res.sumNumber();
-            best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+            task.get().sumNumber();
+            t[r] = (System.nanoTime() - t0) / 1e9;
         }
-        return best;
+        Arrays.sort(t);
+        double median = reps % 2 == 1 ? t[reps / 2] : (t[reps / 2 - 1] + t[reps / 2]) / 2;
+        return new double[]{median, t[0]};
     }
 }

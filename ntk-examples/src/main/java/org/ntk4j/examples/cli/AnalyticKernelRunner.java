@@ -3,7 +3,9 @@ package org.ntk4j.examples.cli;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.ntk4j.core.analytic.FullyConnectedKernel;
 import org.ntk4j.core.analytic.KernelPair;
+import org.ntk4j.core.kernel.MemoryBudget;
 import org.ntk4j.dl4j.analytic.AnalyticKernel;
 import org.ntk4j.dl4j.analytic.AnalyticKernels;
 
@@ -27,17 +29,26 @@ public final class AnalyticKernelRunner {
     }
 
     /**
-     * @param json a file written from {@code MultiLayerConfiguration.toJson()}
+     * @param json a file written from {@code MultiLayerConfiguration.toJson()}, or a pipe
      * @return the configuration
      * @throws IllegalArgumentException when the file is missing or is not such a JSON
      */
     public static MultiLayerConfiguration readConfiguration(Path json) {
-        if (!Files.isRegularFile(json)) {
+        if (!Files.exists(json)) {
             throw new IllegalArgumentException("cannot read " + json + ": no such file");
         }
+        if (Files.isDirectory(json)) {
+            throw new IllegalArgumentException("cannot read " + json + ": is a directory");
+        }
         String text;
-        try {
-            text = Files.readString(json, StandardCharsets.UTF_8);
+        try (java.io.InputStream in = new java.io.FileInputStream(json.toFile())) {
+            // a plain read loop: Files.readString and FileInputStream.readAllBytes seek, which pipes and <(...) refuse
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            byte[] buf = new byte[1 << 16];
+            for (int r; (r = in.read(buf)) > 0; ) {
+                bytes.write(buf, 0, r);
+            }
+            text = bytes.toString(StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + json + ": " + e.getMessage());
         }
@@ -71,6 +82,34 @@ public final class AnalyticKernelRunner {
      * @return the chosen kernel {@code [n1, n2]}, FLOAT for FLOAT input, DOUBLE otherwise
      */
     public static INDArray compute(AnalyticKernel kernel, INDArray x1, INDArray x2, String which) {
+        return compute(kernel.kernel(), x1, x2, which);
+    }
+
+    /**
+     * @param kernel   the analytic kernel of a configuration
+     * @param tileSize tile edge in examples ({@code --block-size}); values below 1 keep the default
+     * @param budget   the memory budget ({@code --memory-budget})
+     * @return the same kernel (architecture, parameterization, quadrature degree) with that tile size and budget
+     */
+    public static FullyConnectedKernel limited(AnalyticKernel kernel, int tileSize, MemoryBudget budget) {
+        FullyConnectedKernel k = kernel.kernel();
+        FullyConnectedKernel.Builder b = FullyConnectedKernel.builder(k.inputDim()).parameterization(k.parameterization())
+                .quadratureDegree(k.quadratureDegree()).memoryBudget(budget);
+        if (tileSize >= 1) {
+            b.tileSize(tileSize);
+        }
+        k.layers().forEach(b::layer);
+        return b.build();
+    }
+
+    /**
+     * @param kernel the kernel (from {@link #limited})
+     * @param x1     features {@code [n1, nIn]}; integer arrays are read as DOUBLE
+     * @param x2     features {@code [n2, nIn]} or {@code null}
+     * @param which  {@code "ntk"} or {@code "nngp"} (case-insensitive)
+     * @return the chosen kernel {@code [n1, n2]}, FLOAT for FLOAT input, DOUBLE otherwise
+     */
+    public static INDArray compute(FullyConnectedKernel kernel, INDArray x1, INDArray x2, String which) {
         String w = which == null ? "" : which.trim().toLowerCase(Locale.ROOT);
         if (!w.equals("ntk") && !w.equals("nngp")) {
             throw new IllegalArgumentException("--kernel must be ntk or nngp (got: " + which + ")");

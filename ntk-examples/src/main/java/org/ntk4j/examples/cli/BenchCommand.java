@@ -2,6 +2,7 @@ package org.ntk4j.examples.cli;
 
 import org.ntk4j.examples.bench.AnalyticBenchmark;
 import org.ntk4j.examples.bench.EngineBenchmark;
+import org.ntk4j.examples.bench.IoBenchmark;
 import org.ntk4j.examples.bench.LinearizedBenchmark;
 import org.ntk4j.examples.bench.ListenerBenchmark;
 import picocli.CommandLine.Command;
@@ -17,9 +18,9 @@ import java.util.concurrent.Callable;
         description = "Performance benchmarks (ratios measured in this run; see docs/benchmarks.md).")
 public final class BenchCommand implements Callable<Integer> {
     /** The benchmarks. */
-    enum Suite { ENGINE, LISTENER, LINEARIZED, ANALYTIC }
+    enum Suite { ENGINE, LISTENER, LINEARIZED, ANALYTIC, IO }
 
-    @Option(names = "--only", split = ",", description = "benchmarks to run: engine, listener, linearized, analytic (default: all)")
+    @Option(names = "--only", split = ",", description = "benchmarks to run: engine, listener, linearized, analytic, io (default: all)")
     List<String> only;
     @Option(names = "--n", defaultValue = "256", description = "examples for the engine benchmark")
     int n;
@@ -29,6 +30,9 @@ public final class BenchCommand implements Callable<Integer> {
     int linearizedN;
     @Option(names = "--analytic-n", defaultValue = "2000", description = "inputs of the analytic-kernel benchmark")
     int analyticN;
+    @Option(names = "--peer", description = "peer to run on the same shapes in the engine benchmark: torch, or none"
+            + " (default: torch when python3 can import it)", defaultValue = "torch")
+    String peer;
     @Option(names = "--stacktrace", description = "print stack traces of errors")
     boolean stacktrace;
 
@@ -38,17 +42,20 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--n, --reps, --linearized-n and --analytic-n must be >= 1 (got: "
                     + n + ", " + reps + ", " + linearizedN + ", " + analyticN + ")");
         }
+        if (!"torch".equalsIgnoreCase(peer) && !"none".equalsIgnoreCase(peer)) {
+            throw new IllegalArgumentException("--peer must be torch or none (got: " + peer + ")");
+        }
         EnumSet<Suite> suites = EnumSet.noneOf(Suite.class);
         if (only == null || only.isEmpty()) {
             suites = EnumSet.allOf(Suite.class);
         } else {
             for (String s : only) {
-                suites.add(KernelCommand.parse(Suite.class, s, "--only", "engine, listener, linearized, analytic"));
+                suites.add(KernelCommand.parse(Suite.class, s, "--only", "engine, listener, linearized, analytic, io"));
             }
         }
         if (suites.contains(Suite.ENGINE)) {
-            System.out.println("## Empirical NTK engine: MLP 32-512-512-o, ReLU, N=" + n + ", TRACE");
-            EngineBenchmark.run(n, reps, System.out::println);
+            System.out.println("## Empirical NTK engine: MLP 32-512-512-o, ReLU, N=" + n + ", symmetric kernel");
+            EngineBenchmark.run(n, reps, "torch".equalsIgnoreCase(peer), System.out::println);
             System.out.println();
         }
         if (suites.contains(Suite.LISTENER)) {
@@ -62,6 +69,10 @@ public final class BenchCommand implements Callable<Integer> {
         if (suites.contains(Suite.ANALYTIC)) {
             System.out.println(String.format(Locale.ROOT, "## Analytic kernels: N=%d, d=32, 5 layers", analyticN));
             System.out.println(AnalyticBenchmark.run(analyticN, 25, 1));
+        }
+        if (suites.contains(Suite.IO)) {
+            System.out.println("## Array files: reading and writing a [262144, 128] float64 array (256 MiB)");
+            System.out.println(IoBenchmark.run(262144, reps));
         }
         return 0;
     }

@@ -9,6 +9,7 @@ import org.ntk4j.dl4j.EmpiricalNtk;
 import org.ntk4j.dl4j.NtkImplementation;
 import org.ntk4j.dl4j.OutputMode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ import java.util.concurrent.Callable;
 @Command(name = "kernel", mixinStandardHelpOptions = true,
         description = "Empirical NTK of a saved DL4J network (--model, ModelSerializer zip), or infinite-width NTK/NNGP of a "
                 + "DL4J configuration (--config, MultiLayerConfiguration.toJson()), on features from .npy/.csv files.")
-public final class KernelCommand implements Callable<Integer> {
+public final class KernelCommand implements Callable<Integer>, MemoryAdvice {
     @Option(names = "--model", description = "DL4J model zip (MultiLayerNetwork or ComputationGraph): empirical NTK")
     Path model;
     @Option(names = "--config", description = "DL4J MultiLayerConfiguration JSON: infinite-width kernel of the output "
@@ -36,10 +37,13 @@ public final class KernelCommand implements Callable<Integer> {
     @Option(names = "--quadrature-degree", defaultValue = "25",
             description = "with --config: Gauss-Hermite nodes per dimension for activations without closed form")
     int quadratureDegree;
-    @Option(names = "--x1", required = true, description = "features [n1, ...] (.npy or .csv)")
+    @Option(names = "--x1", required = true, description = "features [n1, ...]: .npy, .npz (FILE.npz:NAME picks one "
+            + "array), .csv, or a pipe such as <(...)")
     Path x1;
-    @Option(names = "--x2", description = "features [n2, ...]; default: x1")
+    @Option(names = "--x2", description = "features [n2, ...], same formats; default: x1")
     Path x2;
+    @Mixin
+    InputOptions input;
     @Option(names = "--mode", defaultValue = "trace", description = "trace ([n1, n2], mean over outputs) or full ([n1, n2, o, o])")
     String mode;
     @Option(names = "--implementation", defaultValue = "auto", description = "auto, structured or jacobian")
@@ -48,7 +52,7 @@ public final class KernelCommand implements Callable<Integer> {
     int blockSize;
     @Option(names = "--repeat", defaultValue = "1", description = "time K runs after one warm-up; prints min and median")
     int repeat;
-    @Option(names = "--out", required = true, description = "output kernel (.npy or .csv)")
+    @Option(names = "--out", required = true, description = "output kernel (.npy, .npz or .csv), written atomically")
     Path out;
     @Option(names = "--json", description = "print the summary as one JSON line")
     boolean json;
@@ -76,12 +80,14 @@ public final class KernelCommand implements Callable<Integer> {
         if (blockSize < 1) {
             throw new IllegalArgumentException("--block-size must be >= 1 (got: " + blockSize + ")");
         }
+        ArrayIO.checkWritable(out, "--out");
+        long budget = input.budget().bytes();
+        INDArray a = input.read(x1, "--x1");
+        INDArray b = x2 == null ? null : input.read(x2, "--x2");
         Model net = ModelIO.load(model);
-        INDArray a = ArrayIO.read(x1);
-        INDArray b = x2 == null ? null : ArrayIO.read(x2);
         ProgressBar bar = new ProgressBar(!json);
         EmpiricalNtk ntk = EmpiricalNtk.builder().implementation(impl).outputMode(om).blockSize(blockSize)
-                .progress(bar).build();
+                .memoryBudgetBytes(budget).progress(bar).build();
         List<Double> times = new ArrayList<>();
         INDArray k = null;
         for (int r = 0; r < (repeat > 1 ? repeat + 1 : 1); r++) {
@@ -93,7 +99,7 @@ public final class KernelCommand implements Callable<Integer> {
             }
             bar.done();
         }
-        ArrayIO.write(k, out);
+        ArrayIO.write(k, out, "--out");
         double[] top = topEigenvalues(k, om, b == null, 5);
         times.sort(null);
         double min = times.get(0), median = times.get(times.size() / 2);
@@ -126,23 +132,22 @@ public final class KernelCommand implements Callable<Integer> {
         if (repeat < 1) {
             throw new IllegalArgumentException("--repeat must be >= 1 (got: " + repeat + ")");
         }
+        ArrayIO.checkWritable(out, "--out");
+        INDArray a = input.read(x1, "--x1");
+        INDArray b = x2 == null ? null : input.read(x2, "--x2");
         org.ntk4j.dl4j.analytic.AnalyticKernel ak = AnalyticKernelRunner.load(config, quadratureDegree);
-        INDArray a = ArrayIO.read(x1);
-        INDArray b = x2 == null ? null : ArrayIO.read(x2);
-        if (blockSize >= 1) {
-            ak = ak.withTileSize(blockSize);
-        }
+        org.ntk4j.core.analytic.FullyConnectedKernel limited = AnalyticKernelRunner.limited(ak, blockSize, input.budget());
         List<Double> times = new ArrayList<>();
         INDArray k = null;
         for (int r = 0; r < (repeat > 1 ? repeat + 1 : 1); r++) {
             long t0 = System.nanoTime();
-            k = AnalyticKernelRunner.compute(ak, a, b, kernel);
+            k = AnalyticKernelRunner.compute(limited, a, b, kernel);
             double s = (System.nanoTime() - t0) / 1e9;
             if (repeat == 1 || r > 0) {
                 times.add(s);
             }
         }
-        ArrayIO.write(k, out);
+        ArrayIO.write(k, out, "--out");
         double[] top = topEigenvalues(k, OutputMode.TRACE, b == null, 5);
         times.sort(null);
         double min = times.get(0), median = times.get(times.size() / 2);
@@ -170,6 +175,16 @@ public final class KernelCommand implements Callable<Integer> {
             System.out.println("architecture: " + ak);
         }
         return 0;
+    }
+
+    @Override
+    public String memoryAdvice(org.ntk4j.core.kernel.MemoryBudgetExceededException e) {
+        if (e.what().startsWith("reading ")) {
+            return "";
+        }
+        boolean full = config == null && mode.trim().equalsIgnoreCase("full");
+        return (full ? "use --mode trace (a [n1, n2] kernel), " : "") + "use a smaller --block-size (now " + blockSize
+                + "), or fewer rows in --x1" + (x2 != null ? "/--x2" : "");
     }
 
     static double[] topEigenvalues(INDArray k, OutputMode mode, boolean symmetric, int count) {

@@ -6,6 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.ntk4j.dl4j.linearized.LinearizedNetwork;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -20,14 +21,15 @@ import java.util.concurrent.Callable;
 @Command(name = "linearize", mixinStandardHelpOptions = true,
         description = "Predict what full-batch Sgd on MSE would make of a saved DL4J network (ModelSerializer zip), "
                 + "from its linearization at the saved parameters: no training is run.")
-public final class LinearizeCommand implements Callable<Integer> {
+public final class LinearizeCommand implements Callable<Integer>, MemoryAdvice {
     @Option(names = "--model", required = true, description = "DL4J model zip (MultiLayerNetwork, or ComputationGraph with one input and output) ending in an MSE output layer")
     Path model;
-    @Option(names = "--train-x", required = true, description = "training features [n, d] (.npy or .csv)")
+    @Option(names = "--train-x", required = true, description = "training features [n, d] (.npy, .npz, FILE.npz:NAME, "
+            + ".csv, or a pipe)")
     Path trainX;
-    @Option(names = "--train-y", required = true, description = "training targets [n, o] (.npy or .csv)")
+    @Option(names = "--train-y", required = true, description = "training targets [n, o] (same formats)")
     Path trainY;
-    @Option(names = "--test-x", required = true, description = "test features [nt, d] (.npy or .csv)")
+    @Option(names = "--test-x", required = true, description = "test features [nt, d] (same formats)")
     Path testX;
     @Option(names = "--lr", description = "Sgd learning rate the steps refer to; default: the network's own Sgd rate")
     Double lr;
@@ -37,8 +39,10 @@ public final class LinearizeCommand implements Callable<Integer> {
     Double time;
     @Option(names = "--diag-reg", defaultValue = "0", description = "diagonal regulariser added to the training kernel")
     double diagReg;
-    @Option(names = "--out", required = true, description = "predictions [nt, o] (.npy or .csv)")
+    @Option(names = "--out", required = true, description = "predictions [nt, o] (.npy, .npz or .csv), written atomically")
     Path out;
+    @Mixin
+    InputOptions input;
     @Option(names = "--json", description = "print the summary as one JSON line")
     boolean json;
     @Option(names = "--stacktrace", description = "print stack traces of errors")
@@ -58,11 +62,14 @@ public final class LinearizeCommand implements Callable<Integer> {
         if (!(diagReg >= 0) || Double.isInfinite(diagReg)) {
             throw new IllegalArgumentException("--diag-reg must be finite and >= 0 (got: " + diagReg + ")");
         }
+        ArrayIO.checkWritable(out, "--out");
+        org.ntk4j.core.kernel.MemoryBudget budget = input.budget();
+        INDArray x0 = finite(input.read(trainX, "--train-x"), "--train-x");
+        INDArray y0 = finite(input.read(trainY, "--train-y"), "--train-y");
+        INDArray t0x = finite(input.read(testX, "--test-x"), "--test-x");
         Model net = ModelIO.load(model);
         DataType type = net.params().dataType();
-        INDArray x = finite(ArrayIO.read(trainX), "--train-x").castTo(type);
-        INDArray y = finite(ArrayIO.read(trainY), "--train-y").castTo(type);
-        INDArray t = finite(ArrayIO.read(testX), "--test-x").castTo(type);
+        INDArray x = x0.castTo(type), y = y0.castTo(type), t = t0x.castTo(type);
         if (y.rank() == 1) {
             y = y.reshape(y.length(), 1);
         }
@@ -70,7 +77,7 @@ public final class LinearizeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--train-x has " + x.size(0) + " rows but --train-y has " + y.size(0)
                     + ": give one target row per training example");
         }
-        LinearizedNetwork.Builder b = LinearizedNetwork.of(net).diagReg(diagReg);
+        LinearizedNetwork.Builder b = LinearizedNetwork.of(net).diagReg(diagReg).memoryBudget(budget);
         if (lr != null) {
             b.learningRate(lr);
         }
@@ -89,7 +96,7 @@ public final class LinearizeCommand implements Callable<Integer> {
             when = "convergence";
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        ArrayIO.write(pred, out);
+        ArrayIO.write(pred, out, "--out");
         double etaMax = lin.maxStableLearningRate();
         if (json) {
             System.out.println(String.format(Locale.ROOT,
@@ -107,12 +114,18 @@ public final class LinearizeCommand implements Callable<Integer> {
         return 0;
     }
 
+    @Override
+    public String memoryAdvice(org.ntk4j.core.kernel.MemoryBudgetExceededException e) {
+        return e.what().startsWith("reading ") ? "" : "use fewer training examples in --train-x/--train-y or fewer rows "
+                + "in --test-x";
+    }
+
     private static String num(double v) {
         return Double.isFinite(v) ? Double.toString(v) : "null";
     }
 
     private static INDArray finite(INDArray a, String option) {
-        if (a.length() > 0 && (a.isNaN().any() || a.isInfinite().any())) {
+        if (a.length() > 0 && a.dataType().isFPType() && (a.isNaN().any() || a.isInfinite().any())) {
             throw new IllegalArgumentException(option + " contains NaN or infinite values");
         }
         return a;

@@ -37,6 +37,11 @@ final class Activations {
     private Activations() {
     }
 
+    /** @return whether the activation acts element by element in inference mode (identity included) */
+    static boolean elementwise(IActivation activation) {
+        return activation instanceof ActivationIdentity || ELEMENTWISE.contains(activation.getClass());
+    }
+
     /**
      * @param activation the layer's activation
      * @param z          pre-activations of the block {@code [n, ...]}
