@@ -187,6 +187,22 @@ public final class AnalyticKernel {
         return conv != null ? conv.parameterization() : kernel.parameterization();
     }
 
+    /**
+     * @param budget the memory budget checked before allocating the result
+     * @return a copy with that budget (architecture, parameterization and degree kept; the tile size too for a
+     *         convolutional kernel, the default tile size for a dense one)
+     */
+    public AnalyticKernel withMemoryBudget(org.ntk4j.core.kernel.MemoryBudget budget) {
+        if (conv != null) {
+            return new AnalyticKernel(this, conv.toBuilder().memoryBudget(budget).build());
+        }
+        FullyConnectedKernel.Builder b = FullyConnectedKernel.builder(kernel.inputDim())
+                .parameterization(kernel.parameterization()).quadratureDegree(kernel.quadratureDegree())
+                .memoryBudget(budget);
+        kernel.layers().forEach(b::layer);
+        return new AnalyticKernel(b.build(), outputActivation, preActivation, outputs);
+    }
+
     private static final int DEFAULT = -1;
 
     private AnalyticKernel rebuild(int q, Parameterization p, int tile) {
