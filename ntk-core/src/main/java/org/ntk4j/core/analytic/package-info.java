@@ -1,6 +1,8 @@
 /**
- * Infinite-width kernels of fully connected networks: the NNGP kernel and the neural tangent kernel of the output
- * pre-activation, in DL4J's standard parameterization or the NTK parameterization.
+ * Infinite-width kernels of fully connected networks ({@link org.ntk4j.core.analytic.FullyConnectedKernel}) and of 2-D
+ * convolutional networks ({@link org.ntk4j.core.analytic.ConvolutionalKernel}: convolutions, average pooling, flatten or
+ * global pooling readouts): the NNGP kernel and the neural tangent kernel of the output pre-activation, in DL4J's
+ * standard parameterization or the NTK parameterization.
  *
  * <p>Closed forms for identity, ReLU, LeakyReLU, Abs and erf ({@link org.ntk4j.core.analytic.Nonlinearities});
  * two-dimensional Gauss–Hermite quadrature for any other {@link org.ntk4j.core.analytic.Nonlinearity} and for every

@@ -1,10 +1,12 @@
 package org.ntk4j.dl4j.analytic;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.ntk4j.core.analytic.ConvolutionalKernel;
 import org.ntk4j.core.analytic.DenseLayerSpec;
 import org.ntk4j.core.analytic.FullyConnectedKernel;
 import org.ntk4j.core.analytic.KernelPair;
 import org.ntk4j.core.analytic.Parameterization;
+import org.ntk4j.dl4j.analytic.internal.ConvStackMapper;
 
 import java.util.List;
 import java.util.Objects;
@@ -22,18 +24,85 @@ import java.util.Objects;
  * <p>In DL4J's standard parameterization the NTK grows with the hidden widths (see
  * {@link FullyConnectedKernel}): it is the limit, relative to its size, of the empirical NTK of networks with exactly
  * these widths, not a width-free kernel.
+ *
+ * <p>A configuration that starts with a {@code ConvolutionLayer} or {@code SubsamplingLayer} gives a
+ * {@linkplain #isConvolutional() convolutional} kernel ({@link ConvolutionalKernel}): it takes images
+ * {@code [n, C, H, W]} (or {@code [n, H, W, C]} for NHWC layers), and {@link #kernel()}, {@link #layers()} and
+ * {@link #inputDim()}, which describe fully connected stacks, throw; use {@link #convolutionalKernel()}.
  */
 public final class AnalyticKernel {
     private final FullyConnectedKernel kernel;
     private final String outputActivation;
     private final boolean preActivation;
     private final long outputs;
+    private final ConvolutionalKernel conv;
+    private final long[] flattenShape;
 
     AnalyticKernel(FullyConnectedKernel kernel, String outputActivation, boolean preActivation, long outputs) {
         this.kernel = Objects.requireNonNull(kernel, "kernel");
         this.outputActivation = outputActivation;
         this.preActivation = preActivation;
         this.outputs = outputs;
+        this.conv = null;
+        this.flattenShape = null;
+    }
+
+    AnalyticKernel(ConvStackMapper.Mapping m) {
+        this.kernel = null;
+        this.conv = Objects.requireNonNull(m.kernel(), "kernel");
+        this.flattenShape = m.flattenShape();
+        this.outputActivation = m.outputActivation();
+        this.preActivation = m.preActivation();
+        this.outputs = m.outputs();
+    }
+
+    private AnalyticKernel(AnalyticKernel like, ConvolutionalKernel conv) {
+        this.kernel = null;
+        this.conv = conv;
+        this.flattenShape = like.flattenShape;
+        this.outputActivation = like.outputActivation;
+        this.preActivation = like.preActivation;
+        this.outputs = like.outputs;
+    }
+
+    /** @return whether this is the kernel of a convolutional configuration (inputs are images) */
+    public boolean isConvolutional() {
+        return conv != null;
+    }
+
+    /**
+     * @return the ntk-core convolutional kernel that does the work
+     * @throws IllegalStateException for a fully connected configuration (use {@link #kernel()})
+     */
+    public ConvolutionalKernel convolutionalKernel() {
+        if (conv == null) {
+            throw new IllegalStateException("this is the kernel of a fully connected configuration; use kernel()");
+        }
+        return conv;
+    }
+
+    private FullyConnectedKernel dense() {
+        if (kernel == null) {
+            throw new IllegalStateException("this is the kernel of a convolutional configuration; use "
+                    + "convolutionalKernel()");
+        }
+        return kernel;
+    }
+
+    private KernelPair computeConv(INDArray x1, INDArray x2) {
+        if (flattenShape != null && x1 != null && x1.rank() == 4) {
+            boolean last = conv.channelsLast();
+            int h = (int) x1.size(last ? 1 : 2);
+            int w = (int) x1.size(last ? 2 : 3);
+            int[] s = conv.readoutShape(h, w);
+            if (s[0] != flattenShape[0] || s[1] != flattenShape[1] || s[2] != flattenShape[2]) {
+                throw new IllegalArgumentException("images of " + h + "x" + w + " reach the flattening preprocessor as "
+                        + "[" + s[0] + ", " + s[1] + ", " + s[2] + "] but the configuration flattens [" + flattenShape[0]
+                        + ", " + flattenShape[1] + ", " + flattenShape[2] + "] (C, H, W); give images of the size the "
+                        + "configuration was built for (its setInputType)");
+            }
+        }
+        return conv.compute(x1, x2);
     }
 
     /**
@@ -43,6 +112,9 @@ public final class AnalyticKernel {
      * @throws IllegalArgumentException on a wrong shape, type or non-finite value
      */
     public KernelPair compute(INDArray x1, INDArray x2) {
+        if (conv != null) {
+            return computeConv(x1, x2);
+        }
         return kernel.compute(x1, x2);
     }
 
@@ -51,22 +123,22 @@ public final class AnalyticKernel {
      * @return the kernels of {@code x} with itself, {@code [n, n]}, exactly symmetric
      */
     public KernelPair compute(INDArray x) {
-        return kernel.compute(x, null);
+        return compute(x, null);
     }
 
     /** @return the ntk-core kernel that does the work */
     public FullyConnectedKernel kernel() {
-        return kernel;
+        return dense();
     }
 
     /** @return the layer specs read from the configuration (weight variances as σ_w² = variance × fan-in) */
     public List<DenseLayerSpec> layers() {
-        return kernel.layers();
+        return dense().layers();
     }
 
     /** @return number of input features */
     public int inputDim() {
-        return kernel.inputDim();
+        return dense().inputDim();
     }
 
     /** @return number of outputs {@code nOut} of the last layer */
@@ -76,7 +148,7 @@ public final class AnalyticKernel {
 
     /** @return the mean of each output pre-activation at initialisation (the output layer's {@code biasInit}) */
     public double outputMean() {
-        return kernel.outputMean();
+        return conv != null ? conv.outputMean() : kernel.outputMean();
     }
 
     /** @return the name of the output activation that the kernels leave out ({@code "identity"} when none) */
@@ -97,7 +169,7 @@ public final class AnalyticKernel {
      * @return the same architecture's kernel in that parameterization
      */
     public AnalyticKernel withParameterization(Parameterization p) {
-        return rebuild(kernel.quadratureDegree(), p, DEFAULT);
+        return rebuild(quadratureDegree(), p, DEFAULT);
     }
 
     /**
@@ -105,7 +177,7 @@ public final class AnalyticKernel {
      * @return a copy with that degree
      */
     public AnalyticKernel withQuadratureDegree(int q) {
-        return rebuild(q, kernel.parameterization(), DEFAULT);
+        return rebuild(q, parameterization(), DEFAULT);
     }
 
     /**
@@ -113,12 +185,40 @@ public final class AnalyticKernel {
      * @return a copy with that tile size
      */
     public AnalyticKernel withTileSize(int t) {
-        return rebuild(kernel.quadratureDegree(), kernel.parameterization(), t);
+        return rebuild(quadratureDegree(), parameterization(), t);
+    }
+
+    private int quadratureDegree() {
+        return conv != null ? conv.quadratureDegree() : kernel.quadratureDegree();
+    }
+
+    private Parameterization parameterization() {
+        return conv != null ? conv.parameterization() : kernel.parameterization();
+    }
+
+    /**
+     * @param budget the memory budget checked before allocating the result
+     * @return a copy with that budget (architecture, parameterization and degree kept; the tile size too for a
+     *         convolutional kernel, the default tile size for a dense one)
+     */
+    public AnalyticKernel withMemoryBudget(org.ntk4j.core.kernel.MemoryBudget budget) {
+        if (conv != null) {
+            return new AnalyticKernel(this, conv.toBuilder().memoryBudget(budget).build());
+        }
+        FullyConnectedKernel.Builder b = FullyConnectedKernel.builder(kernel.inputDim())
+                .parameterization(kernel.parameterization()).quadratureDegree(kernel.quadratureDegree())
+                .memoryBudget(budget);
+        kernel.layers().forEach(b::layer);
+        return new AnalyticKernel(b.build(), outputActivation, preActivation, outputs);
     }
 
     private static final int DEFAULT = -1;
 
     private AnalyticKernel rebuild(int q, Parameterization p, int tile) {
+        if (conv != null) {
+            return new AnalyticKernel(this, conv.toBuilder().quadratureDegree(q).parameterization(p)
+                    .tileSize(tile == DEFAULT ? FullyConnectedKernel.DEFAULT_TILE_SIZE : tile).build());
+        }
         FullyConnectedKernel.Builder b = FullyConnectedKernel.builder(kernel.inputDim()).parameterization(p)
                 .quadratureDegree(q);
         if (tile != DEFAULT) {
@@ -130,7 +230,7 @@ public final class AnalyticKernel {
 
     @Override
     public String toString() {
-        return "AnalyticKernel[" + kernel + (preActivation ? ", pre-activation of " + outputActivation + " output" : "")
+        return "AnalyticKernel[" + (conv != null ? conv : kernel) + (preActivation ? ", pre-activation of " + outputActivation + " output" : "")
                 + "]";
     }
 }

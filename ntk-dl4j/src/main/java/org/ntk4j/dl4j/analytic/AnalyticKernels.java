@@ -13,6 +13,7 @@ import org.nd4j.linalg.activations.IActivation;
 import org.ntk4j.core.analytic.DenseLayerSpec;
 import org.ntk4j.core.analytic.FullyConnectedKernel;
 import org.ntk4j.core.analytic.Nonlinearity;
+import org.ntk4j.dl4j.analytic.internal.ConvStackMapper;
 import org.ntk4j.dl4j.analytic.internal.Dl4jNonlinearities;
 import org.ntk4j.dl4j.analytic.internal.WeightInitVariances;
 import org.slf4j.Logger;
@@ -32,8 +33,13 @@ import java.util.Objects;
  * {@link WeightInitVariances}), {@code biasInit} (the bias mean; DL4J's biases are constants, so they have no
  * variance) and {@code hasBias}. Supported layers: {@code DenseLayer} (without layer normalisation),
  * {@code OutputLayer} (any loss; it is the kernel of its pre-activation), {@code ActivationLayer} (composed with the
- * preceding layer's activation) and {@code DropoutLayer} (the identity at inference). Anything else — convolution,
+ * preceding layer's activation) and {@code DropoutLayer} (the identity at inference). Anything else in a fully connected stack — convolutions after dense layers,
  * recurrent, batch normalisation, input preprocessors, frozen layers — is refused with a message naming the layer.
+ *
+ * <p>Configurations that start with a {@code ConvolutionLayer} or {@code SubsamplingLayer} get the infinite-width
+ * convolutional kernel (see {@link ConvStackMapper} for what is read and supported, and
+ * {@link org.ntk4j.core.analytic.ConvolutionalKernel} for the recursion); MAX pooling is refused by name (estimate it
+ * with {@link MonteCarloKernels}).
  *
  * <pre>{@code
  * MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().weightInit(WeightInit.RELU).list()
@@ -97,6 +103,9 @@ public final class AnalyticKernels {
      */
     public static AnalyticKernel of(MultiLayerConfiguration conf, int quadratureDegree) {
         Objects.requireNonNull(conf, "conf");
+        if (ConvStackMapper.isConvolutional(conf)) {
+            return new AnalyticKernel(ConvStackMapper.map(conf, quadratureDegree));
+        }
         if (conf.getInputPreProcessors() != null && !conf.getInputPreProcessors().isEmpty()) {
             throw new IllegalArgumentException("input preprocessors at layers " + conf.getInputPreProcessors().keySet()
                     + " are not supported by the analytic kernel: it needs a plain stack of " + SUPPORTED_LAYERS

@@ -60,16 +60,22 @@ public final class MonteCarloKernels {
     }
 
     /**
-     * @param x1 features {@code [n1, nIn]}, FLOAT or DOUBLE
-     * @param x2 features {@code [n2, nIn]}, or {@code null} for {@code x1}
+     * @param x1 features {@code [n1, nIn]}, FLOAT or DOUBLE (images {@code [n1, C, H, W]} or {@code [n1, H, W, C]} when
+     *           the configuration starts with a convolution)
+     * @param x2 features or images like {@code x1}, or {@code null} for {@code x1}
      * @return mean and spread over the samples, {@code [n1, n2]} each, in the data type of {@code x1}
      */
     public MonteCarloResult compute(INDArray x1, INDArray x2) {
         Objects.requireNonNull(x1, "x1");
         long nIn = ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) conf.getConf(0).getLayer()).getNIn();
+        boolean images = org.ntk4j.dl4j.analytic.internal.ConvStackMapper.isConvolutional(conf);
         for (INDArray x : x2 == null ? new INDArray[]{x1} : new INDArray[]{x1, x2}) {
-            if (x.rank() != 2 || x.size(1) != nIn) {
+            if (!images && (x.rank() != 2 || x.size(1) != nIn)) {
                 throw new IllegalArgumentException("expected features [n, " + nIn + "], got " + Arrays.toString(x.shape()));
+            }
+            if (images && x.rank() != 4) {
+                throw new IllegalArgumentException("expected images [n, C, H, W] or [n, H, W, C], got "
+                        + Arrays.toString(x.shape()));
             }
         }
         Welford ntkAcc = null;

@@ -164,7 +164,7 @@ class AnalyticKernelsTest extends NtkTestBase {
         assertMessage(new NeuralNetConfiguration.Builder().list()
                 .layer(new ConvolutionLayer.Builder(2, 2).nIn(1).nOut(2).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(2).nOut(1).activation(Activation.IDENTITY).build()).build(),
-                "layer 0 (ConvolutionLayer)", "supported");
+                "layer 1 (OutputLayer)", "flattening preprocessor");
         assertMessage(new NeuralNetConfiguration.Builder().list()
                 .layer(new DenseLayer.Builder().nIn(3).nOut(4).activation(Activation.SOFTMAX).build())
                 .layer(out4()).build(), "layer 0 (DenseLayer)", "softmax");

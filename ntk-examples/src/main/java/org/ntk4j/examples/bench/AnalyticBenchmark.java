@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  * evaluated in chunks, the path of activations without a Java twin) at min(N, 500). The input Gram product
  * {@code x xᵀ} ({@code N × N × 32}), the one matrix product the closed form cannot avoid, is timed alone for
  * comparison. Every kernel is warmed up on 64 inputs first; times are minima over repetitions (one repetition for the
- * quadrature cases).
+ * quadrature cases). {@link #cnn} adds the convolutional row (global average pooling and flatten readouts).
  */
 public final class AnalyticBenchmark {
     private AnalyticBenchmark() {
@@ -73,7 +73,56 @@ public final class AnalyticBenchmark {
         sb.append(row("ReLU, closed form", n, tRelu, gram));
         sb.append(row("tanh, Gauss-Hermite q=" + degree + " (Java tanh)", n, tTanh, gram));
         sb.append(row("GELU, Gauss-Hermite q=" + degree + " (DL4J's own GELU op, in chunks)", nGelu, tGelu, Double.NaN));
+        sb.append('\n').append(cnn(Math.min(n, 500)));
         return sb.toString();
+    }
+
+    /**
+     * The convolutional row: 8 × 8 × 1 images, 3 SAME 3 × 3 ReLU convolutions of 64 channels (RELU init), then global
+     * average pooling (every pixel pair carried) or the flattening preprocessor (equal pixels only), a linear output.
+     *
+     * @param n number of images
+     * @return a markdown table: seconds and microseconds per distinct kernel entry (upper triangle, NNGP and NTK
+     *         together)
+     */
+    public static String cnn(int n) {
+        INDArray x = Nd4j.getRandomFactory().getNewRandomInstance(43).nextGaussian(new long[]{n, 1, 8, 8})
+                .castTo(DataType.DOUBLE);
+        AnalyticKernel gap = AnalyticKernels.of(cnnConf(true));
+        AnalyticKernel flat = AnalyticKernels.of(cnnConf(false));
+        INDArray warm = x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, Math.min(n, 16)),
+                org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.all());
+        gap.compute(warm);
+        flat.compute(warm);
+        double tGap = best(1, () -> gap.compute(x));
+        double tFlat = best(3, () -> flat.compute(x));
+        double entries = n * (n + 1) / 2.0;
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "CNN: N = %d images 8x8x1, 3 SAME 3x3 ReLU "
+                + "convolutions (64 channels), linear readout, DOUBLE, NNGP and NTK together, %d cores%n%n", n,
+                Runtime.getRuntime().availableProcessors()));
+        sb.append("| readout | representation | N | seconds | µs per kernel entry |\n|---|---|---|---|---|\n");
+        sb.append(String.format(Locale.ROOT, "| global average pooling | every pixel pair (64² per example pair) | %d | "
+                + "%.3f | %.1f |%n", n, tGap, 1e6 * tGap / entries));
+        sb.append(String.format(Locale.ROOT, "| flatten | equal pixels only (64 per example pair) | %d | %.3f | %.2f |%n",
+                n, tFlat, 1e6 * tFlat / entries));
+        return sb.toString();
+    }
+
+    private static MultiLayerConfiguration cnnConf(boolean globalAverage) {
+        NeuralNetConfiguration.ListBuilder lb = new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE)
+                .weightInit(WeightInit.RELU).convolutionMode(org.deeplearning4j.nn.conf.ConvolutionMode.Same).list();
+        for (int l = 0; l < 3; l++) {
+            lb.layer(new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).nOut(64)
+                    .activation(Activation.RELU).build());
+        }
+        if (globalAverage) {
+            lb.layer(new org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer.Builder(
+                    org.deeplearning4j.nn.conf.layers.PoolingType.AVG).build());
+        }
+        return lb.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(1).activation(Activation.IDENTITY)
+                        .build())
+                .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.convolutional(8, 8, 1)).build();
     }
 
     private static String row(String what, int n, double s, double gram) {

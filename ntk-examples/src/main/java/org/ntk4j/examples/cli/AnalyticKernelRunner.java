@@ -82,7 +82,7 @@ public final class AnalyticKernelRunner {
      * @return the chosen kernel {@code [n1, n2]}, FLOAT for FLOAT input, DOUBLE otherwise
      */
     public static INDArray compute(AnalyticKernel kernel, INDArray x1, INDArray x2, String which) {
-        return compute(kernel.kernel(), x1, x2, which);
+        return compute((Limited) kernel::compute, x1, x2, which);
     }
 
     /**
@@ -110,6 +110,38 @@ public final class AnalyticKernelRunner {
      * @return the chosen kernel {@code [n1, n2]}, FLOAT for FLOAT input, DOUBLE otherwise
      */
     public static INDArray compute(FullyConnectedKernel kernel, INDArray x1, INDArray x2, String which) {
+        return compute((Limited) kernel::compute, x1, x2, which);
+    }
+
+    /** A kernel ready to compute, dense or convolutional, with the CLI's tile size and memory budget. */
+    @FunctionalInterface
+    public interface Limited {
+        /** @return the kernels of {@code x1} (features or images) with {@code x2} ({@code null}: with itself) */
+        KernelPair compute(INDArray x1, INDArray x2);
+    }
+
+    /**
+     * @param kernel   the analytic kernel of a dense or convolutional configuration
+     * @param tileSize tile edge in examples ({@code --block-size}); values below 1 keep the default
+     * @param budget   the memory budget ({@code --memory-budget})
+     * @return the kernel with that tile size and budget (images are checked against the configuration)
+     */
+    public static Limited limitedAny(AnalyticKernel kernel, int tileSize, MemoryBudget budget) {
+        if (!kernel.isConvolutional()) {
+            return limited(kernel, tileSize, budget)::compute;
+        }
+        AnalyticKernel k = (tileSize >= 1 ? kernel.withTileSize(tileSize) : kernel).withMemoryBudget(budget);
+        return k::compute;
+    }
+
+    /**
+     * @param kernel the kernel (from {@link #limitedAny})
+     * @param x1     features or images; integer arrays are read as DOUBLE
+     * @param x2     the same or {@code null}
+     * @param which  {@code "ntk"} or {@code "nngp"} (case-insensitive)
+     * @return the chosen kernel {@code [n1, n2]}, FLOAT for FLOAT input, DOUBLE otherwise
+     */
+    public static INDArray compute(Limited kernel, INDArray x1, INDArray x2, String which) {
         String w = which == null ? "" : which.trim().toLowerCase(Locale.ROOT);
         if (!w.equals("ntk") && !w.equals("nngp")) {
             throw new IllegalArgumentException("--kernel must be ntk or nngp (got: " + which + ")");

@@ -136,7 +136,7 @@ public final class KernelCommand implements Callable<Integer>, MemoryAdvice {
         INDArray a = input.read(x1, "--x1");
         INDArray b = x2 == null ? null : input.read(x2, "--x2");
         org.ntk4j.dl4j.analytic.AnalyticKernel ak = AnalyticKernelRunner.load(config, quadratureDegree);
-        org.ntk4j.core.analytic.FullyConnectedKernel limited = AnalyticKernelRunner.limited(ak, blockSize, input.budget());
+        AnalyticKernelRunner.Limited limited = AnalyticKernelRunner.limitedAny(ak, blockSize, input.budget());
         List<Double> times = new ArrayList<>();
         INDArray k = null;
         for (int r = 0; r < (repeat > 1 ? repeat + 1 : 1); r++) {

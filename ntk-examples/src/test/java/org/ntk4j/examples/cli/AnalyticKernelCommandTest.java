@@ -2,7 +2,12 @@ package org.ntk4j.examples.cli;
 
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -89,6 +94,24 @@ class AnalyticKernelCommandTest extends NtkTestBase {
     }
 
     @Test
+    void convolutionalConfigTakesImages() throws Exception {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().weightInit(WeightInit.RELU).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(8).convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.RELU).build())
+                .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(1).activation(Activation.IDENTITY).build())
+                .setInputType(InputType.convolutional(4, 4, 2)).build();
+        INDArray x = randn(DataType.DOUBLE, 4, 3, 2, 4, 4);
+        ArrayIO.write(x, dir.resolve("img.npy"));
+        Path out = dir.resolve("k.npy");
+        Result r = run("kernel", "--config", write(conf).toString(), "--x1", dir.resolve("img.npy").toString(),
+                "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertClose(AnalyticKernels.of(conf).compute(x).ntk(), ArrayIO.read(out), tol(DataType.DOUBLE).exact(), "CLI conv");
+        assertTrue(r.out().contains("architecture: AnalyticKernel[ConvolutionalKernel[C=2"), r.out());
+    }
+
+    @Test
     void softmaxOutputIsReportedAsPreActivation() throws Exception {
         Path json = write(conf(Activation.SOFTMAX));
         ArrayIO.write(randn(DataType.DOUBLE, 3, 6, 3), dir.resolve("a.npy"));
@@ -107,11 +130,14 @@ class AnalyticKernelCommandTest extends NtkTestBase {
 
         MultiLayerConfiguration conv = new NeuralNetConfiguration.Builder().list()
                 .layer(new ConvolutionLayer.Builder(2, 2).nIn(1).nOut(2).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(2).nOut(1)
-                        .activation(Activation.IDENTITY).build()).build();
+                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(1)
+                        .activation(Activation.IDENTITY).build())
+                .setInputType(InputType.convolutional(5, 5, 1)).build();
         Result r = run("kernel", "--config", write(conv).toString(), "--x1", a, "--out", out.toString());
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("layer 0 (ConvolutionLayer) is not supported"), r.err());
+        assertTrue(r.err().contains("layer 1 (SubsamplingLayer) uses MAX pooling") && r.err().contains("MonteCarloKernels"),
+                r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
 
         Path junk = dir.resolve("junk.json");

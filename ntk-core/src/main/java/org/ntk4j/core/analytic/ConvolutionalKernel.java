@@ -1,0 +1,413 @@
+package org.ntk4j.core.analytic;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.indexing.conditions.Conditions;
+import org.ntk4j.core.analytic.internal.ConvRecursion;
+import org.ntk4j.core.analytic.internal.ConvStage;
+import org.ntk4j.core.analytic.internal.GaussianMoments;
+import org.ntk4j.core.kernel.MemoryBudget;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.IntStream;
+
+/**
+ * The infinite-width NNGP kernel and NTK (Arora et al. 2019; Novak et al. 2019) of a 2-D convolutional stack —
+ * convolutions ({@link ConvLayerSpec}) and average poolings ({@link AvgPoolSpec}), a {@link Readout}, then fully
+ * connected layers ({@link DenseLayerSpec}) — of the output pre-activation, for images {@code [n, C, H, W]} (or
+ * {@code [n, H, W, C]} with {@link Builder#channelsLast}).
+ *
+ * <h2>Recursion</h2>
+ * For a pair of images {@code (x, x')} and pixels {@code p, p'}, channels being exchangeable in the limit of many
+ * channels, each layer carries the covariance {@code K[p, p']} and NTK {@code Θ[p, p']} of one channel of its
+ * pre-activation, and the activation moments {@code Ĉ[p, p'] = E[φ(u)φ(v)]}, {@code T[p, p'] = E[φ'(u)φ'(v)]·Θ[p, p']}
+ * with {@code (u, v)} Gaussian of mean {@code β}, variances {@code K(x,x)[p,p]}, {@code K(x',x')[p',p']} and covariance
+ * {@code K(x,x')[p,p']}. With {@code A(M)[p, p'] = (1/kh·kw) Σ_o M[p + o, p' + o]} over the kernel taps {@code o}
+ * ({@code M = 0} where a tap falls in the zero padding):
+ * <pre>
+ *   Ĉ_0[p, p'] = (1/C_0) Σ_c x[c, p] x'[c, p'],  T_0 = 0
+ *   convolution:  K = σ² A(Ĉ) + σ_b²,   Θ = α A(Ĉ) + γ + σ² A(T),   then (Ĉ, T) from (K, Θ) as above
+ *   average pool: (Ĉ, T) ↦ (M Ĉ Mᵀ, M T Mᵀ), M the pooling matrix
+ *   FLATTEN:      K = σ² mean_p Ĉ[p, p] + σ_b²,   Θ = α mean_p Ĉ[p, p] + γ + σ² mean_p T[p, p]
+ *   GLOBAL_AVERAGE / GLOBAL_SUM: a pooling with M = 1ᵀ/HW (or 1ᵀ), then a dense layer of fan-in C
+ * </pre>
+ * and fully connected layers as in {@link FullyConnectedKernel}. {@link Parameterization#STANDARD}: {@code α = fanIn}
+ * ({@code C·kh·kw} for a convolution, {@code C·H·W} after FLATTEN, {@code C} after a global pooling, the previous width
+ * for a dense layer) and {@code γ = 1} (0 without bias); {@link Parameterization#NTK}: {@code α = σ²}, {@code γ = σ_b²}.
+ * Every offset pair {@code (p + o, p' + o)} shares one weight, hence the same-offset average; the divisor is
+ * {@code kh·kw} also at the border, because the weight variance uses the full fan-in.
+ *
+ * <h2>Representations and cost</h2>
+ * Convolutions map equal-pixel pairs to equal-pixel pairs, so without poolings a FLATTEN readout needs only
+ * {@code K[p, p]}: {@code O(HW·k²)} per example pair and layer. Poolings and global readouts mix pixels, and then every
+ * pixel pair is carried: {@code O((HW)²·k²)} per pair and layer (and {@code (HW)²} Gaussian moments). The choice is
+ * made from the architecture ({@link #fullCovariance()}). Example pairs are computed in tiles of
+ * {@code tileSize} rows, rows in parallel on the common fork-join pool; only the upper triangle when {@code x2} is
+ * {@code x1}; memory beyond the result is a few arrays of {@code (HW)²} (or {@code HW}) doubles per thread. Gaussian
+ * moments are those of {@link FullyConnectedKernel} (closed forms, else Gauss–Hermite quadrature), in DOUBLE; the
+ * result has the input's data type.
+ *
+ * <pre>{@code
+ * ConvolutionalKernel k = ConvolutionalKernel.builder(1)
+ *         .conv(ConvLayerSpec.builder(64, 3, 3).samePadding().weightVariance(2).activation(Nonlinearities.relu()).build())
+ *         .readout(Readout.GLOBAL_AVERAGE)
+ *         .dense(DenseLayerSpec.builder(1).build())
+ *         .build();
+ * KernelPair kp = k.compute(x);     // x [n, 1, 8, 8] -> [n, n] each
+ * }</pre>
+ */
+public final class ConvolutionalKernel {
+    private final int inputChannels;
+    private final boolean channelsLast;
+    private final Parameterization parameterization;
+    private final List<ConvStage> stages;
+    private final Readout readout;
+    private final List<DenseLayerSpec> dense;
+    private final int degree;
+    private final int tileSize;
+    private final MemoryBudget budget;
+    private final boolean parallel;
+
+    private ConvolutionalKernel(Builder b) {
+        this.inputChannels = b.inputChannels;
+        this.channelsLast = b.channelsLast;
+        this.parameterization = b.parameterization;
+        this.stages = List.copyOf(b.stages);
+        this.readout = b.readout;
+        this.dense = List.copyOf(b.dense);
+        this.degree = b.degree;
+        this.tileSize = b.tileSize;
+        this.budget = b.budget;
+        this.parallel = b.parallel;
+    }
+
+    /** @param inputChannels channels {@code C_0 ≥ 1} of the input images; @return a builder */
+    public static Builder builder(int inputChannels) {
+        return new Builder(inputChannels);
+    }
+
+    /** @return a builder holding this kernel's settings, to change some */
+    public Builder toBuilder() {
+        Builder b = new Builder(inputChannels).channelsLast(channelsLast).parameterization(parameterization)
+                .readout(readout).quadratureDegree(degree).tileSize(tileSize).parallel(parallel).memoryBudget(budget);
+        b.stages.addAll(stages);
+        b.dense.addAll(dense);
+        return b;
+    }
+
+    /** @return input channels */
+    public int inputChannels() {
+        return inputChannels;
+    }
+
+    /** @return whether images are {@code [n, H, W, C]} */
+    public boolean channelsLast() {
+        return channelsLast;
+    }
+
+    /** @return the parameterization */
+    public Parameterization parameterization() {
+        return parameterization;
+    }
+
+    /** @return the readout */
+    public Readout readout() {
+        return readout;
+    }
+
+    /** @return the fully connected layers after the readout (unmodifiable) */
+    public List<DenseLayerSpec> denseLayers() {
+        return dense;
+    }
+
+    /** @return Gauss–Hermite nodes per dimension */
+    public int quadratureDegree() {
+        return degree;
+    }
+
+    /** @return tile edge in examples */
+    public int tileSize() {
+        return tileSize;
+    }
+
+    /** @return whether every pixel pair is carried (poolings or a global readout), rather than equal pixels only */
+    public boolean fullCovariance() {
+        return readout != Readout.FLATTEN || stages.stream().anyMatch(s -> s.pool() != null);
+    }
+
+    /** @return the mean of every output pre-activation at initialisation: the last layer's bias mean */
+    public double outputMean() {
+        return dense.get(dense.size() - 1).biasMean();
+    }
+
+    /**
+     * @param height input height
+     * @param width  input width
+     * @return {@code [C, H, W]} of the activations that the readout sees for such images
+     * @throws IllegalArgumentException when the images are too small for a layer
+     */
+    public int[] readoutShape(int height, int width) {
+        return plan(height, width, null).readoutShape();
+    }
+
+    /** @param x images; @return the kernels of {@code x} with itself, exactly symmetric */
+    public KernelPair compute(INDArray x) {
+        return compute(x, null);
+    }
+
+    /**
+     * @param x1 images {@code [n1, C, H, W]} ({@code [n1, H, W, C]} channels-last), FLOAT or DOUBLE
+     * @param x2 images of the same size and type, or {@code null} for {@code x1}
+     * @return NNGP and NTK {@code [n1, n2]} of the output pre-activation, in the input's data type
+     * @throws IllegalArgumentException on a wrong shape, type, a non-finite value or images too small for a layer
+     * @throws org.ntk4j.core.kernel.MemoryBudgetExceededException when the result would not fit the budget
+     */
+    public KernelPair compute(INDArray x1, INDArray x2) {
+        validate(x1, "x1");
+        boolean symmetric = x2 == null || x2 == x1;
+        if (!symmetric) {
+            validate(x2, "x2");
+            if (x2.dataType() != x1.dataType()) {
+                throw new IllegalArgumentException("x1 and x2 must have the same data type (got: " + x1.dataType()
+                        + " and " + x2.dataType() + ")");
+            }
+            if (x1.size(1) != x2.size(1) || x1.size(2) != x2.size(2) || x1.size(3) != x2.size(3)) {
+                throw new IllegalArgumentException("x1 and x2 must have images of one size (got: "
+                        + Arrays.toString(x1.shape()) + " and " + Arrays.toString(x2.shape()) + ")");
+            }
+        }
+        int h = (int) x1.size(channelsLast ? 1 : 2);
+        int w = (int) x1.size(channelsLast ? 2 : 3);
+        GaussianMoments moments = new GaussianMoments(degree, false);
+        ConvRecursion plan = plan(h, w, moments);
+        DataType type = x1.dataType();
+        int n1 = (int) x1.size(0);
+        int n2 = symmetric ? n1 : (int) x2.size(0);
+        int t = Math.min(tileSize, n1);
+        long pixels = (long) h * w;
+        int threads = parallel ? Math.max(1, Runtime.getRuntime().availableProcessors()) : 1;
+        long work = 9L * 8 * (plan.full() ? pixels * pixels : pixels) * threads;
+        long inputs = 8L * inputChannels * pixels * (n1 + (symmetric ? 0 : n2));
+        budget.check("convolutional analytic kernels", 2 * MemoryBudget.bytes(type, n1, n2)
+                        + 2 * MemoryBudget.bytes(DataType.DOUBLE, t, n2) + work + inputs,
+                "compute the kernel in blocks of rows, use smaller images or FLOAT");
+        double[][] a = examples(x1);
+        double[][] b = symmetric ? a : examples(x2);
+        double[][][] va = selfVariances(plan, a);
+        double[][][] vb = symmetric ? va : selfVariances(plan, b);
+        INDArray nngp = Nd4j.create(type, n1, n2);
+        INDArray ntk = Nd4j.create(type, n1, n2);
+        ThreadLocal<ConvRecursion.Work> works = ThreadLocal.withInitial(plan::newWork);
+        for (int r0 = 0; r0 < n1; r0 += t) {
+            int r1 = Math.min(n1, r0 + t);
+            int c0 = symmetric ? r0 : 0;
+            int cols = n2 - c0;
+            double[] bn = new double[(r1 - r0) * cols];
+            double[] bt = new double[(r1 - r0) * cols];
+            final int rs = r0;
+            IntStream rows = IntStream.range(r0, r1);
+            (parallel ? rows.parallel() : rows).forEach(i -> {
+                ConvRecursion.Work wk = works.get();
+                double[] out = new double[2];
+                for (int j = symmetric ? i : 0; j < n2; j++) {
+                    plan.run(a[i], b[j], va[i], vb[j], false, wk, out);
+                    int idx = (i - rs) * cols + (j - c0);
+                    bn[idx] = out[0];
+                    bt[idx] = out[1];
+                }
+            });
+            if (symmetric) {
+                for (int i = r0; i < r1; i++) {
+                    for (int j = r0; j < i; j++) {
+                        bn[(i - r0) * cols + (j - c0)] = bn[(j - r0) * cols + (i - c0)];
+                        bt[(i - r0) * cols + (j - c0)] = bt[(j - r0) * cols + (i - c0)];
+                    }
+                }
+            }
+            put(nngp, bn, r0, r1, c0, n2, type, symmetric);
+            put(ntk, bt, r0, r1, c0, n2, type, symmetric);
+        }
+        return new KernelPair(nngp, ntk);
+    }
+
+    private ConvRecursion plan(int h, int w, GaussianMoments moments) {
+        return ConvRecursion.compile(inputChannels, h, w, stages, readout, dense, parameterization, fullCovariance(),
+                moments == null ? new GaussianMoments(2, false) : moments);
+    }
+
+    private double[][][] selfVariances(ConvRecursion plan, double[][] x) {
+        int acts = plan.activationPixels().length;
+        double[][][] v = new double[x.length][acts][];
+        ThreadLocal<ConvRecursion.Work> works = ThreadLocal.withInitial(plan::newWork);
+        IntStream range = IntStream.range(0, x.length);
+        (parallel ? range.parallel() : range).forEach(i ->
+                plan.run(x[i], x[i], v[i], v[i], true, works.get(), new double[2]));
+        return v;
+    }
+
+    /** Per example, channel-major {@code [C·H·W]} in DOUBLE. */
+    private double[][] examples(INDArray x) {
+        INDArray d = x.castTo(DataType.DOUBLE);
+        if (channelsLast) {
+            d = d.permute(0, 3, 1, 2);
+        }
+        d = d.dup('c');
+        int n = (int) d.size(0);
+        int len = (int) (d.length() / n);
+        double[] all = d.data().asDouble();
+        double[][] out = new double[n][];
+        for (int i = 0; i < n; i++) {
+            out[i] = Arrays.copyOfRange(all, i * len, (i + 1) * len);
+        }
+        return out;
+    }
+
+    private static void put(INDArray out, double[] values, int r0, int r1, int c0, int c1, DataType type,
+                            boolean mirror) {
+        INDArray block = Nd4j.create(values, new long[]{r1 - r0, c1 - c0}, 'c').castTo(type);
+        out.get(NDArrayIndex.interval(r0, r1), NDArrayIndex.interval(c0, c1)).assign(block);
+        if (mirror) {
+            out.get(NDArrayIndex.interval(c0, c1), NDArrayIndex.interval(r0, r1)).assign(block.transpose());
+        }
+    }
+
+    private void validate(INDArray x, String name) {
+        Objects.requireNonNull(x, name);
+        String layout = channelsLast ? "[n, H, W, " + inputChannels + "]" : "[n, " + inputChannels + ", H, W]";
+        if (x.rank() != 4 || x.size(channelsLast ? 3 : 1) != inputChannels) {
+            throw new IllegalArgumentException("expected " + name + " of shape " + layout + ", got "
+                    + Arrays.toString(x.shape()));
+        }
+        if (x.size(0) < 1) {
+            throw new IllegalArgumentException(name + " has no images (shape " + Arrays.toString(x.shape()) + ")");
+        }
+        if (x.dataType() != DataType.FLOAT && x.dataType() != DataType.DOUBLE) {
+            throw new IllegalArgumentException(name + " must be FLOAT or DOUBLE (got: " + x.dataType()
+                    + "); cast it with x.castTo(DataType.DOUBLE)");
+        }
+        if (BooleanIndexing.or(x, Conditions.isNan()) || BooleanIndexing.or(x, Conditions.isInfinite())) {
+            throw new IllegalArgumentException(name + " contains NaN or infinite values; clean the images first");
+        }
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("ConvolutionalKernel[C=").append(inputChannels).append(", ")
+                .append(parameterization);
+        for (ConvStage s : stages) {
+            if (s.conv() != null) {
+                ConvLayerSpec c = s.conv();
+                sb.append(", conv ").append(c.channels()).append('@').append(c.kernelH()).append('x').append(c.kernelW())
+                        .append(':').append(c.activation().name());
+            } else {
+                sb.append(", avgpool ").append(s.pool().kernelH()).append('x').append(s.pool().kernelW());
+            }
+        }
+        sb.append(", ").append(readout);
+        for (DenseLayerSpec d : dense) {
+            sb.append(", ").append(d.width()).append(':').append(d.activation().name());
+        }
+        return sb.append(fullCovariance() ? ", full pixel covariance]" : ", per-pixel variances]").toString();
+    }
+
+    /** Builder of {@link ConvolutionalKernel}; validated by {@link #build()}. */
+    public static final class Builder {
+        private final int inputChannels;
+        private boolean channelsLast;
+        private Parameterization parameterization = Parameterization.STANDARD;
+        private final List<ConvStage> stages = new ArrayList<>();
+        private Readout readout = Readout.FLATTEN;
+        private final List<DenseLayerSpec> dense = new ArrayList<>();
+        private int degree = FullyConnectedKernel.DEFAULT_QUADRATURE_DEGREE;
+        private int tileSize = FullyConnectedKernel.DEFAULT_TILE_SIZE;
+        private MemoryBudget budget = MemoryBudget.defaultBudget();
+        private boolean parallel = true;
+
+        private Builder(int inputChannels) {
+            this.inputChannels = inputChannels;
+        }
+
+        /** @param last images {@code [n, H, W, C]} (DL4J NHWC) instead of {@code [n, C, H, W]}; @return this */
+        public Builder channelsLast(boolean last) {
+            this.channelsLast = last;
+            return this;
+        }
+
+        /** @param p STANDARD (DL4J's, the default) or NTK; @return this */
+        public Builder parameterization(Parameterization p) {
+            this.parameterization = Objects.requireNonNull(p, "parameterization");
+            return this;
+        }
+
+        /** @param spec the next convolution; @return this */
+        public Builder conv(ConvLayerSpec spec) {
+            stages.add(new ConvStage(Objects.requireNonNull(spec, "conv"), null));
+            return this;
+        }
+
+        /** @param spec the next average pooling; @return this */
+        public Builder avgPool(AvgPoolSpec spec) {
+            stages.add(new ConvStage(null, Objects.requireNonNull(spec, "avgPool")));
+            return this;
+        }
+
+        /** @param r how the last activations reach the first dense layer (default FLATTEN); @return this */
+        public Builder readout(Readout r) {
+            this.readout = Objects.requireNonNull(r, "readout");
+            return this;
+        }
+
+        /** @param spec the next fully connected layer after the readout; @return this */
+        public Builder dense(DenseLayerSpec spec) {
+            dense.add(Objects.requireNonNull(spec, "dense"));
+            return this;
+        }
+
+        /** @param q Gauss–Hermite nodes per dimension, in [2, 400]; @return this */
+        public Builder quadratureDegree(int q) {
+            this.degree = q;
+            return this;
+        }
+
+        /** @param t example rows per tile, ≥ 1; @return this */
+        public Builder tileSize(int t) {
+            this.tileSize = t;
+            return this;
+        }
+
+        /** @param p whether rows of a tile run on several cores (same result bit for bit); @return this */
+        public Builder parallel(boolean p) {
+            this.parallel = p;
+            return this;
+        }
+
+        /** @param b the memory budget checked before allocating; @return this */
+        public Builder memoryBudget(MemoryBudget b) {
+            this.budget = Objects.requireNonNull(b, "memoryBudget");
+            return this;
+        }
+
+        /** @return the kernel */
+        public ConvolutionalKernel build() {
+            if (inputChannels < 1) {
+                throw new IllegalArgumentException("inputChannels must be >= 1 (got: " + inputChannels + ")");
+            }
+            if (dense.isEmpty()) {
+                throw new IllegalArgumentException("add at least one dense layer after the readout (got: 0)");
+            }
+            if (degree < 2 || degree > 400) {
+                throw new IllegalArgumentException("quadratureDegree must be in [2, 400] (got: " + degree + ")");
+            }
+            if (tileSize < 1) {
+                throw new IllegalArgumentException("tileSize must be >= 1 (got: " + tileSize + ")");
+            }
+            return new ConvolutionalKernel(this);
+        }
+    }
+}
