@@ -102,6 +102,13 @@ public final class WidthSweep {
      * @throws IllegalStateException    when a candidate failed in Arbiter (the message has its first line)
      */
     public SweepResult run() {
+        if (modelDirectory != null) {
+            try { // Arbiter's FileModelSaver creates one folder per candidate with File.mkdir (no parents)
+                java.nio.file.Files.createDirectories(modelDirectory);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("WidthSweep: cannot create " + modelDirectory + ": " + e.getMessage(), e);
+            }
+        }
         ResultSaver saver = modelDirectory == null ? new org.deeplearning4j.arbiter.optimize.api.saving.InMemoryResultSaver()
                 : new org.deeplearning4j.arbiter.saver.local.FileModelSaver(modelDirectory.toFile());
         return new SweepRun(space, provider, source, sourceProperties, probe, gap, saver, learningRate, onCandidate)
