@@ -91,7 +91,7 @@ public record SweepResult(List<SweepRow> rows, SlopeFit driftSlope, SlopeFit gap
         try {
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, ".results", ".tmp");
+            Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
             Files.writeString(tmp, csv.toString(), StandardCharsets.UTF_8);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return file;

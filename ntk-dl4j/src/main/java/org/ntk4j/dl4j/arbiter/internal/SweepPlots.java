@@ -78,7 +78,7 @@ public final class SweepPlots {
         try {
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, ".plot", ".tmp");
+            Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 BitmapEncoder.saveBitmap(c, out, BitmapEncoder.BitmapFormat.PNG);
             }
