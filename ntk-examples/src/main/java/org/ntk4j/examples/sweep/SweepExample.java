@@ -34,6 +34,7 @@ public final class SweepExample {
      */
     public static void main(String[] args) {
         Path out = Path.of(args.length > 0 ? args[0] : "out/my-sweep");
+        Nd4j.getRandom().setSeed(42);
         // data: 16 training and 64 test examples of a fixed "teacher"
         INDArray teacher = Nd4j.rand(DataType.FLOAT, 4, 1).subi(0.5).muli(2);
         INDArray xTrain = Nd4j.randn(DataType.FLOAT, 16, 4);
