@@ -5,13 +5,14 @@ import org.ntk4j.examples.cli.CliErrors;
 import org.ntk4j.examples.cli.DemoCommand;
 import org.ntk4j.examples.cli.KernelCommand;
 import org.ntk4j.examples.cli.LinearizeCommand;
+import org.ntk4j.examples.cli.SweepCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code ntk} command line. Each command prints one clear line and exits non-zero on bad input. */
 @Command(name = "ntk", mixinStandardHelpOptions = true, version = "ntk4j 0.1.0",
         description = "Neural Tangent Kernel tools for Deeplearning4j.",
-        subcommands = {DemoCommand.class, KernelCommand.class, LinearizeCommand.class, BenchCommand.class})
+        subcommands = {DemoCommand.class, KernelCommand.class, LinearizeCommand.class, SweepCommand.class, BenchCommand.class})
 public final class NtkCli implements Runnable {
 
     @Override
