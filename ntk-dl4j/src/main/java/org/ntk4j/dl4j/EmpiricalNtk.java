@@ -355,7 +355,7 @@ public final class EmpiricalNtk {
 
     private static INDArray finish(INDArray out, boolean trace, int o, long n1, long n2) {
         if (trace) {
-            return out.isEmpty() ? out : out.divi(o);
+            return out.isEmpty() || o == 1 ? out : out.divi(o);
         }
         return n1 == 0 || n2 == 0 ? Nd4j.create(out.dataType(), n1, n2, o, o) : KernelLayout.unflatten(out, o);
     }

@@ -71,6 +71,29 @@ public final class Checks {
      * @return true when no element is NaN or infinite
      */
     public static boolean finite(INDArray a) {
+        if (!a.isEmpty() && a.ordering() == 'c' && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(a)
+                && a.length() < Integer.MAX_VALUE) {
+            // one pass in Java over the array's memory (two ND4J reductions cost more than the kernel of small inputs)
+            int off = (int) a.offset(), len = (int) a.length();
+            if (a.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT) {
+                java.nio.FloatBuffer f = a.data().asNioFloat();
+                for (int i = off; i < off + len; i++) {
+                    if (!Float.isFinite(f.get(i))) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            if (a.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE) {
+                java.nio.DoubleBuffer d = a.data().asNioDouble();
+                for (int i = off; i < off + len; i++) {
+                    if (!Double.isFinite(d.get(i))) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+        }
         return !(BooleanIndexing.or(a, Conditions.isNan()) || BooleanIndexing.or(a, Conditions.isInfinite()));
     }
 }

@@ -67,6 +67,23 @@ class ChecksTest extends NtkTestBase {
     }
 
     @Test
+    void finiteLooksOnlyInsideAView() {
+        for (DataType type : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
+            INDArray a = randn(type, SEED, 6, 4);
+            a.putScalar(0, 1, Double.NaN);
+            a.putScalar(5, 3, Double.POSITIVE_INFINITY);
+            INDArray rows = a.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 5),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all());
+            assertTrue(Checks.finite(rows), type + ": the bad values lie outside the row view");
+            assertFalse(Checks.finite(a.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 2),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all())), type + ": NaN in the first row");
+            assertFalse(Checks.finite(a.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(4, 6),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all())), type + ": infinity in the last row");
+            assertFalse(Checks.finite(a.transpose()), type + ": non-contiguous layout falls back to ND4J");
+        }
+    }
+
+    @Test
     void publicBuildersKeepTheirMessages() {
         assertExactMessage("blockSize must be > 0 (got: 0)", () -> EmpiricalNtk.builder().blockSize(0));
         assertExactMessage("memoryBudgetBytes must be > 0 (got: -5)", () -> EmpiricalNtk.builder().memoryBudgetBytes(-5));

@@ -120,7 +120,7 @@ public final class DenseChain {
             INDArray acc = buffer(0, m1, m2);
             INDArray g = buffer(1, s1.n, s2.n);
             INDArray dd = buffer(2, m1, m2);
-            acc.assign(0);
+            boolean first = true;
             for (int l = 0; l < layers.size(); l++) {
                 DenseRule r = layers.get(l);
                 if (!(r.trainW || r.trainB)) {
@@ -138,7 +138,8 @@ public final class DenseChain {
                 } else {
                     product(d1, d2, dd, sym);
                 }
-                GramAccumulator.add(acc, r.trainW ? g : null, r.trainB ? 1.0 : 0.0, dd, trace ? 1 : outputs);
+                GramAccumulator.add(acc, r.trainW ? g : null, r.trainB ? 1.0 : 0.0, dd, trace ? 1 : outputs, first);
+                first = false;
             }
             out.assign(acc);
         }
@@ -208,6 +209,10 @@ public final class DenseChain {
             for (int l = 0; l < nl; l++) {
                 DenseRule r = layers.get(l);
                 Nd4j.gemm(l == 0 ? x : act[l - 1], r.w, z[l], false, false, 1.0, 0.0);
+                if (l < nl - 1 && FusedRelu.applies(r.activation)) {
+                    FusedRelu.forward(z[l], r.b, act[l], deriv[l]);
+                    continue;
+                }
                 if (r.b != null) {
                     z[l].addiRowVector(r.b);
                 }
@@ -220,7 +225,9 @@ public final class DenseChain {
                 // ε_l = Δ_{l+1} W_{l+1}ᵀ, then Δ_l = σ'(z_l) ⊙ ε_l per stacked row
                 Nd4j.gemm(delta[l + 1], above.w, eps[l], false, true, 1.0, 0.0);
                 IActivation f = layers.get(l).activation;
-                if (f instanceof ActivationIdentity) {
+                if (FusedRelu.applies(f)) {
+                    FusedRelu.backward(eps[l], deriv[l], delta[l], outputs);
+                } else if (f instanceof ActivationIdentity) {
                     delta[l].assign(eps[l]);
                 } else if (outputs == 1) {
                     delta[l].assign(z[l]);

@@ -21,8 +21,9 @@ final class GramAccumulator {
      * @param c     constant added to {@code g} (1 for a trainable bias, else 0)
      * @param dd    {@code [m1, m2]} Gram matrix of the stacked pre-activation gradients
      * @param o     outputs per example in {@code acc} and {@code dd} (1 for trace)
+     * @param overwrite true: {@code acc = (g + c) ⊙ dd} (the first term)
      */
-    static void add(INDArray acc, INDArray g, double c, INDArray dd, int o) {
+    static void add(INDArray acc, INDArray g, double c, INDArray dd, int o, boolean overwrite) {
         int m1 = (int) acc.size(0), m2 = (int) acc.size(1);
         int n2 = m2 / o;
         if (acc.dataType() == DataType.FLOAT) {
@@ -34,7 +35,7 @@ final class GramAccumulator {
                 for (int j = 0, q = row; j < n2; j++) {
                     float gv = gb == null ? cf : gb.get(gRow + j) + cf;
                     for (int k = 0; k < o; k++, q++) {
-                        a.put(q, a.get(q) + gv * d.get(q));
+                        a.put(q, (overwrite ? 0 : a.get(q)) + gv * d.get(q));
                     }
                 }
             }
@@ -46,7 +47,7 @@ final class GramAccumulator {
                 for (int j = 0, q = row; j < n2; j++) {
                     double gv = gb == null ? c : gb.get(gRow + j) + c;
                     for (int k = 0; k < o; k++, q++) {
-                        a.put(q, a.get(q) + gv * d.get(q));
+                        a.put(q, (overwrite ? 0 : a.get(q)) + gv * d.get(q));
                     }
                 }
             }
