@@ -30,6 +30,12 @@ import java.util.Arrays;
  * BatchNormalization with its running statistics) w.r.t. every trainable parameter in DL4J's own layout; frozen layers
  * and BatchNormalization's running mean/variance are not parameters. The kernel is in the network's data type.
  *
+ * <p>Outputs of any shape: an example's {@code m} output entries are numbered in the C order of its slice
+ * {@code output(x)[i]} (a sequence output NCW {@code [n, o, T]} has {@code m = o·T}, entry {@code k·T + t}); a
+ * ComputationGraph's outputs are concatenated per example in {@code setOutputs} order (or pick some with
+ * {@link Builder#outputs}). FULL is {@code [n1, n2, m, m]}, TRACE the mean over the {@code m} entries;
+ * {@link #describe} names the layout.
+ *
  * <pre>{@code
  * EmpiricalNtk ntk = EmpiricalNtk.builder()
  *         .implementation(NtkImplementation.AUTO)
@@ -103,7 +109,7 @@ public final class EmpiricalNtk {
     /**
      * @param model a MultiLayerNetwork or single-input ComputationGraph
      * @param x1    features {@code [n1, ...]}
-     * @return {@code Θ(x1, x1)}: {@code [n1, n1]} (TRACE) or {@code [n1, n1, o, o]} (FULL)
+     * @return {@code Θ(x1, x1)}: {@code [n1, n1]} (TRACE) or {@code [n1, n1, m, m]} (FULL)
      */
     public INDArray compute(Model model, INDArray x1) {
         return compute(model, x1, null);
@@ -113,7 +119,7 @@ public final class EmpiricalNtk {
      * @param model a MultiLayerNetwork or single-input ComputationGraph
      * @param x1    features {@code [n1, ...]}
      * @param x2    features {@code [n2, ...]}, or null for {@code x1}
-     * @return {@code Θ(x1, x2)}: {@code [n1, n2]} (TRACE) or {@code [n1, n2, o, o]} (FULL)
+     * @return {@code Θ(x1, x2)}: {@code [n1, n2]} (TRACE) or {@code [n1, n2, m, m]} (FULL)
      */
     public INDArray compute(Model model, INDArray x1, INDArray x2) {
         return compute(model, new INDArray[]{x1}, x2 == null ? null : new INDArray[]{x2});
@@ -125,7 +131,7 @@ public final class EmpiricalNtk {
      * @param model a MultiLayerNetwork or ComputationGraph
      * @param x1    one features array per network input, each {@code [n1, ...]}
      * @param x2    same for the second set, or null for {@code x1}
-     * @return {@code [n1, n2]} (TRACE) or {@code [n1, n2, o, o]} (FULL)
+     * @return {@code [n1, n2]} (TRACE) or {@code [n1, n2, m, m]} (FULL)
      */
     public INDArray compute(Model model, INDArray[] x1, INDArray[] x2) {
         return compute(model, x1, x2, null, null);

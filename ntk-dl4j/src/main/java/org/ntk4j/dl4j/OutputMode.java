@@ -3,7 +3,8 @@ package org.ntk4j.dl4j;
 /**
  * Which part of the output-by-output kernel an NTK computation returns.
  *
- * <p>For a network with {@code o} outputs the full empirical NTK is the block matrix
+ * <p>For a network with {@code o} output entries per example ({@code m} in {@link EmpiricalNtk}: every entry of
+ * every output array, e.g. {@code o·T} for a sequence output) the full empirical NTK is the block matrix
  * {@code Θ[i, j, k, l] = <∂f_k(x_i)/∂θ, ∂f_l(x'_j)/∂θ>}.
  */
 public enum OutputMode {

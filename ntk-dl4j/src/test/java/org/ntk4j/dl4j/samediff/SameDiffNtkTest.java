@@ -81,6 +81,17 @@ class SameDiffNtkTest extends NtkTestBase {
         NtkAssertions.assertClose(expected, ntk.compute(x1, x2), tol(DataType.DOUBLE).finiteDiff(), "layer norm FULL");
     }
 
+    /** STRUCTURED means structured rules only, as in EmpiricalNtk: exact-fallback variables are refused by name. */
+    @Test
+    void structuredRefusesExactFallbackVariables() {
+        SameDiff sd = SameDiffGraphs.layerNormNet(DataType.DOUBLE, 11, 3, 5, 2);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SameDiffNtk.builder(sd, "input", "output").implementation(org.ntk4j.dl4j.NtkImplementation.STRUCTURED)
+                        .build());
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("gain") && e.getMessage().contains("AUTO"),
+                e.getMessage());
+    }
+
     @Test
     void tiedWeightUsesExactPath() {
         SameDiff sd = SameDiffGraphs.tiedNet(DataType.DOUBLE, 14, 3, 4, 2);

@@ -55,7 +55,7 @@ public final class SequenceBenchmark {
      */
     public static void run(int n, int t, Consumer<String> out) {
         INDArray x = Nd4j.getRandomFactory().getNewRandomInstance(7).nextGaussian(new long[]{n, 32, t}).castTo(DataType.FLOAT);
-        for (boolean seq : new boolean[]{true, false}) {
+        for (boolean seq : new boolean[]{false, true}) {
             MultiLayerNetwork net = net(seq, t);
             double[] secs = new double[2];
             NtkImplementation[] impls = {NtkImplementation.AUTO, NtkImplementation.JACOBIAN};
