@@ -142,6 +142,11 @@ public final class FullyConnectedKernel {
         return fixedDegree;
     }
 
+    /** @return examples per tile edge */
+    public int tileSize() {
+        return tileSize;
+    }
+
     /** @return the tolerance of the error-controlled rule */
     public double tolerance() {
         return tolerance;

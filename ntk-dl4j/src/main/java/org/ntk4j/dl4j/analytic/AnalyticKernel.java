@@ -94,28 +94,52 @@ public final class AnalyticKernel {
 
     /** @param p the parameterization; @return the same architecture's kernel in that parameterization */
     public AnalyticKernel withParameterization(Parameterization p) {
-        return rebuild(kernel.quadratureDegree(), p, DEFAULT);
+        return rebuild(b -> b.parameterization(p));
     }
 
-    /** @param q Gauss–Hermite nodes per dimension (cost ∝ q²); @return a copy with that degree */
+    /**
+     * For experts: the fixed Gauss–Hermite rule instead of the error-controlled one (no error estimate).
+     *
+     * @param q Gauss–Hermite nodes per dimension (cost ∝ q²)
+     * @return a copy with that degree
+     */
     public AnalyticKernel withQuadratureDegree(int q) {
-        return rebuild(q, kernel.parameterization(), DEFAULT);
+        return rebuild(b -> b.quadratureDegree(q));
+    }
+
+    /**
+     * @param tol the largest acceptable estimated error relative to each entry's natural scale (default 1e-6);
+     *            selects the error-controlled rule
+     * @return a copy with that tolerance
+     */
+    public AnalyticKernel withTolerance(double tol) {
+        return rebuild(b -> b.tolerance(tol));
+    }
+
+    /**
+     * @param warn true: a missed tolerance is logged instead of thrown ({@link FullyConnectedKernel.Builder#warnOnly})
+     * @return a copy
+     */
+    public AnalyticKernel withWarnOnly(boolean warn) {
+        return rebuild(b -> b.warnOnly(warn));
     }
 
     /** @param t tile edge in examples; @return a copy with that tile size */
     public AnalyticKernel withTileSize(int t) {
-        return rebuild(kernel.quadratureDegree(), kernel.parameterization(), t);
+        return rebuild(b -> b.tileSize(t));
     }
 
-    private static final int DEFAULT = -1;
-
-    private AnalyticKernel rebuild(int q, Parameterization p, int tile) {
-        FullyConnectedKernel.Builder b = FullyConnectedKernel.builder(kernel.inputDim()).parameterization(p)
-                .quadratureDegree(q);
-        if (tile != DEFAULT) {
-            b.tileSize(tile);
+    private AnalyticKernel rebuild(java.util.function.Consumer<FullyConnectedKernel.Builder> change) {
+        FullyConnectedKernel.Builder b = FullyConnectedKernel.builder(kernel.inputDim())
+                .parameterization(kernel.parameterization()).tileSize(kernel.tileSize())
+                .warnOnly(kernel.warnsOnly());
+        if (kernel.fixedQuadrature()) {
+            b.quadratureDegree(kernel.quadratureDegree());
+        } else {
+            b.tolerance(kernel.tolerance());
         }
         kernel.layers().forEach(b::layer);
+        change.accept(b);
         return new AnalyticKernel(b.build(), outputActivation, preActivation, outputs);
     }
 

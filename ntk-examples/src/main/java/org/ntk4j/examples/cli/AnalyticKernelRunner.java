@@ -57,10 +57,25 @@ public final class AnalyticKernelRunner {
      * @throws IllegalArgumentException for unreadable files and unsupported configurations (naming the layer)
      */
     public static AnalyticKernel load(Path json, int quadratureDegree) {
-        if (quadratureDegree < 2 || quadratureDegree > 400) {
+        return load(json, quadratureDegree, org.ntk4j.core.analytic.FullyConnectedKernel.DEFAULT_TOLERANCE);
+    }
+
+    /**
+     * @param json             the configuration file
+     * @param quadratureDegree fixed Gauss–Hermite nodes per dimension (experts), or {@code null} for the
+     *                         error-controlled rule
+     * @param tolerance        tolerance of the error-controlled rule, in [1e-12, 1)
+     * @return its analytic kernel
+     */
+    public static AnalyticKernel load(Path json, Integer quadratureDegree, double tolerance) {
+        if (quadratureDegree != null && (quadratureDegree < 2 || quadratureDegree > 400)) {
             throw new IllegalArgumentException("--quadrature-degree must be in [2, 400] (got: " + quadratureDegree + ")");
         }
-        return AnalyticKernels.of(readConfiguration(json), quadratureDegree);
+        if (!(tolerance >= 1e-12 && tolerance < 1)) {
+            throw new IllegalArgumentException("--tolerance must be in [1e-12, 1) (got: " + tolerance + ")");
+        }
+        AnalyticKernel k = AnalyticKernels.of(readConfiguration(json));
+        return quadratureDegree != null ? k.withQuadratureDegree(quadratureDegree) : k.withTolerance(tolerance);
     }
 
     /**

@@ -33,9 +33,13 @@ public final class KernelCommand implements Callable<Integer> {
     Path config;
     @Option(names = "--kernel", defaultValue = "ntk", description = "with --config: ntk or nngp")
     String kernel;
-    @Option(names = "--quadrature-degree", defaultValue = "25",
-            description = "with --config: Gauss-Hermite nodes per dimension for activations without closed form")
-    int quadratureDegree;
+    @Option(names = "--quadrature-degree",
+            description = "with --config, for experts: fixed Gauss-Hermite nodes per dimension instead of the "
+                    + "error-controlled rule (no error estimate)")
+    Integer quadratureDegree;
+    @Option(names = "--tolerance", defaultValue = "1e-6",
+            description = "with --config: largest acceptable estimated relative error of the kernel (default 1e-6)")
+    double tolerance;
     @Option(names = "--x1", required = true, description = "features [n1, ...] (.npy or .csv)")
     Path x1;
     @Option(names = "--x2", description = "features [n2, ...]; default: x1")
@@ -126,7 +130,7 @@ public final class KernelCommand implements Callable<Integer> {
         if (repeat < 1) {
             throw new IllegalArgumentException("--repeat must be >= 1 (got: " + repeat + ")");
         }
-        org.ntk4j.dl4j.analytic.AnalyticKernel ak = AnalyticKernelRunner.load(config, quadratureDegree);
+        org.ntk4j.dl4j.analytic.AnalyticKernel ak = AnalyticKernelRunner.load(config, quadratureDegree, tolerance);
         INDArray a = ArrayIO.read(x1);
         INDArray b = x2 == null ? null : ArrayIO.read(x2);
         if (blockSize >= 1) {

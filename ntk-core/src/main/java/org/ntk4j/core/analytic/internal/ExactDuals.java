@@ -36,6 +36,7 @@ public final class ExactDuals {
         double[] fi = new double[0];
         double[] gi = new double[0];
         final double[] out = new double[4];
+        double[] breaks = new double[0];
     }
 
     /**
@@ -143,16 +144,36 @@ public final class ExactDuals {
                        double rho, Work w, double[] out) {
         double s1 = Math.sqrt(q1);
         double s2 = Math.sqrt(q2);
+        double along = s2 * rho;
+        double tau = s2 * Math.sqrt(Math.max(0.0, 1 - rho * rho));
+        // the outer integrand is φ(u)·E[φ(v)|u]: the conditional expectation varies in u on the scale
+        // s1·max(w, τ)/|ρ s2| around the images of 0 and of the breakpoints; the outer rule is graded for both
+        int nb = breaks.length;
+        if (w.breaks.length < 2 * nb + 1) {
+            w.breaks = new double[2 * nb + 1];
+        }
+        System.arraycopy(breaks, 0, w.breaks, 0, nb);
+        int cnt = nb;
+        double outerScale = scale;
+        if (Math.abs(along) > 0 && s1 > 0) {
+            if (tau > 0) {
+                // near a mapped breakpoint E[φ(v)|u] turns on the scale τ; near the image of 0 on max(w, τ)
+                double feature = nb > 0 ? tau : Math.max(scale, tau);
+                outerScale = Math.max(1e-6 * s1, Math.min(scale, s1 * feature / Math.abs(along)));
+            }
+            w.breaks[cnt++] = mean + s1 * (0.0 - mean) / along;
+            for (double b : breaks) {
+                w.breaks[cnt++] = mean + s1 * (b - mean) / along;
+            }
+        }
         GaussianRule ro = w.outer;
-        ro.build(mean, s1, breaks, scale, PAIR_PANEL, true);
+        ro.build(mean, s1, w.breaks, cnt, outerScale, PAIR_PANEL, true);
         int mo = ro.size;
         if (w.fo.length < mo) {
             w.fo = new double[ro.u.length];
             w.go = new double[ro.u.length];
         }
         phi.evaluate(ro.u, mo, w.fo, w.go);
-        double along = s2 * rho;
-        double tau = s2 * Math.sqrt(Math.max(0.0, 1 - rho * rho));
         double c15 = 0, c7 = 0, c3 = 0, cAbs = 0, cInner = 0;
         double e15 = 0, e7 = 0, e3 = 0, eAbs = 0, eInner = 0;
         GaussianRule ri = w.inner;

@@ -4,7 +4,8 @@ package org.ntk4j.core.analytic.internal;
  * A one-dimensional rule for {@code E[ψ(m + τ ξ)]}, {@code ξ ~ N(0, 1)}, with three nested weight sets for an error
  * estimate: {@code Σ_i w_i ψ(u_i)} with {@code u_i = m + τ ξ_i}.
  *
- * <p>Composite rule: {@code ξ ∈ [−L, L]} ({@code L = 9}, outside mass {@code 2e-19}) is cut at the breakpoints of
+ * <p>Composite rule: {@code ξ ∈ [−L, L]} ({@code L = 9}, outside mass {@code 2e-19}; extended by {@code L} beyond
+ * any breakpoint within 40 standard deviations) is cut at the breakpoints of
  * {@code ψ} (mapped to {@code ξ}), then bisected until every panel is at most {@code maxWidth} wide in {@code ξ} and at
  * most {@code max(w, d)} wide in {@code u}, where {@code w} is the smoothness scale and {@code d} the distance in
  * {@code u} from the panel to the nearest special point (0 or a breakpoint): a mesh graded towards the points where
@@ -88,6 +89,15 @@ public final class GaussianRule {
      * @param allowHermite  whether the Gauss–Hermite shortcut may be used
      */
     public void build(double m, double tau, double[] breaks, double scale, double maxWidth, boolean allowHermite) {
+        build(m, tau, breaks, breaks.length, scale, maxWidth, allowHermite);
+    }
+
+    /**
+     * As {@link #build(double, double, double[], double, double, boolean)} with the first {@code nb} entries of
+     * {@code breaks} (any order).
+     */
+    public void build(double m, double tau, double[] breaks, int nb, double scale, double maxWidth,
+                      boolean allowHermite) {
         size = 0;
         if (!(tau > 0)) {
             ensure(1);
@@ -100,23 +110,37 @@ public final class GaussianRule {
             return;
         }
         double dist = Math.abs(m);
-        for (double b : breaks) {
-            dist = Math.min(dist, Math.abs(m - b));
+        for (int q = 0; q < nb; q++) {
+            dist = Math.min(dist, Math.abs(m - breaks[q]));
         }
-        if (allowHermite && (dist >= 14 * tau || (scale >= 4 * tau && !breakIn(breaks, m - 11 * tau, m + 11 * tau)))) {
+        if (allowHermite && (dist >= 14 * tau
+                || (scale >= 4 * tau && !breakIn(breaks, nb, m - 11 * tau, m + 11 * tau)))) {
             hermite(m, tau);
             return;
         }
+        // the range covers ±L and extends L beyond any breakpoint within 40 standard deviations, so that a piece
+        // that only starts far in the tail (a threshold at 10σ) is integrated to relative accuracy too
+        double lo = -L;
+        double hi = L;
+        for (int q = 0; q < nb; q++) {
+            double x = (breaks[q] - m) / tau;
+            if (x < 0 && x > -40) {
+                lo = Math.min(lo, x - L);
+            } else if (x >= 0 && x < 40) {
+                hi = Math.max(hi, x + L);
+            }
+        }
         int nc = 0;
-        ensureCuts(breaks.length + 2);
-        cuts[nc++] = -L;
-        for (double b : breaks) {
-            double x = (b - m) / tau;
-            if (x > -L && x < L) {
+        ensureCuts(nb + 2);
+        cuts[nc++] = lo;
+        for (int q = 0; q < nb; q++) {
+            double x = (breaks[q] - m) / tau;
+            if (x > lo && x < hi) {
                 cuts[nc++] = x;
             }
         }
-        cuts[nc++] = L;
+        java.util.Arrays.sort(cuts, 1, nc);
+        cuts[nc++] = hi;
         for (int c = 0; c + 1 < nc; c++) {
             int top = 0;
             stackA[top] = cuts[c];
@@ -130,10 +154,12 @@ public final class GaussianRule {
                 double ua = m + tau * a;
                 double ub = m + tau * b;
                 double d = distance(ua, ub, 0.0);
-                for (double br : breaks) {
-                    d = Math.min(d, distance(ua, ub, br));
+                for (int q = 0; q < nb; q++) {
+                    d = Math.min(d, distance(ua, ub, breaks[q]));
                 }
-                boolean ok = width <= maxWidth && tau * width <= Math.max(scale, d);
+                // the density e^{−ξ²/2} changes by e^{−|ξ|·width} across a panel: at most e^{−6} in the tails
+                double far = Math.max(Math.abs(a), Math.abs(b));
+                boolean ok = width <= maxWidth && width * far <= 6.0 && tau * width <= Math.max(scale, d);
                 if (ok || top + 2 >= stackA.length || size >= MAX_PANELS * P) {
                     panel(m, tau, a, b);
                 } else {
@@ -150,9 +176,9 @@ public final class GaussianRule {
         }
     }
 
-    private static boolean breakIn(double[] breaks, double lo, double hi) {
-        for (double b : breaks) {
-            if (b > lo && b < hi) {
+    private static boolean breakIn(double[] breaks, int nb, double lo, double hi) {
+        for (int q = 0; q < nb; q++) {
+            if (breaks[q] > lo && breaks[q] < hi) {
                 return true;
             }
         }
