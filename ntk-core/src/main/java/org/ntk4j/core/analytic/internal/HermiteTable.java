@@ -23,6 +23,7 @@ public final class HermiteTable {
     /** Degrees after which the truncation bound is checked. */
     static final int[] BLOCKS = {8, 16, 32, 48, K};
     static final double PANEL = 0.6;
+    private static final int LOW = 16;
 
     final int n;
     /** a[i·(K+1) + k]. */
@@ -181,14 +182,21 @@ public final class HermiteTable {
         }
     }
 
+    /**
+     * Error estimate of a coefficient vector from the nested rules, over the degrees {@code k ≤ 16} that the coarse
+     * rules resolve (the 3- and 7-node rules alias the higher Hermite polynomials, which the 15-node rule on panels
+     * of width {@value #PANEL} integrates exactly to rounding — checked in the tests), scaled by √(65/17) for the
+     * remaining degrees.
+     */
     private static double vectorEstimate(double[] v15, double[] v7, double[] v3, double norm) {
         double d2 = 0;
         double d1 = 0;
-        for (int k = 0; k <= K; k++) {
+        for (int k = 0; k <= LOW; k++) {
             d2 += (v15[k] - v7[k]) * (v15[k] - v7[k]);
             d1 += (v7[k] - v3[k]) * (v7[k] - v3[k]);
         }
-        return GaussianRule.estimate(Math.sqrt(d2), 0, -Math.sqrt(d1), 0) + 2e-16 * norm * (K + 1);
+        return Math.sqrt((K + 1.0) / (LOW + 1)) * GaussianRule.estimate(Math.sqrt(d2), 0, -Math.sqrt(d1), 0)
+                + 2e-16 * norm * (K + 1);
     }
 
     static final double[] SQRT = new double[K + 2];
