@@ -58,9 +58,10 @@ import java.util.Objects;
  * coefficients of {@code φ(μ + √q x)} and {@code φ'(μ + √q x)} up to degree 64 (one-dimensional integrals split at
  * the activation's breakpoints); per pair, Mehler's series {@code Σ_k a_ik a_jk ρ^k} stopped where its rigorous
  * Cauchy–Schwarz tail bound is below the target, or, near {@code |ρ| = 1}, nested one-dimensional integration
- * {@code E[φ(u) E[φ(v)|u]]} with breakpoints (see {@code docs/theory.md}). {@link KernelPair#errorEstimate()} is the sum
- * over layers of the largest estimated error of that layer's Gaussian expectations, each relative to its
- * Cauchy–Schwarz scale {@code √(E[φ(u)²] E[φ(v)²])}; when it exceeds the tolerance, {@link #compute} throws
+ * {@code E[φ(u) E[φ(v)|u]]} with breakpoints (see {@code docs/theory.md}). {@link KernelPair#errorEstimate()} is
+ * {@code Σ_l 2(L − l) ε_l}, where {@code ε_l} is the largest estimated error of layer {@code l}'s Gaussian
+ * expectations, each relative to its Cauchy–Schwarz scale {@code √(E[φ(u)²] E[φ(v)²])}, and {@code 2(L − l)} allows
+ * for its propagation through both recursions of the later layers; when it exceeds the tolerance, {@link #compute} throws
  * {@link ToleranceNotMetException} (or logs a warning, if so built) rather than return a worse kernel.
  * {@link Builder#quadratureDegree} selects the former fixed Gauss–Hermite rule instead (for experts: no error control,
  * {@code errorEstimate} is NaN). The work is done in tiles of {@code tileSize × tileSize} pairs (only the upper
@@ -224,9 +225,11 @@ public final class FullyConnectedKernel {
                 }
             }
         }
+        // an error made at layer l reaches the output through the NNGP and the NTK recursions of the later layers
+        // (both duals, each entering K and Θ): weighted by 2 per remaining layer
         double estimate = 0;
-        for (double err : layerError) {
-            estimate += err;
+        for (int l = 0; l < depth; l++) {
+            estimate += 2.0 * (depth - l) * layerError[l];
         }
         if (fixedDegree) {
             estimate = Double.NaN;
@@ -252,7 +255,7 @@ public final class FullyConnectedKernel {
     }
 
     private double pairTarget() {
-        return 0.1 * tolerance / layers.size();
+        return 0.05 * tolerance / ((double) layers.size() * layers.size());
     }
 
     private void validate(INDArray x, String name) {

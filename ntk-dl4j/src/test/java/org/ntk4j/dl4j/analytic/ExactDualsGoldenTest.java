@@ -194,7 +194,8 @@ class ExactDualsGoldenTest extends NtkTestBase {
                             if (type == DataType.DOUBLE) {
                                 double scale = Math.sqrt(want[i * 4] * want[j * 4]);
                                 assertTrue(Math.abs(g - w) / scale <= Math.max(kp.errorEstimate(), 1e-11),
-                                        e.getKey() + ": error above the estimate " + kp.errorEstimate());
+                                        e.getKey() + ": error " + Math.abs(g - w) / scale + " above the estimate "
+                                                + kp.errorEstimate());
                             }
                         }
                     }
