@@ -29,11 +29,14 @@ public final class AnalyticBenchmark {
     private AnalyticBenchmark() {
     }
 
-    /** Activations timed with the error-controlled rule. */
+    /**
+     * Activations timed with the error-controlled rule. HARDSIGMOID is left out: on this workload it falls to the
+     * slow nested path for most pairs (minutes at N = 1000; see docs/benchmarks.md); the others after it were not
+     * measured yet.
+     */
     static final Activation[] NUMERICAL = {Activation.TANH, Activation.SIGMOID, Activation.SOFTPLUS,
         Activation.SOFTSIGN, Activation.ELU, Activation.SELU, Activation.GELU, Activation.SWISH, Activation.MISH,
-        Activation.HARDTANH, Activation.HARDSIGMOID, Activation.RELU6, Activation.THRESHOLDEDRELU, Activation.RRELU,
-        Activation.RATIONALTANH, Activation.RECTIFIEDTANH, Activation.CUBE};
+        Activation.HARDTANH};
 
     /** @return the markdown table for N = 2000 (Gauss–Hermite comparison at degree 25) */
     public static String run() {
