@@ -7,6 +7,8 @@ import org.nd4j.linalg.indexing.BooleanIndexing;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.ntk4j.core.analytic.internal.GaussianMoments;
+import org.ntk4j.core.analytic.internal.HermiteTable;
+import org.ntk4j.core.analytic.internal.LayerRecursion;
 import org.ntk4j.core.kernel.MemoryBudget;
 
 import java.util.ArrayList;
@@ -49,20 +51,23 @@ import java.util.Objects;
  *
  * <h2>Numerics</h2>
  * All arithmetic is in DOUBLE; the result has the data type of the input. Correlations are clamped into
- * {@code [−1, 1]} and negative rounding of variances to 0, so deep stacks (50 layers) stay finite. Gauss–Hermite
- * quadrature with {@code q} nodes per dimension is exact for polynomials of degree {@code < 2q} in each variable and
- * converges geometrically for smooth functions, more slowly the larger the pre-activation variance. Measured relative
- * errors of each Gaussian expectation (worst function: tanh, whose derivative moment is the hardest): below
- * {@code 2e-4} at the default {@code q = 25} for variances ≤ 1, about {@code 2e-2} at variance 3 with correlation near 1,
- * below {@code 5e-6} at {@code q = 100} for variances ≤ 3; sigmoid, GELU and softplus are 10–1000 times more accurate
- * (table in {@code docs/theory.md}). Raise {@link Builder#quadratureDegree} for large variances. Functions with kinks
- * and no closed form here are integrated inaccurately: where the derivative jumps (SELU, ELU, hard-tanh, ReLU6, hard
- * sigmoid) the derivative moment, hence the NTK, stays off by a few percent at any degree, and the value moment
- * converges only algebraically (about {@code 1e-3}); a ReLU integrated by quadrature would be off by {@code 2e-2} at
- * {@code q = 25}, which is why the ReLU family never uses quadrature: its moments are exact for any bias mean. The work
- * is done in tiles of
- * {@code tileSize × tileSize} pairs (only the upper triangle when {@code x2} is {@code x1}); memory beyond the result
- * is {@code O(tileSize²)}. Quadrature runs on the common fork-join pool unless {@link Builder#parallel} is off.
+ * {@code [−1, 1]} and negative rounding of variances to 0, so deep stacks (50 layers) stay finite. Closed forms are
+ * used where they exist ({@link Nonlinearities}). Every other activation is integrated to a {@linkplain
+ * Builder#tolerance tolerance} (default {@value #DEFAULT_TOLERANCE}, relative to the natural scale
+ * {@code √(K(x,x) K(x',x'))} of each entry) by a rule with an error estimate: per layer and example, the Hermite
+ * coefficients of {@code φ(μ + √q x)} and {@code φ'(μ + √q x)} up to degree 64 (one-dimensional integrals split at
+ * the activation's breakpoints); per pair, Mehler's series {@code Σ_k a_ik a_jk ρ^k} stopped where its rigorous
+ * Cauchy–Schwarz tail bound is below the target, or, near {@code |ρ| = 1}, nested one-dimensional integration
+ * {@code E[φ(u) E[φ(v)|u]]} with breakpoints (see {@code docs/theory.md}). {@link KernelPair#errorEstimate()} is
+ * {@code Σ_l 2(L − l) ε_l}, where {@code ε_l} is the largest estimated error of layer {@code l}'s Gaussian
+ * expectations, each relative to its Cauchy–Schwarz scale {@code √(E[φ(u)²] E[φ(v)²])}, and {@code 2(L − l)} allows
+ * for its propagation through both recursions of the later layers; when it exceeds the tolerance, {@link #compute} throws
+ * {@link ToleranceNotMetException} (or logs a warning, if so built) rather than return a worse kernel.
+ * {@link Builder#quadratureDegree} selects the former fixed Gauss–Hermite rule instead (for experts: no error control,
+ * {@code errorEstimate} is NaN). The work is done in tiles of {@code tileSize × tileSize} pairs (only the upper
+ * triangle when {@code x2} is {@code x1}); memory beyond the result is {@code O(tileSize²)} plus the coefficient
+ * tables, {@code 2·65} doubles per example and layer. Pairs run on the common fork-join pool unless
+ * {@link Builder#parallel} is off.
  *
  * <pre>{@code
  * FullyConnectedKernel k = FullyConnectedKernel.builder(32)
@@ -77,6 +82,9 @@ public final class FullyConnectedKernel {
     public static final int DEFAULT_QUADRATURE_DEGREE = 25;
     /** Default tile edge in examples. */
     public static final int DEFAULT_TILE_SIZE = 512;
+    /** Default tolerance of the numerical rule, relative to the natural scale of each kernel entry. */
+    public static final double DEFAULT_TOLERANCE = 1e-6;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FullyConnectedKernel.class);
 
     private final int inputDim;
     private final Parameterization parameterization;
@@ -85,8 +93,14 @@ public final class FullyConnectedKernel {
     private final int tileSize;
     private final MemoryBudget budget;
     private final boolean parallel;
+    private final boolean fixedDegree;
+    private final double tolerance;
+    private final boolean warnOnly;
 
     private FullyConnectedKernel(Builder b) {
+        this.fixedDegree = b.fixedDegree;
+        this.tolerance = b.tolerance;
+        this.warnOnly = b.warnOnly;
         this.parallel = b.parallel;
         this.inputDim = b.inputDim;
         this.parameterization = b.parameterization;
@@ -119,9 +133,29 @@ public final class FullyConnectedKernel {
         return layers;
     }
 
-    /** @return Gauss–Hermite nodes per dimension */
+    /** @return Gauss–Hermite nodes per dimension (used only when {@link #fixedQuadrature()}) */
     public int quadratureDegree() {
         return degree;
+    }
+
+    /** @return whether a fixed Gauss–Hermite degree was requested instead of the error-controlled rule */
+    public boolean fixedQuadrature() {
+        return fixedDegree;
+    }
+
+    /** @return examples per tile edge */
+    public int tileSize() {
+        return tileSize;
+    }
+
+    /** @return the tolerance of the error-controlled rule */
+    public double tolerance() {
+        return tolerance;
+    }
+
+    /** @return whether a missed tolerance is logged instead of thrown */
+    public boolean warnsOnly() {
+        return warnOnly;
     }
 
     /** @return the mean of every output pre-activation at initialisation: the last layer's bias mean */
@@ -143,6 +177,7 @@ public final class FullyConnectedKernel {
      * @return NNGP and NTK {@code [n1, n2]} of the output pre-activation, in the input's data type
      * @throws IllegalArgumentException on a wrong shape, type or a non-finite feature
      * @throws org.ntk4j.core.kernel.MemoryBudgetExceededException when the result would not fit the budget
+     * @throws ToleranceNotMetException when the estimated error exceeds the tolerance (unless built to warn)
      */
     public KernelPair compute(INDArray x1, INDArray x2) {
         validate(x1, "x1");
@@ -163,9 +198,15 @@ public final class FullyConnectedKernel {
         budget.check("analytic kernels", 2 * MemoryBudget.bytes(type, n1, n2)
                         + 8L * MemoryBudget.bytes(DataType.DOUBLE, Math.min(t, n1), Math.min(t, n2)),
                 "compute the kernel in blocks of rows, or use FLOAT");
-        GaussianMoments moments = new GaussianMoments(degree, parallel);
-        double[][] diag1 = diagonal(a, moments);
-        double[][] diag2 = symmetric ? diag1 : diagonal(b, moments);
+        GaussianMoments moments = new GaussianMoments(fixedDegree ? degree : 2, parallel);
+        int depth = layers.size();
+        HermiteTable[] tab1 = new HermiteTable[depth];
+        HermiteTable[] tab2 = symmetric ? tab1 : new HermiteTable[depth];
+        double[] layerError = new double[depth];
+        LayerRecursion rec = new LayerRecursion(inputDim, parameterization == Parameterization.STANDARD, layers,
+                fixedDegree, tolerance, parallel);
+        double[][] diag1 = rec.diagonal(a, moments, tab1, layerError);
+        double[][] diag2 = symmetric ? diag1 : rec.diagonal(b, moments, tab2, layerError);
         INDArray nngp = Nd4j.create(type, n1, n2);
         INDArray ntk = Nd4j.create(type, n1, n2);
         for (int r0 = 0; r0 < n1; r0 += t) {
@@ -176,8 +217,8 @@ public final class FullyConnectedKernel {
                 INDArray cols = b.get(NDArrayIndex.interval(c0, c1), NDArrayIndex.all());
                 INDArray gram = rows.mmul(cols.transpose()).divi(inputDim);
                 boolean diagonalTile = symmetric && c0 == r0;
-                double[][] tile = tile(gram.dup('c').data().asDouble(), r0, r1, c0, c1, diag1, diag2, moments,
-                        diagonalTile);
+                double[][] tile = rec.tile(gram.dup('c').data().asDouble(), r0, r1, c0, c1, diag1, diag2, moments,
+                        diagonalTile, tab1, tab2, layerError);
                 put(nngp, tile[0], r0, r1, c0, c1, type);
                 put(ntk, tile[1], r0, r1, c0, c1, type);
                 if (symmetric && c0 != r0) {
@@ -186,8 +227,27 @@ public final class FullyConnectedKernel {
                 }
             }
         }
-        return new KernelPair(nngp, ntk);
+        // an error made at layer l reaches the output through the NNGP and the NTK recursions of the later layers
+        // (both duals, each entering K and Θ): weighted by 2 per remaining layer
+        double estimate = 0;
+        for (int l = 0; l < depth; l++) {
+            estimate += 2.0 * (depth - l) * layerError[l];
+        }
+        if (fixedDegree) {
+            estimate = Double.NaN;
+        } else if (!(estimate <= tolerance)) {
+            String msg = String.format(java.util.Locale.ROOT, "estimated error %.2e of the infinite-width kernels "
+                    + "exceeds the tolerance %.1e (per layer: %s); raise the tolerance, or report the activation and "
+                    + "variances", estimate, tolerance, Arrays.toString(layerError));
+            if (!warnOnly) {
+                throw new ToleranceNotMetException(msg, estimate, tolerance);
+            }
+            LOG.warn(msg);
+        }
+        return new KernelPair(nngp, ntk, estimate);
     }
+
+    /** Whether layer l's moments come from the error-controlled rule (else closed form or fixed quadrature). */
 
     private void validate(INDArray x, String name) {
         Objects.requireNonNull(x, name);
@@ -205,98 +265,6 @@ public final class FullyConnectedKernel {
         if (BooleanIndexing.or(x, Conditions.isNan()) || BooleanIndexing.or(x, Conditions.isInfinite())) {
             throw new IllegalArgumentException(name + " contains NaN or infinite values; clean the features first");
         }
-    }
-
-    /** K_l(x, x) for l = 1..L, per example: result[l-1][i]. */
-    private double[][] diagonal(INDArray x, GaussianMoments moments) {
-        int n = (int) x.size(0);
-        double[] g = x.mul(x).sum(1).divi(inputDim).castTo(DataType.DOUBLE).dup().data().asDouble();
-        int depth = layers.size();
-        double[][] out = new double[depth][];
-        double[] chat = g;
-        double[] e = new double[n];
-        for (int l = 0; l < depth; l++) {
-            DenseLayerSpec s = layers.get(l);
-            double[] k = new double[n];
-            for (int i = 0; i < n; i++) {
-                k[i] = s.weightVariance() * chat[i] + s.biasVariance();
-            }
-            out[l] = k;
-            if (l < depth - 1) {
-                double[] next = new double[n];
-                moments.compute(s.activation(), s.biasMean(), k, k, k, n, next, e);
-                chat = next;
-            }
-        }
-        return out;
-    }
-
-    private double[][] tile(double[] gram, int r0, int r1, int c0, int c1, double[][] diag1, double[][] diag2,
-                            GaussianMoments moments, boolean diagonalTile) {
-        int br = r1 - r0;
-        int bc = c1 - c0;
-        // pairs to compute: all of them, or the upper triangle of a diagonal tile (mirrored at the end)
-        int m = diagonalTile ? br * (br + 1) / 2 : br * bc;
-        int[] pi = new int[m];
-        int[] pj = new int[m];
-        int p = 0;
-        for (int i = 0; i < br; i++) {
-            for (int j = diagonalTile ? i : 0; j < bc; j++) {
-                pi[p] = i;
-                pj[p] = j;
-                p++;
-            }
-        }
-        double[] chat = new double[m];
-        for (int t = 0; t < m; t++) {
-            chat[t] = gram[pi[t] * bc + pj[t]];
-        }
-        double[] theta = new double[m];
-        double[] k = new double[m];
-        double[] e = new double[m];
-        double[] k11 = new double[m];
-        double[] k22 = new double[m];
-        int depth = layers.size();
-        int prevWidth = inputDim;
-        for (int l = 0; l < depth; l++) {
-            DenseLayerSpec s = layers.get(l);
-            double sw = s.weightVariance();
-            double sb = s.biasVariance();
-            double al;
-            double cl;
-            if (parameterization == Parameterization.STANDARD) {
-                al = prevWidth;
-                cl = s.bias() ? 1.0 : 0.0;
-            } else {
-                al = sw;
-                cl = sb;
-            }
-            for (int i = 0; i < m; i++) {
-                k[i] = sw * chat[i] + sb;
-                theta[i] = al * chat[i] + cl + (l == 0 ? 0.0 : sw * e[i] * theta[i]);
-            }
-            if (l < depth - 1) {
-                double[] d1 = diag1[l];
-                double[] d2 = diag2[l];
-                for (int t = 0; t < m; t++) {
-                    k11[t] = d1[r0 + pi[t]];
-                    k22[t] = d2[c0 + pj[t]];
-                }
-                moments.compute(s.activation(), s.biasMean(), k11, k, k22, m, chat, e);
-            }
-            prevWidth = s.width();
-        }
-        double[] nngp = new double[br * bc];
-        double[] ntk = new double[br * bc];
-        for (int t = 0; t < m; t++) {
-            nngp[pi[t] * bc + pj[t]] = k[t];
-            ntk[pi[t] * bc + pj[t]] = theta[t];
-            if (diagonalTile) {
-                nngp[pj[t] * bc + pi[t]] = k[t];
-                ntk[pj[t] * bc + pi[t]] = theta[t];
-            }
-        }
-        return new double[][]{nngp, ntk};
     }
 
     private static double[] transpose(double[] a, int rows, int cols) {
@@ -333,6 +301,9 @@ public final class FullyConnectedKernel {
         private int tileSize = DEFAULT_TILE_SIZE;
         private MemoryBudget budget = MemoryBudget.defaultBudget();
         private boolean parallel = true;
+        private boolean fixedDegree;
+        private double tolerance = DEFAULT_TOLERANCE;
+        private boolean warnOnly;
 
         private Builder(int inputDim) {
             this.inputDim = inputDim;
@@ -357,11 +328,36 @@ public final class FullyConnectedKernel {
         }
 
         /**
-         * @param q Gauss–Hermite nodes per dimension, in [2, 400] (default 25); cost grows like q²
+         * For experts: integrates every activation without closed form by the fixed Gauss–Hermite rule with
+         * {@code q} nodes per dimension instead of the error-controlled rule; no error estimate, no tolerance check.
+         *
+         * @param q nodes per dimension, in [2, 400]; cost grows like q²
          * @return this
          */
         public Builder quadratureDegree(int q) {
             this.degree = q;
+            this.fixedDegree = true;
+            return this;
+        }
+
+        /**
+         * @param tol the largest acceptable estimated error, relative to the natural scale of each kernel entry, in
+         *            [1e-12, 1) (default {@value #DEFAULT_TOLERANCE}); also selects the error-controlled rule
+         * @return this
+         */
+        public Builder tolerance(double tol) {
+            this.tolerance = tol;
+            this.fixedDegree = false;
+            return this;
+        }
+
+        /**
+         * @param warn true: a missed tolerance is logged (SLF4J WARN) and the kernels are returned with their
+         *             estimate; false (default): {@link ToleranceNotMetException} is thrown
+         * @return this
+         */
+        public Builder warnOnly(boolean warn) {
+            this.warnOnly = warn;
             return this;
         }
 
@@ -403,6 +399,9 @@ public final class FullyConnectedKernel {
             }
             if (degree < 2 || degree > 400) {
                 throw new IllegalArgumentException("quadratureDegree must be in [2, 400] (got: " + degree + ")");
+            }
+            if (!(tolerance >= 1e-12 && tolerance < 1)) {
+                throw new IllegalArgumentException("tolerance must be in [1e-12, 1) (got: " + tolerance + ")");
             }
             if (tileSize < 1) {
                 throw new IllegalArgumentException("tileSize must be >= 1 (got: " + tileSize + ")");

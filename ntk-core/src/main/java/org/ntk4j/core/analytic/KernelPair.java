@@ -13,8 +13,21 @@ import java.util.Objects;
  * @param ntk  {@code [n1, n2]}: the neural tangent kernel {@code Σ_θ ∂z(x_i)/∂θ · ∂z(x'_j)/∂θ} of one output
  *             pre-activation (the limit of the diagonal blocks of the empirical NTK; off-diagonal output blocks
  *             vanish in the limit, so this is also the limit of the TRACE kernel)
+ * @param errorEstimate the estimated error of the numerical integration, relative to the kernels' natural scale
+ *             {@code √(K(x,x) K(x',x'))} (see {@link FullyConnectedKernel}); 0 when every layer has a closed form,
+ *             {@code NaN} when not estimated (a fixed Gauss–Hermite degree was requested)
  */
-public record KernelPair(INDArray nngp, INDArray ntk) {
+public record KernelPair(INDArray nngp, INDArray ntk, double errorEstimate) {
+
+    /**
+     * Kernels without an error estimate.
+     *
+     * @param nngp {@code [n1, n2]}
+     * @param ntk  {@code [n1, n2]}
+     */
+    public KernelPair(INDArray nngp, INDArray ntk) {
+        this(nngp, ntk, Double.NaN);
+    }
 
     /**
      * Validates equal shapes of rank 2.

@@ -19,7 +19,8 @@ import java.util.Optional;
  *   <li>erf: {@code E[φφ] = (2/π) arcsin(2 k12 / √((1+2k11)(1+2k22)))},
  *       {@code E[φ'φ'] = (4/π) / √((1+2k11)(1+2k22) − 4 k12²)} (Williams, 1997).</li>
  * </ul>
- * Every other function here is integrated by Gauss–Hermite quadrature.
+ * Every other function here is integrated numerically (see {@link FullyConnectedKernel}), with its breakpoints and
+ * smoothness scale declared.
  */
 public final class Nonlinearities {
     private Nonlinearities() {
@@ -31,6 +32,8 @@ public final class Nonlinearities {
     /** SELU constants (Klambauer et al., 2017), as in DL4J/ND4J. */
     private static final double SELU_ALPHA = 1.6732632423543772848170429916717;
     private static final double SELU_LAMBDA = 1.0507009873554804934193349852946;
+    private static final double[] NONE = {};
+    private static final double[] ORIGIN = {0.0};
 
     /** @return {@code φ(z) = z} (closed form for any mean) */
     public static Nonlinearity identity() {
@@ -64,71 +67,71 @@ public final class Nonlinearities {
         return ErfNl.INSTANCE;
     }
 
-    /** @return {@code tanh(z)} (quadrature) */
+    /** @return {@code tanh(z)} (numerical) */
     public static Nonlinearity tanh() {
         return Tanh.INSTANCE;
     }
 
-    /** @return the logistic sigmoid {@code 1/(1+e^{−z})} (quadrature) */
+    /** @return the logistic sigmoid {@code 1/(1+e^{−z})} (numerical) */
     public static Nonlinearity sigmoid() {
         return Nonlinearity.of("sigmoid", Nonlinearities::sigmoid, z -> {
             double s = sigmoid(z);
             return s * (1 - s);
-        });
+        }, NONE, 2.0);
     }
 
-    /** @return {@code log(1 + e^z)} (quadrature) */
+    /** @return {@code log(1 + e^z)} (numerical) */
     public static Nonlinearity softplus() {
         return Nonlinearity.of("softplus", z -> Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))),
-                Nonlinearities::sigmoid);
+                Nonlinearities::sigmoid, NONE, 2.0);
     }
 
     /**
      * @param alpha the ELU scale for negative inputs
-     * @return {@code z} for {@code z > 0}, {@code α(e^z − 1)} otherwise (quadrature)
+     * @return {@code z} for {@code z > 0}, {@code α(e^z − 1)} otherwise (numerical)
      */
     public static Nonlinearity elu(double alpha) {
         return Nonlinearity.of("elu(" + alpha + ")", z -> z > 0 ? z : alpha * Math.expm1(z),
-                z -> z > 0 ? 1.0 : alpha * Math.exp(z));
+                z -> z > 0 ? 1.0 : alpha * Math.exp(z), ORIGIN, 2.0);
     }
 
-    /** @return SELU, {@code λ·elu_α(z)} with λ ≈ 1.0507, α ≈ 1.6733 (quadrature) */
+    /** @return SELU, {@code λ·elu_α(z)} with λ ≈ 1.0507, α ≈ 1.6733 (numerical) */
     public static Nonlinearity selu() {
         return Nonlinearity.of("selu", z -> SELU_LAMBDA * (z > 0 ? z : SELU_ALPHA * Math.expm1(z)),
-                z -> SELU_LAMBDA * (z > 0 ? 1.0 : SELU_ALPHA * Math.exp(z)));
+                z -> SELU_LAMBDA * (z > 0 ? 1.0 : SELU_ALPHA * Math.exp(z)), ORIGIN, 2.0);
     }
 
-    /** @return exact GELU {@code z·Φ(z)} with the standard normal CDF Φ (quadrature) */
+    /** @return exact GELU {@code z·Φ(z)} with the standard normal CDF Φ (numerical) */
     public static Nonlinearity gelu() {
         return Nonlinearity.of("gelu", z -> z * normalCdf(z),
-                z -> normalCdf(z) + z * INV_SQRT_2PI * Math.exp(-0.5 * z * z));
+                z -> normalCdf(z) + z * INV_SQRT_2PI * Math.exp(-0.5 * z * z), NONE, 2.0);
     }
 
-    /** @return swish (SiLU) {@code z·sigmoid(z)} (quadrature) */
+    /** @return swish (SiLU) {@code z·sigmoid(z)} (numerical) */
     public static Nonlinearity swish() {
         return Nonlinearity.of("swish", z -> z * sigmoid(z), z -> {
             double s = sigmoid(z);
             return s + z * s * (1 - s);
-        });
+        }, NONE, 2.0);
     }
 
-    /** @return {@code max(−1, min(1, z))}, derivative 1 on (−1, 1) and 0 outside (quadrature) */
+    /** @return {@code max(−1, min(1, z))}, derivative 1 on (−1, 1) and 0 outside (numerical) */
     public static Nonlinearity hardTanh() {
         return Nonlinearity.of("hardtanh", z -> Math.max(-1.0, Math.min(1.0, z)),
-                z -> (z > -1.0 && z < 1.0) ? 1.0 : 0.0);
+                z -> (z > -1.0 && z < 1.0) ? 1.0 : 0.0, new double[]{-1.0, 1.0}, 4.0);
     }
 
-    /** @return {@code z³} (quadrature; exact for degree ≥ 4) */
+    /** @return {@code z³} (numerical) */
     public static Nonlinearity cube() {
-        return Nonlinearity.of("cube", z -> z * z * z, z -> 3 * z * z);
+        return Nonlinearity.of("cube", z -> z * z * z, z -> 3 * z * z, NONE, 4.0);
     }
 
-    /** @return softsign {@code z/(1+|z|)} (quadrature) */
+    /** @return softsign {@code z/(1+|z|)} (numerical) */
     public static Nonlinearity softsign() {
         return Nonlinearity.of("softsign", z -> z / (1 + Math.abs(z)), z -> {
             double d = 1 + Math.abs(z);
             return 1 / (d * d);
-        });
+        }, ORIGIN, 0.5);
     }
 
     static double sigmoid(double z) {
@@ -171,6 +174,11 @@ public final class Nonlinearities {
         }
 
         @Override
+        public double smoothnessScale() {
+            return 4.0;
+        }
+
+        @Override
         public boolean isIdentity() {
             return true;
         }
@@ -210,6 +218,16 @@ public final class Nonlinearities {
         @Override
         public double derivative(double z) {
             return z > 0 ? 1.0 : alpha;
+        }
+
+        @Override
+        public double[] breakpoints() {
+            return new double[]{0.0};
+        }
+
+        @Override
+        public double smoothnessScale() {
+            return 4.0;
         }
 
         @Override
@@ -383,6 +401,12 @@ public final class Nonlinearities {
             return 1 - t * t;
         }
 
+        /** Poles at ±iπ/2 (a margin below π/2). */
+        @Override
+        public double smoothnessScale() {
+            return 1.0;
+        }
+
         /** tanh from one exp: 1 − 2/(e^{2|z|} + 1) with the sign restored (absolute error ≈ 1e-16). */
         @Override
         public void evaluate(double[] z, int n, double[] values, double[] derivatives) {
@@ -417,6 +441,11 @@ public final class Nonlinearities {
         @Override
         public double derivative(double z) {
             return TWO_OVER_SQRT_PI * Math.exp(-z * z);
+        }
+
+        @Override
+        public double smoothnessScale() {
+            return 1.0;
         }
 
         @Override

@@ -148,7 +148,9 @@ class ConvolutionalKernelTest extends NtkTestBase {
                 .readout(Readout.FLATTEN)
                 .dense(DenseLayerSpec.builder(2).weightVariance(1.2).build())
                 .build();
+        // the convolutional recursion integrates tanh with the fixed Gauss–Hermite rule: compare like with like
         FullyConnectedKernel dense = FullyConnectedKernel.builder(4).parameterization(par)
+                .quadratureDegree(conv.quadratureDegree())
                 .layer(DenseLayerSpec.builder(6).weightVariance(2).biasMean(0.1).activation(relu).build())
                 .layer(DenseLayerSpec.builder(5).weightVariance(1.5).biasVariance(0.2).activation(tanh).build())
                 .layer(DenseLayerSpec.builder(2).weightVariance(1.2).build())

@@ -169,15 +169,41 @@ public final class AnalyticKernel {
      * @return the same architecture's kernel in that parameterization
      */
     public AnalyticKernel withParameterization(Parameterization p) {
-        return rebuild(quadratureDegree(), p, DEFAULT);
+        if (conv != null) {
+            return new AnalyticKernel(this, conv.toBuilder().parameterization(p).build());
+        }
+        return rebuild(b -> b.parameterization(p));
     }
 
     /**
+     * For experts: the fixed Gauss–Hermite rule instead of the error-controlled one (no error estimate).
+     *
      * @param q Gauss–Hermite nodes per dimension (cost ∝ q²)
      * @return a copy with that degree
      */
     public AnalyticKernel withQuadratureDegree(int q) {
-        return rebuild(q, parameterization(), DEFAULT);
+        if (conv != null) {
+            return new AnalyticKernel(this, conv.toBuilder().quadratureDegree(q).build());
+        }
+        return rebuild(b -> b.quadratureDegree(q));
+    }
+
+    /**
+     * @param tol the largest acceptable estimated error relative to each entry's natural scale (default 1e-6);
+     *            selects the error-controlled rule. Convolutional kernels are unchanged: they use the closed forms
+     *            and, for other activations, the fixed Gauss–Hermite rule (see docs/analytic-kernels.md)
+     * @return a copy with that tolerance
+     */
+    public AnalyticKernel withTolerance(double tol) {
+        return conv != null ? this : rebuild(b -> b.tolerance(tol));
+    }
+
+    /**
+     * @param warn true: a missed tolerance is logged instead of thrown ({@link FullyConnectedKernel.Builder#warnOnly})
+     * @return a copy
+     */
+    public AnalyticKernel withWarnOnly(boolean warn) {
+        return conv != null ? this : rebuild(b -> b.warnOnly(warn));
     }
 
     /**
@@ -185,46 +211,34 @@ public final class AnalyticKernel {
      * @return a copy with that tile size
      */
     public AnalyticKernel withTileSize(int t) {
-        return rebuild(quadratureDegree(), parameterization(), t);
-    }
-
-    private int quadratureDegree() {
-        return conv != null ? conv.quadratureDegree() : kernel.quadratureDegree();
-    }
-
-    private Parameterization parameterization() {
-        return conv != null ? conv.parameterization() : kernel.parameterization();
+        if (conv != null) {
+            return new AnalyticKernel(this, conv.toBuilder().tileSize(t).build());
+        }
+        return rebuild(b -> b.tileSize(t));
     }
 
     /**
      * @param budget the memory budget checked before allocating the result
-     * @return a copy with that budget (architecture, parameterization and degree kept; the tile size too for a
-     *         convolutional kernel, the default tile size for a dense one)
+     * @return a copy with that budget (everything else kept)
      */
     public AnalyticKernel withMemoryBudget(org.ntk4j.core.kernel.MemoryBudget budget) {
         if (conv != null) {
             return new AnalyticKernel(this, conv.toBuilder().memoryBudget(budget).build());
         }
-        FullyConnectedKernel.Builder b = FullyConnectedKernel.builder(kernel.inputDim())
-                .parameterization(kernel.parameterization()).quadratureDegree(kernel.quadratureDegree())
-                .memoryBudget(budget);
-        kernel.layers().forEach(b::layer);
-        return new AnalyticKernel(b.build(), outputActivation, preActivation, outputs);
+        return rebuild(b -> b.memoryBudget(budget));
     }
 
-    private static final int DEFAULT = -1;
-
-    private AnalyticKernel rebuild(int q, Parameterization p, int tile) {
-        if (conv != null) {
-            return new AnalyticKernel(this, conv.toBuilder().quadratureDegree(q).parameterization(p)
-                    .tileSize(tile == DEFAULT ? FullyConnectedKernel.DEFAULT_TILE_SIZE : tile).build());
-        }
-        FullyConnectedKernel.Builder b = FullyConnectedKernel.builder(kernel.inputDim()).parameterization(p)
-                .quadratureDegree(q);
-        if (tile != DEFAULT) {
-            b.tileSize(tile);
+    private AnalyticKernel rebuild(java.util.function.Consumer<FullyConnectedKernel.Builder> change) {
+        FullyConnectedKernel.Builder b = FullyConnectedKernel.builder(kernel.inputDim())
+                .parameterization(kernel.parameterization()).tileSize(kernel.tileSize())
+                .warnOnly(kernel.warnsOnly());
+        if (kernel.fixedQuadrature()) {
+            b.quadratureDegree(kernel.quadratureDegree());
+        } else {
+            b.tolerance(kernel.tolerance());
         }
         kernel.layers().forEach(b::layer);
+        change.accept(b);
         return new AnalyticKernel(b.build(), outputActivation, preActivation, outputs);
     }
 

@@ -88,23 +88,27 @@ public final class AnalyticKernels {
 
     /**
      * @param conf a configuration of fully connected layers
-     * @return its infinite-width kernels in DL4J's standard parameterization, quadrature degree
-     *         {@value FullyConnectedKernel#DEFAULT_QUADRATURE_DEGREE}
+     * @return its infinite-width kernels in DL4J's standard parameterization, error-controlled to the default
+     *         tolerance {@value FullyConnectedKernel#DEFAULT_TOLERANCE} (change it with
+     *         {@link AnalyticKernel#withTolerance})
      * @throws IllegalArgumentException naming the first unsupported layer, activation or initialisation
      */
     public static AnalyticKernel of(MultiLayerConfiguration conf) {
-        return of(conf, FullyConnectedKernel.DEFAULT_QUADRATURE_DEGREE);
+        return of(conf, -1);
     }
 
     /**
+     * For experts: the fixed Gauss–Hermite rule, without error control.
+     *
      * @param conf             a configuration of fully connected layers
-     * @param quadratureDegree Gauss–Hermite nodes per dimension for activations without closed form
+     * @param quadratureDegree Gauss–Hermite nodes per dimension for activations without closed form; a negative
+     *                         value selects the default error-controlled rule
      * @return its infinite-width kernels in DL4J's standard parameterization
      */
     public static AnalyticKernel of(MultiLayerConfiguration conf, int quadratureDegree) {
         Objects.requireNonNull(conf, "conf");
         if (ConvStackMapper.isConvolutional(conf)) {
-            return new AnalyticKernel(ConvStackMapper.map(conf, quadratureDegree));
+            return new AnalyticKernel(ConvStackMapper.map(conf, quadratureDegree >= 0 ? quadratureDegree : FullyConnectedKernel.DEFAULT_QUADRATURE_DEGREE));
         }
         if (conf.getInputPreProcessors() != null && !conf.getInputPreProcessors().isEmpty()) {
             throw new IllegalArgumentException("input preprocessors at layers " + conf.getInputPreProcessors().keySet()
@@ -172,7 +176,10 @@ public final class AnalyticKernels {
             if (layers.isEmpty()) {
                 throw new IllegalArgumentException("the configuration has no DenseLayer or OutputLayer");
             }
-            FullyConnectedKernel.Builder b = FullyConnectedKernel.builder(layers.get(0).nIn).quadratureDegree(degree);
+            FullyConnectedKernel.Builder b = FullyConnectedKernel.builder(layers.get(0).nIn);
+            if (degree >= 0) {
+                b.quadratureDegree(degree);
+            }
             for (int i = 0; i < layers.size(); i++) {
                 Pending p = layers.get(i);
                 boolean last = i == layers.size() - 1;

@@ -102,7 +102,10 @@ class MonteCarloKernelsTest extends NtkTestBase {
         Object[][] cases = {
                 {Activation.RELU.getActivationFunction(), WeightInit.RELU, 0.0},
                 {Activation.TANH.getActivationFunction(), WeightInit.XAVIER, 0.1},
-                {new ActivationErf(), WeightInit.NORMAL, 0.2}};
+                {new ActivationErf(), WeightInit.NORMAL, 0.2},
+                // error-controlled rule at kinks (issue 10): SELU with its own init, hard-tanh past its corners
+                {Activation.SELU.getActivationFunction(), WeightInit.NORMAL, 0.0},
+                {Activation.HARDTANH.getActivationFunction(), WeightInit.RELU, 0.0}};
         for (Object[] c : cases) {
             double[] err = new double[3];
             int[] widths = {64, 256, 1024};

@@ -68,10 +68,25 @@ public final class AnalyticKernelRunner {
      * @throws IllegalArgumentException for unreadable files and unsupported configurations (naming the layer)
      */
     public static AnalyticKernel load(Path json, int quadratureDegree) {
-        if (quadratureDegree < 2 || quadratureDegree > 400) {
+        return load(json, quadratureDegree, org.ntk4j.core.analytic.FullyConnectedKernel.DEFAULT_TOLERANCE);
+    }
+
+    /**
+     * @param json             the configuration file
+     * @param quadratureDegree fixed Gauss–Hermite nodes per dimension (experts), or {@code null} for the
+     *                         error-controlled rule
+     * @param tolerance        tolerance of the error-controlled rule, in [1e-12, 1)
+     * @return its analytic kernel
+     */
+    public static AnalyticKernel load(Path json, Integer quadratureDegree, double tolerance) {
+        if (quadratureDegree != null && (quadratureDegree < 2 || quadratureDegree > 400)) {
             throw new IllegalArgumentException("--quadrature-degree must be in [2, 400] (got: " + quadratureDegree + ")");
         }
-        return AnalyticKernels.of(readConfiguration(json), quadratureDegree);
+        if (!(tolerance >= 1e-12 && tolerance < 1)) {
+            throw new IllegalArgumentException("--tolerance must be in [1e-12, 1) (got: " + tolerance + ")");
+        }
+        AnalyticKernel k = AnalyticKernels.of(readConfiguration(json));
+        return quadratureDegree != null ? k.withQuadratureDegree(quadratureDegree) : k.withTolerance(tolerance);
     }
 
     /**
@@ -92,14 +107,8 @@ public final class AnalyticKernelRunner {
      * @return the same kernel (architecture, parameterization, quadrature degree) with that tile size and budget
      */
     public static FullyConnectedKernel limited(AnalyticKernel kernel, int tileSize, MemoryBudget budget) {
-        FullyConnectedKernel k = kernel.kernel();
-        FullyConnectedKernel.Builder b = FullyConnectedKernel.builder(k.inputDim()).parameterization(k.parameterization())
-                .quadratureDegree(k.quadratureDegree()).memoryBudget(budget);
-        if (tileSize >= 1) {
-            b.tileSize(tileSize);
-        }
-        k.layers().forEach(b::layer);
-        return b.build();
+        // withTileSize / withMemoryBudget keep the rule (error-controlled, or the expert fixed degree) and tolerance
+        return (tileSize >= 1 ? kernel.withTileSize(tileSize) : kernel).withMemoryBudget(budget).kernel();
     }
 
     /**

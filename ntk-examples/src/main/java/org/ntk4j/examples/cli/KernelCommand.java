@@ -34,9 +34,13 @@ public final class KernelCommand implements Callable<Integer>, MemoryAdvice {
     Path config;
     @Option(names = "--kernel", defaultValue = "ntk", description = "with --config: ntk or nngp")
     String kernel;
-    @Option(names = "--quadrature-degree", defaultValue = "25",
-            description = "with --config: Gauss-Hermite nodes per dimension for activations without closed form")
-    int quadratureDegree;
+    @Option(names = "--quadrature-degree",
+            description = "with --config, for experts: fixed Gauss-Hermite nodes per dimension instead of the "
+                    + "error-controlled rule (no error estimate)")
+    Integer quadratureDegree;
+    @Option(names = "--tolerance", defaultValue = "1e-6",
+            description = "with --config: largest acceptable estimated relative error of the kernel (default 1e-6)")
+    double tolerance;
     @Option(names = "--x1", required = true, description = "features [n1, ...]: .npy, .npz (FILE.npz:NAME picks one "
             + "array), .csv, or a pipe such as <(...)")
     Path x1;
@@ -135,7 +139,7 @@ public final class KernelCommand implements Callable<Integer>, MemoryAdvice {
         ArrayIO.checkWritable(out, "--out");
         INDArray a = input.read(x1, "--x1");
         INDArray b = x2 == null ? null : input.read(x2, "--x2");
-        org.ntk4j.dl4j.analytic.AnalyticKernel ak = AnalyticKernelRunner.load(config, quadratureDegree);
+        org.ntk4j.dl4j.analytic.AnalyticKernel ak = AnalyticKernelRunner.load(config, quadratureDegree, tolerance);
         AnalyticKernelRunner.Limited limited = AnalyticKernelRunner.limitedAny(ak, blockSize, input.budget());
         List<Double> times = new ArrayList<>();
         INDArray k = null;

@@ -160,5 +160,10 @@ class AnalyticKernelCommandTest extends NtkTestBase {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("[n, 3], got [6, 4]"), r.err());
         assertFalse(Files.exists(out));
+
+        r = run("kernel", "--config", good.toString(), "--x1", a, "--tolerance", "0", "--out", out.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--tolerance must be in [1e-12, 1) (got: 0.0)"), r.err());
+        assertFalse(Files.exists(out));
     }
 }

@@ -12,6 +12,7 @@ import org.nd4j.linalg.activations.impl.ActivationMish;
 import org.nd4j.linalg.activations.impl.ActivationRationalTanh;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationReLU6;
+import org.nd4j.linalg.activations.impl.ActivationRReLU;
 import org.nd4j.linalg.activations.impl.ActivationRectifiedTanh;
 import org.nd4j.linalg.activations.impl.ActivationSELU;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
@@ -20,13 +21,9 @@ import org.nd4j.linalg.activations.impl.ActivationSoftSign;
 import org.nd4j.linalg.activations.impl.ActivationSwish;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.activations.impl.ActivationThresholdedReLU;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.ntk4j.core.analytic.Nonlinearities;
 import org.ntk4j.core.analytic.Nonlinearity;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -34,11 +31,11 @@ import java.util.function.Function;
 
 /**
  * Maps DL4J's elementwise {@link IActivation}s to {@link Nonlinearity}. ReLU (without cap or threshold), leaky ReLU,
- * identity and ntk4j's {@code ActivationErf} map to the closed forms; tanh, sigmoid, softplus, SELU, swish,
- * hard-tanh, cube and softsign to Java implementations of the same functions (checked against DL4J's ops in the tests);
- * the others (ELU — whose DL4J derivative ignores {@code alpha ≠ 1} —, GELU, hard sigmoid, rational tanh, rectified tanh, ReLU6, thresholded ReLU, Mish, capped or thresholded
- * ReLU) are evaluated by DL4J's own {@code getActivation}/{@code backprop} in DOUBLE, so the kernel integrates exactly
- * the function the network uses. All but the closed forms are integrated by quadrature.
+ * identity and ntk4j's {@code ActivationErf} map to the closed forms; every other DL4J activation to a Java function
+ * computing what DL4J's op computes, with its breakpoints (checked against DL4J's ops in the tests), integrated by the
+ * error-controlled numerical rule. RReLU maps to what DL4J M2.1 computes at inference (see
+ * {@link Dl4jFunctions#rreluInference}); ThresholdedReLU, whose value jumps, to its almost-everywhere derivative, as
+ * DL4J's backprop.
  */
 public final class Dl4jNonlinearities {
     private Dl4jNonlinearities() {
@@ -61,26 +58,36 @@ public final class Dl4jNonlinearities {
         RULES.put(ActivationHardTanH.class, a -> Nonlinearities.hardTanh());
         RULES.put(ActivationCube.class, a -> Nonlinearities.cube());
         RULES.put(ActivationSoftSign.class, a -> Nonlinearities.softsign());
-        // evaluated by DL4J's own op
-        // ELU: DL4J's backprop (EluBp) ignores alpha != 1 (derivative e^z for z < 0 whatever alpha), and the NTK of a
-        // DL4J network uses that derivative, so DL4J's own op is integrated
-        for (Class<? extends IActivation> c : java.util.List.of(ActivationELU.class, ActivationGELU.class,
-                ActivationHardSigmoid.class,
-                ActivationRationalTanh.class, ActivationRectifiedTanh.class, ActivationReLU6.class,
-                ActivationThresholdedReLU.class, ActivationMish.class)) {
-            RULES.put(c, Dl4jActivation::new);
-        }
+        RULES.put(ActivationELU.class, a -> Dl4jFunctions.elu(((ActivationELU) a).getAlpha()));
+        RULES.put(ActivationGELU.class, a -> {
+            if (((ActivationGELU) a).isPrecise()) {
+                throw new IllegalArgumentException("ActivationGELU(precise=true) is not supported by the analytic "
+                        + "kernel: DL4J M2.1's PreciseGELU op does not compute the documented tanh formula (measured "
+                        + "-2.1e-5 at z = -8), so no twin is verified; use Activation.GELU (precise=false)");
+            }
+            return Dl4jFunctions.geluSigmoid();
+        });
+        RULES.put(ActivationHardSigmoid.class, a -> Dl4jFunctions.hardSigmoid());
+        RULES.put(ActivationRationalTanh.class, a -> Dl4jFunctions.rationalTanh());
+        RULES.put(ActivationRectifiedTanh.class, a -> Dl4jFunctions.rectifiedTanh());
+        RULES.put(ActivationReLU6.class, a -> Dl4jFunctions.relu6());
+        RULES.put(ActivationThresholdedReLU.class,
+                a -> Dl4jFunctions.thresholdedRelu(((ActivationThresholdedReLU) a).getTheta()));
+        RULES.put(ActivationMish.class, a -> Dl4jFunctions.mish());
+        RULES.put(ActivationRReLU.class, a -> Dl4jFunctions.rreluInference(((ActivationRReLU) a).getL(),
+                ((ActivationRReLU) a).getU()));
     }
 
     /** Names of the supported activations, for messages. */
     public static final String SUPPORTED = "IDENTITY, RELU, LEAKYRELU, TANH, SIGMOID, SOFTPLUS, ELU, SELU, GELU, "
-            + "SWISH, HARDTANH, CUBE, SOFTSIGN, HARDSIGMOID, RATIONALTANH, RECTIFIEDTANH, RELU6, THRESHOLDEDRELU, MISH, and ntk4j's ActivationErf";
+            + "SWISH, HARDTANH, CUBE, SOFTSIGN, HARDSIGMOID, RATIONALTANH, RECTIFIEDTANH, RELU6, THRESHOLDEDRELU, MISH, "
+            + "RRELU (inference), and ntk4j's ActivationErf";
 
     /**
      * @param a     an activation of a hidden layer
      * @param where the layer, for messages
      * @return the matching nonlinearity
-     * @throws IllegalArgumentException for activations that are not elementwise and deterministic (softmax, RReLU, ...)
+     * @throws IllegalArgumentException for activations that are not elementwise (softmax, ...)
      */
     public static Nonlinearity of(IActivation a, String where) {
         Function<IActivation, Nonlinearity> f = a == null ? null : RULES.get(a.getClass());
@@ -99,7 +106,7 @@ public final class Dl4jNonlinearities {
             Double ns = r.getNegativeSlope();
             return ns == null || ns == 0.0 ? Nonlinearities.relu() : Nonlinearities.leakyRelu(ns);
         }
-        return new Dl4jActivation(act);
+        return Dl4jFunctions.configuredRelu(r.getMax(), r.getThreshold(), r.getNegativeSlope());
     }
 
     /**
@@ -113,50 +120,6 @@ public final class Dl4jNonlinearities {
             return inner;
         }
         return new Composite(outer, inner);
-    }
-
-    /** A DL4J activation evaluated through ND4J, in DOUBLE. */
-    static final class Dl4jActivation implements Nonlinearity {
-        private final IActivation activation;
-
-        Dl4jActivation(IActivation activation) {
-            this.activation = activation;
-        }
-
-        @Override
-        public String name() {
-            return activation.toString();
-        }
-
-        @Override
-        public double value(double z) {
-            double[] v = new double[1];
-            double[] d = new double[1];
-            evaluate(new double[]{z}, 1, v, d);
-            return v[0];
-        }
-
-        @Override
-        public double derivative(double z) {
-            double[] v = new double[1];
-            double[] d = new double[1];
-            evaluate(new double[]{z}, 1, v, d);
-            return d[0];
-        }
-
-        @Override
-        public void evaluate(double[] z, int n, double[] values, double[] derivatives) {
-            INDArray in = Nd4j.createFromArray(n == z.length ? z : Arrays.copyOf(z, n)).reshape(1, n);
-            INDArray out = activation.getActivation(in.dup(), false);
-            INDArray grad = activation.backprop(in.dup(), Nd4j.ones(DataType.DOUBLE, 1, n)).getFirst();
-            System.arraycopy(out.castTo(DataType.DOUBLE).reshape(n).toDoubleVector(), 0, values, 0, n);
-            System.arraycopy(grad.castTo(DataType.DOUBLE).reshape(n).toDoubleVector(), 0, derivatives, 0, n);
-        }
-
-        @Override
-        public String toString() {
-            return name();
-        }
     }
 
     /** outer ∘ inner. */
@@ -190,6 +153,24 @@ public final class Dl4jNonlinearities {
         @Override
         public Optional<org.ntk4j.core.analytic.GaussianClosedForm> closedForm() {
             return Optional.empty();
+        }
+
+        /**
+         * The breakpoints of both functions: exact for the inner ones; the outer function's breakpoints are only
+         * guessed (their pre-images are not known), so the finer smoothness scale and the error estimate guard them.
+         */
+        @Override
+        public double[] breakpoints() {
+            double[] a = inner.breakpoints();
+            double[] b = outer.breakpoints();
+            double[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+            System.arraycopy(b, 0, all, a.length, b.length);
+            return java.util.Arrays.stream(all).sorted().distinct().toArray();
+        }
+
+        @Override
+        public double smoothnessScale() {
+            return 0.25 * Math.min(inner.smoothnessScale(), outer.smoothnessScale());
         }
     }
 }

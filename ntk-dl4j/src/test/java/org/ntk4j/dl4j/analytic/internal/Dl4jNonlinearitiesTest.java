@@ -36,11 +36,15 @@ class Dl4jNonlinearitiesTest extends NtkTestBase {
         acts.add(new ActivationELU(0.5));
         acts.add(new ActivationLReLU(0.2));
         acts.add(new ActivationReLU(3.0, 0.0, 0.1));
+        acts.add(new ActivationReLU(3.0, 0.5, 0.1));
+        acts.add(new ActivationReLU(null, 0.5, null));
+        acts.add(new ActivationReLU(4.0, null, null));
+        acts.add(new org.nd4j.linalg.activations.impl.ActivationThresholdedReLU(0.5));
         acts.add(new ActivationErf());
         int n = 2001;
         double[] z = new double[n];
         for (int i = 0; i < n; i++) {
-            z[i] = -8 + 16 * (i + 0.37) / n; // avoids the kinks at exactly 0, ±1, 6
+            z[i] = -8 + 16 * (i + 0.37) / n; // avoids the kinks at exactly 0, ±1, ±2.5, 6
         }
         INDArray in = Nd4j.createFromArray(z).reshape(1, n);
         for (IActivation a : acts) {
@@ -62,9 +66,32 @@ class Dl4jNonlinearitiesTest extends NtkTestBase {
         }
     }
 
+    /** RReLU at inference: DL4J M2.1 computes max(z, (l+u)/2) (no backprop without a training pass). */
+    @Test
+    void rreluInferenceEqualsDl4jForward() {
+        IActivation a = Activation.RRELU.getActivationFunction();
+        Nonlinearity phi = Dl4jNonlinearities.of(a, "test");
+        int n = 401;
+        double[] z = new double[n];
+        for (int i = 0; i < n; i++) {
+            z[i] = -4 + 8 * (i + 0.37) / n;
+        }
+        double[] dv = a.getActivation(Nd4j.createFromArray(z).reshape(1, n), false).reshape(n).toDoubleVector();
+        for (int i = 0; i < n; i++) {
+            assertEquals(dv[i], phi.value(z[i]), 1e-12, "rrelu at " + z[i]);
+        }
+    }
+
+    @Test
+    void preciseGeluIsRefusedByName() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Dl4jNonlinearities.of(new org.nd4j.linalg.activations.impl.ActivationGELU(true), "layer 0"));
+        assertTrue(e.getMessage().contains("precise=true"), e.getMessage());
+    }
+
     @Test
     void nonElementwiseActivationsAreRefused() {
-        for (Activation a : new Activation[]{Activation.SOFTMAX, Activation.RRELU}) {
+        for (Activation a : new Activation[]{Activation.SOFTMAX}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> Dl4jNonlinearities.of(a.getActivationFunction(), "layer 3 (DenseLayer)"));
             assertTrue(e.getMessage().startsWith("layer 3 (DenseLayer): activation"), e.getMessage());

@@ -1,0 +1,228 @@
+package org.ntk4j.core.analytic.internal;
+
+import org.ntk4j.core.analytic.Nonlinearity;
+
+import java.util.concurrent.atomic.DoubleAccumulator;
+import java.util.stream.IntStream;
+
+/**
+ * {@code Ĉ = E[φ(u)φ(v)]} and {@code Ė = E[φ'(u)φ'(v)]} for many pairs, to a requested accuracy, with an error
+ * estimate. The pair {@code (i, j)} has variances {@code q_i, q_j} (rows of two {@link HermiteTable}s), covariance
+ * {@code k12} and the tables' common mean.
+ *
+ * <ol>
+ *   <li>Mehler's series from the tables, stopped at the first block whose rigorous truncation bound is below the
+ *       target (relative to the Cauchy–Schwarz scale {@code √(E[φ(u)²] E[φ(v)²])}); cost {@code O(K)} per pair.</li>
+ *   <li>Otherwise (correlations near ±1 for functions whose coefficients decay slowly) nested one-dimensional
+ *       integration {@code E[φ(u) E[φ(v) | u]]}: outer over {@code u}, inner over the conditional Gaussian of
+ *       {@code v}, both with {@link GaussianRule} (split at the breakpoints, graded, nested error estimates).</li>
+ *   <li>The same example on both sides (a diagonal entry): the table's energies.</li>
+ * </ol>
+ * Each result carries its estimated absolute error: the Mehler truncation bound plus the propagated coefficient
+ * errors, or the nested rule's outer estimate plus its inner estimates weighted by the outer integrand.
+ */
+public final class ExactDuals {
+    private static final double PAIR_PANEL = 1.5;
+
+    private ExactDuals() {
+    }
+
+    /** Per-thread buffers of the nested rule. */
+    private static final class Work {
+        final GaussianRule outer = new GaussianRule();
+        final GaussianRule inner = new GaussianRule();
+        double[] fo = new double[0];
+        double[] go = new double[0];
+        double[] fi = new double[0];
+        double[] gi = new double[0];
+        final double[] out = new double[4];
+        double[] breaks = new double[0];
+    }
+
+    /**
+     * Fills {@code c[p]} and {@code e[p]}, {@code p < m}.
+     *
+     * @param t1       table of the first examples
+     * @param rows     row of pair {@code p} in {@code t1}
+     * @param t2       table of the second examples
+     * @param cols     row of pair {@code p} in {@code t2}
+     * @param same     whether pair {@code p} is one example with itself (then {@code t1 == t2}); may be null
+     * @param target   per-pair accuracy goal, relative to the Cauchy–Schwarz scale
+     * @return the largest estimated error of any result, relative to its Cauchy–Schwarz scale
+     */
+    public static double compute(Nonlinearity phi, HermiteTable t1, int[] rows, HermiteTable t2, int[] cols,
+                                 boolean[] same, double[] k12, int m, double target, boolean parallel,
+                                 double[] c, double[] e) {
+        DoubleAccumulator worst = new DoubleAccumulator(Math::max, 0.0);
+        double[] breaks = phi.breakpoints();
+        double scale = phi.smoothnessScale();
+        int chunk = 2048;
+        int chunks = (m + chunk - 1) / chunk;
+        IntStream range = IntStream.range(0, chunks);
+        if (parallel && chunks > 1) {
+            range = range.parallel();
+        }
+        range.forEach(ch -> {
+            Work w = null;
+            double localWorst = 0;
+            for (int p = ch * chunk, end = Math.min(m, p + chunk); p < end; p++) {
+                int i = rows[p];
+                int j = cols[p];
+                double[] o;
+                if (same != null && same[p]) {
+                    c[p] = t1.ef[i];
+                    e[p] = t1.eg[i];
+                    localWorst = Math.max(localWorst, Math.max(rel(t1.efErr[i], t1.ef[i]), rel(t1.egErr[i], t1.eg[i])));
+                    continue;
+                }
+                double q1 = Math.max(0.0, t1.q[i]);
+                double q2 = Math.max(0.0, t2.q[j]);
+                double s = Math.sqrt(q1 * q2);
+                double rho = s > 0 ? Math.max(-1.0, Math.min(1.0, k12[p] / s)) : 0.0;
+                double scaleC = Math.sqrt(t1.ef[i] * t2.ef[j]);
+                double scaleE = Math.sqrt(t1.eg[i] * t2.eg[j]);
+                if (w == null) {
+                    w = new Work();
+                }
+                o = w.out;
+                if (!mehler(t1, i, t2, j, rho, target, scaleC, scaleE, o)) {
+                    nested(phi, breaks, scale, t1.mean, q1, q2, rho, w, o);
+                }
+                c[p] = o[0];
+                e[p] = o[1];
+                localWorst = Math.max(localWorst, Math.max(rel(o[2], scaleC), rel(o[3], scaleE)));
+            }
+            worst.accumulate(localWorst);
+        });
+        return worst.get();
+    }
+
+    private static double rel(double err, double scale) {
+        if (err <= 1e-280) {
+            return 0.0;
+        }
+        return scale > 0 ? err / scale : Double.POSITIVE_INFINITY;
+    }
+
+    private static boolean mehler(HermiteTable t1, int i, HermiteTable t2, int j, double rho, double target,
+                                  double scaleC, double scaleE, double[] out) {
+        int s = HermiteTable.K + 1;
+        double[] a1 = t1.a;
+        double[] a2 = t2.a;
+        double[] b1 = t1.b;
+        double[] b2 = t2.b;
+        int ia = i * s;
+        int ja = j * s;
+        int nb = HermiteTable.BLOCKS.length;
+        double sc = 0;
+        double se = 0;
+        double pw = 1;
+        int k = 0;
+        for (int blk = 0; blk < nb; blk++) {
+            int end = HermiteTable.BLOCKS[blk];
+            for (; k <= end; k++) {
+                sc += a1[ia + k] * a2[ja + k] * pw;
+                se += b1[ia + k] * b2[ja + k] * pw;
+                pw *= rho;
+            }
+            double ap = Math.abs(pw);
+            double boundC = ap * Math.sqrt(t1.rf[i * nb + blk] * t2.rf[j * nb + blk]);
+            double boundE = ap * Math.sqrt(t1.rg[i * nb + blk] * t2.rg[j * nb + blk]);
+            if (boundC <= target * scaleC + 1e-300 && boundE <= target * scaleE + 1e-300) {
+                out[0] = sc;
+                out[1] = se;
+                out[2] = boundC + t1.aErr[i] * Math.sqrt(t2.ef[j]) + t2.aErr[j] * Math.sqrt(t1.ef[i]);
+                out[3] = boundE + t1.bErr[i] * Math.sqrt(t2.eg[j]) + t2.bErr[j] * Math.sqrt(t1.eg[i]);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Nested conditional integration of one pair; out = {Ĉ, Ė, err Ĉ, err Ė}. */
+    static void nested(Nonlinearity phi, double[] breaks, double scale, double mean, double q1, double q2,
+                       double rho, Work w, double[] out) {
+        double s1 = Math.sqrt(q1);
+        double s2 = Math.sqrt(q2);
+        double along = s2 * rho;
+        double tau = s2 * Math.sqrt(Math.max(0.0, 1 - rho * rho));
+        // the outer integrand is φ(u)·E[φ(v)|u]: the conditional expectation varies in u on the scale
+        // s1·max(w, τ)/|ρ s2| around the images of 0 and of the breakpoints; the outer rule is graded for both
+        int nb = breaks.length;
+        if (w.breaks.length < 2 * nb + 1) {
+            w.breaks = new double[2 * nb + 1];
+        }
+        System.arraycopy(breaks, 0, w.breaks, 0, nb);
+        int cnt = nb;
+        double outerScale = scale;
+        if (Math.abs(along) > 0 && s1 > 0) {
+            if (tau > 0) {
+                // near a mapped breakpoint E[φ(v)|u] turns on the scale τ; near the image of 0 on max(w, τ)
+                double feature = nb > 0 ? tau : Math.max(scale, tau);
+                outerScale = Math.max(1e-6 * s1, Math.min(scale, s1 * feature / Math.abs(along)));
+            }
+            w.breaks[cnt++] = mean + s1 * (0.0 - mean) / along;
+            for (double b : breaks) {
+                w.breaks[cnt++] = mean + s1 * (b - mean) / along;
+            }
+        }
+        GaussianRule ro = w.outer;
+        ro.build(mean, s1, w.breaks, cnt, outerScale, PAIR_PANEL, true);
+        int mo = ro.size;
+        if (w.fo.length < mo) {
+            w.fo = new double[ro.u.length];
+            w.go = new double[ro.u.length];
+        }
+        phi.evaluate(ro.u, mo, w.fo, w.go);
+        double c15 = 0, c7 = 0, c3 = 0, cAbs = 0, cInner = 0;
+        double e15 = 0, e7 = 0, e3 = 0, eAbs = 0, eInner = 0;
+        GaussianRule ri = w.inner;
+        for (int o = 0; o < mo; o++) {
+            ri.build(mean + along * ro.xi[o], tau, breaks, scale, PAIR_PANEL, true);
+            int mi = ri.size;
+            if (w.fi.length < mi) {
+                w.fi = new double[ri.u.length];
+                w.gi = new double[ri.u.length];
+            }
+            double[] fi = w.fi;
+            double[] gi = w.gi;
+            phi.evaluate(ri.u, mi, fi, gi);
+            double hf15 = 0, hf7 = 0, hf3 = 0, hfAbs = 0;
+            double hg15 = 0, hg7 = 0, hg3 = 0, hgAbs = 0;
+            for (int p = 0; p < mi; p++) {
+                double wa = ri.w15[p];
+                double wb = ri.w7[p];
+                double wc = ri.w3[p];
+                double f = fi[p];
+                double g = gi[p];
+                hf15 += wa * f;
+                hf7 += wb * f;
+                hf3 += wc * f;
+                hfAbs += Math.abs(wa * f);
+                hg15 += wa * g;
+                hg7 += wb * g;
+                hg3 += wc * g;
+                hgAbs += Math.abs(wa * g);
+            }
+            double fo = w.fo[o];
+            double go = w.go[o];
+            double cf = fo * hf15;
+            double eg = go * hg15;
+            c15 += ro.w15[o] * cf;
+            c7 += ro.w7[o] * cf;
+            c3 += ro.w3[o] * cf;
+            cAbs += Math.abs(ro.w15[o] * cf);
+            e15 += ro.w15[o] * eg;
+            e7 += ro.w7[o] * eg;
+            e3 += ro.w3[o] * eg;
+            eAbs += Math.abs(ro.w15[o] * eg);
+            double wo = Math.max(Math.abs(ro.w15[o]), Math.max(Math.abs(ro.w7[o]), Math.abs(ro.w3[o])));
+            cInner += wo * Math.abs(fo) * GaussianRule.estimate(hf15, hf7, hf3, hfAbs);
+            eInner += wo * Math.abs(go) * GaussianRule.estimate(hg15, hg7, hg3, hgAbs);
+        }
+        out[0] = c15;
+        out[1] = e15;
+        out[2] = GaussianRule.estimate(c15, c7, c3, cAbs) + cInner;
+        out[3] = GaussianRule.estimate(e15, e7, e3, eAbs) + eInner;
+    }
+}
