@@ -277,7 +277,8 @@ class CliArrayFilesTest extends NtkTestBase {
         assertEquals(0, p.exitValue(), log);
         INDArray a = ArrayFiles.read(x1), b = ArrayFiles.read(x2);
         assertEquals(EmpiricalNtk.builder().build().compute(net, a, b), ArrayFiles.read(out));
-        assertEquals(AnalyticKernelRunner.compute(AnalyticKernelRunner.load(conf, 25), b, null, "ntk"),
+        assertEquals(AnalyticKernelRunner.compute(AnalyticKernelRunner.load(conf, null,
+                org.ntk4j.core.analytic.FullyConnectedKernel.DEFAULT_TOLERANCE), b, null, "ntk"),
                 ArrayFiles.read(outConf));
     }
 }
