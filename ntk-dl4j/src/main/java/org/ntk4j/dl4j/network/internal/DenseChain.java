@@ -253,7 +253,8 @@ public final class DenseChain {
             DataBuffer buf = d.data();
             long o = outputs;
             if (r.activation instanceof ActivationIdentity) {
-                if (!identityFilled(l)) {
+                if (!identityReady) {
+                    identityReady = true;
                     d.assign(0);
                     for (long i = 0; i < n; i++) {
                         for (long k = 0; k < o; k++) {
@@ -291,12 +292,7 @@ public final class DenseChain {
             }
         }
 
-        private boolean identityFilled = false;
-
-        private boolean identityFilled(int l) {
-            boolean was = identityFilled;
-            identityFilled = true;
-            return was;
-        }
+        /** The identity output's Δ (rows e_k) never changes: it is written once. */
+        private boolean identityReady;
     }
 }
