@@ -225,6 +225,37 @@ public final class EmpiricalNtk {
         return sb.toString();
     }
 
+    /**
+     * The number {@code m} of output entries per example of the kernels this instance computes for features shaped
+     * like {@code x}: FULL kernels are {@code [n1, n2, m, m]}, TRACE ones the mean over the {@code m}. These are the
+     * network's outputs (or those chosen with {@link Builder#outputs}) flattened per example, as in {@link #compute}.
+     * Costs one forward and backward pass of one example, once per input shape: the count is kept with the network's
+     * plan, and a later {@link #compute} of features of that shape does not repeat it.
+     *
+     * @param model a MultiLayerNetwork or ComputationGraph
+     * @param x     one features array per network input, each {@code [n, ...]} with n &ge; 1 (only the first example
+     *              is used)
+     * @return m &ge; 1
+     * @throws IllegalArgumentException when the features do not fit the network (the messages of {@link #compute})
+     */
+    @SuppressWarnings("try") // the workspace scope is used for its side effect
+    public int outputsPerExample(Model model, INDArray... x) {
+        NetworkAdapter adapter = NetworkAdapters.of(model);
+        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            CachedPlan cached = planFor(model, adapter);
+            INDArray[] a = FeatureChecks.check("x", x, cached.plan(), null, adapter.dataType());
+            if (a[0].size(0) == 0) {
+                throw new IllegalArgumentException("x: expected at least one example to count the outputs of (got: shape "
+                        + Arrays.toString(a[0].shape()) + ")");
+            }
+            ParamMode pm = implementation == NtkImplementation.JACOBIAN ? ParamMode.JACOBIAN : ParamMode.STRUCTURED;
+            NtkEngine engine = new NtkEngine(cached.plan(), pm, cached.plan().select(outputs));
+            synchronized (cached.plan()) { // the plan's twin network holds per-call state
+                return (int) probe(cached, engine, pm, new Side(a, null))[0];
+            }
+        }
+    }
+
     private void checkImplementation(ComputePlan plan) {
         if (implementation != NtkImplementation.STRUCTURED) {
             return;
