@@ -29,9 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * A SameDiff {@link org.nd4j.autodiff.listeners.Listener} that tracks the NTK of fixed probe features while
@@ -161,31 +159,25 @@ public final class SameDiffNtkListener extends BaseListener implements NtkHistor
     /** @return an immutable copy of every snapshot so far, oldest first; safe to call from any thread */
     @Override
     public List<NtkSnapshot> history() {
-        return tracker.history();
-    }
-
-    /** @return the most recent snapshot, if any; safe to call from any thread */
-    @Override
-    public Optional<NtkSnapshot> latest() {
-        return tracker.latest();
+        return tracker.log().history();
     }
 
     /** @return a copy of Θ0 ({@code [n, n]} or {@code [n, n, o, o]}), or null before the listener started */
     @Override
     public INDArray initialKernel() {
-        return tracker.initialKernel();
+        return tracker.log().initialKernel();
     }
 
     /** @return a copy of the kernel of the latest snapshot, or null before the listener started */
     @Override
     public INDArray latestKernel() {
-        return tracker.latestKernel();
+        return tracker.log().latestKernel();
     }
 
     /** @return the eigenvalues kept for the report (the first snapshot's, the latest's and up to 62 in between) */
     @Override
     public List<NtkSpectrum> spectra() {
-        return tracker.spectra();
+        return tracker.log().spectra();
     }
 
     /** @return true when probe labels were given (snapshots then have an alignment) */
@@ -265,26 +257,8 @@ public final class SameDiffNtkListener extends BaseListener implements NtkHistor
          * @return this
          */
         public Builder probeLabels(INDArray probeLabels) {
-            if (probeLabels == null) {
-                throw new IllegalArgumentException("probeLabels must not be null (got: null); omit the call for no labels");
-            }
-            long n = probe.size(0);
-            int o = ntk.numOutputs();
-            if (ntk.outputMode() == OutputMode.FULL) {
-                if (probeLabels.rank() != 2 || probeLabels.size(0) != n || probeLabels.size(1) != o) {
-                    throw new IllegalArgumentException("probeLabels: with OutputMode.FULL expected [" + n + ", " + o
-                            + "] (one row per probe example, one column per output) (got: "
-                            + Arrays.toString(probeLabels.shape()) + ")");
-                }
-            } else if (probeLabels.rank() < 1 || probeLabels.rank() > 2 || probeLabels.size(0) != n) {
-                throw new IllegalArgumentException("probeLabels: expected [" + n + "] or [" + n + ", c] (one row per"
-                        + " probe example) (got: " + Arrays.toString(probeLabels.shape()) + ")");
-            }
-            if (!probeLabels.dataType().isNumerical()) {
-                throw new IllegalArgumentException("probeLabels: expected numeric labels (got: "
-                        + probeLabels.dataType() + ")");
-            }
-            this.labels = SnapshotOptions.finiteLabels(probeLabels);
+            int full = ntk.outputMode() == OutputMode.FULL ? ntk.numOutputs() : -1;
+            this.labels = SnapshotOptions.probeLabels(probeLabels, probe.size(0), full);
             return this;
         }
 

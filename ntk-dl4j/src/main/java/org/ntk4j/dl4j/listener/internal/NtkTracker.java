@@ -5,12 +5,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.ntk4j.dl4j.OutputMode;
 import org.ntk4j.dl4j.listener.NtkSink;
-import org.ntk4j.dl4j.listener.NtkSnapshot;
-import org.ntk4j.dl4j.listener.NtkSpectrum;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The tracking core both NTK listeners share ({@code NtkListener} for DL4J networks, {@code SameDiffNtkListener} for
@@ -18,7 +15,7 @@ import java.util.Optional;
  * log with its spectra, and the sinks. A listener translates its framework's callbacks into {@link #start},
  * {@link #afterUpdate} and {@link #epochEnded}, and gives the tracker a {@link KernelProbe} of its model when it
  * starts. Snapshots are taken on the calling (training) thread, outside ND4J workspaces; the read side
- * ({@link #history()}, {@link #spectra()}, the kernels) may be called from any thread. Not API.
+ * ({@link #log()}) may be called from any thread. Not API.
  *
  * <pre>{@code
  * NtkTracker tracker = new NtkTracker("NtkListener", "an NtkListener", options, labels, OutputMode.TRACE);
@@ -130,29 +127,9 @@ public final class NtkTracker {
         SinkCalls.deliver(sinks, name, iteration, measured.snapshot(), k);
     }
 
-    /** @return an immutable copy of every snapshot so far, oldest first */
-    public List<NtkSnapshot> history() {
-        return log.history();
-    }
-
-    /** @return the most recent snapshot, if any */
-    public Optional<NtkSnapshot> latest() {
-        return log.latest();
-    }
-
-    /** @return the spectra kept for the report, oldest first */
-    public List<NtkSpectrum> spectra() {
-        return log.spectra();
-    }
-
-    /** @return a copy of Θ0, or null before the first snapshot */
-    public INDArray initialKernel() {
-        return log.initialKernel();
-    }
-
-    /** @return a copy of the latest kernel, or null before the first snapshot */
-    public INDArray latestKernel() {
-        return log.latestKernel();
+    /** @return the snapshots, spectra and kernels recorded so far (the read side, safe from any thread) */
+    public SnapshotLog log() {
+        return log;
     }
 
     /** @return whether probe labels were given */

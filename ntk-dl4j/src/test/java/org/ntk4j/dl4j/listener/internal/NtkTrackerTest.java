@@ -60,7 +60,7 @@ class NtkTrackerTest extends NtkTestBase {
     }
 
     private static List<Long> iterations(NtkTracker t) {
-        return t.history().stream().map(NtkSnapshot::iteration).toList();
+        return t.log().history().stream().map(NtkSnapshot::iteration).toList();
     }
 
     @Test
@@ -69,13 +69,13 @@ class NtkTrackerTest extends NtkTestBase {
         o.everyNIterations(1);
         NtkTracker t = tracker(o, null, OutputMode.TRACE);
         assertFalse(t.started());
-        assertNull(t.initialKernel());
+        assertNull(t.log().initialKernel());
         t.start(new ScaledProbe(3), 0, 0);
         assertTrue(t.started());
         for (long u = 1; u <= 4; u++) {
             t.afterUpdate(u, 0);
         }
-        List<NtkSnapshot> h = t.history();
+        List<NtkSnapshot> h = t.log().history();
         assertEquals(List.of(0L, 1L, 2L, 3L, 4L), iterations(t));
         for (int k = 0; k < h.size(); k++) {
             NtkSnapshot s = h.get(k);
@@ -92,9 +92,9 @@ class NtkTrackerTest extends NtkTestBase {
             assertEquals(0.5 * k, s.parameterChange(), 1e-15);
             assertTrue(Double.isNaN(s.alignment()), "no labels, no alignment");
         }
-        assertEquals(1.0, t.initialKernel().getDouble(0, 0));
-        assertEquals(10.0, t.latestKernel().getDouble(1, 1));
-        List<NtkSpectrum> sp = t.spectra();
+        assertEquals(1.0, t.log().initialKernel().getDouble(0, 0));
+        assertEquals(10.0, t.log().latestKernel().getDouble(1, 1));
+        List<NtkSpectrum> sp = t.log().spectra();
         assertEquals(5, sp.size());
         assertArrayEquals(new double[]{10.0, 5.0}, sp.get(4).eigenvalues(), 1e-12, "largest first");
     }
@@ -107,7 +107,7 @@ class NtkTrackerTest extends NtkTestBase {
         NtkTracker t = tracker(o, null, OutputMode.TRACE);
         t.afterUpdate(3, 0);                 // not started: nothing
         t.epochEnded(1, 3);
-        assertTrue(t.history().isEmpty());
+        assertTrue(t.log().history().isEmpty());
         ScaledProbe probe = new ScaledProbe(1);
         t.start(probe, 0, 0);
         for (long u = 1; u <= 4; u++) {
@@ -121,7 +121,7 @@ class NtkTrackerTest extends NtkTestBase {
         t.epochEnded(3, 7);                  // epoch 4: due
         assertEquals(List.of(0L, 3L, 6L, 7L), iterations(t));
         assertEquals(4, probe.calls, "the guarded snapshot did not compute a kernel");
-        assertEquals(List.of(0, 0, 1, 3), t.history().stream().map(NtkSnapshot::epoch).toList());
+        assertEquals(List.of(0, 0, 1, 3), t.log().history().stream().map(NtkSnapshot::epoch).toList());
 
         NtkTracker byDefault = tracker(new SnapshotOptions(), null, OutputMode.TRACE);
         byDefault.start(new ScaledProbe(1), 0, 0);
@@ -140,7 +140,7 @@ class NtkTrackerTest extends NtkTestBase {
         assertEquals("TestListener: with OutputMode.FULL the probe labels must be [n, o] = [2, 2] (one column per"
                 + " output) (got: [2, 3])", e.getMessage());
         assertFalse(t.started());
-        assertTrue(t.history().isEmpty());
+        assertTrue(t.log().history().isEmpty());
         // TRACE kernels take labels of any width
         NtkTracker trace = tracker(new SnapshotOptions(), labels, OutputMode.TRACE);
         trace.start(new ScaledProbe(2), 0, 0);
@@ -175,8 +175,8 @@ class NtkTrackerTest extends NtkTestBase {
         for (long u = 1; u <= 200; u++) {
             t.afterUpdate(u, 0);
         }
-        List<NtkSpectrum> sp = t.spectra();
-        assertEquals(201, t.history().size());
+        List<NtkSpectrum> sp = t.log().spectra();
+        assertEquals(201, t.log().history().size());
         assertTrue(sp.size() <= SnapshotLog.MAX_KEPT_SPECTRA && sp.size() >= SnapshotLog.MAX_KEPT_SPECTRA / 2,
                 "kept " + sp.size());
         assertEquals(0L, sp.get(0).iteration());
