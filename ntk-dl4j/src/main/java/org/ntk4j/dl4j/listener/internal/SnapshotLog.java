@@ -10,7 +10,6 @@ import org.ntk4j.dl4j.listener.NtkSpectrum;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * What {@link NtkTracker} keeps and computes per snapshot: Θ0, the previous kernel, the history and the spectra kept
@@ -127,13 +126,6 @@ public final class SnapshotLog {
     public List<NtkSnapshot> history() {
         synchronized (lock) {
             return List.copyOf(history);
-        }
-    }
-
-    /** @return the most recent snapshot, if any */
-    public Optional<NtkSnapshot> latest() {
-        synchronized (lock) {
-            return history.isEmpty() ? Optional.empty() : Optional.of(history.get(history.size() - 1));
         }
     }
 
