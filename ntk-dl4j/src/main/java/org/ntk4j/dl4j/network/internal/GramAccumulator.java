@@ -30,6 +30,19 @@ final class GramAccumulator {
             FloatBuffer a = acc.data().asNioFloat(), d = dd.data().asNioFloat();
             FloatBuffer gb = g == null ? null : g.data().asNioFloat();
             float cf = (float) c;
+            if (o == 1) { // trace: one flat pass, no inner loop
+                int size = m1 * m2;
+                if (gb == null) {
+                    for (int q = 0; q < size; q++) {
+                        a.put(q, (overwrite ? 0 : a.get(q)) + cf * d.get(q));
+                    }
+                } else {
+                    for (int q = 0; q < size; q++) {
+                        a.put(q, (overwrite ? 0 : a.get(q)) + (gb.get(q) + cf) * d.get(q));
+                    }
+                }
+                return;
+            }
             for (int r = 0; r < m1; r++) {
                 int gRow = (r / o) * n2, row = r * m2;
                 for (int j = 0, q = row; j < n2; j++) {
@@ -42,6 +55,19 @@ final class GramAccumulator {
         } else {
             DoubleBuffer a = acc.data().asNioDouble(), d = dd.data().asNioDouble();
             DoubleBuffer gb = g == null ? null : g.data().asNioDouble();
+            if (o == 1) { // trace: one flat pass, no inner loop
+                int size = m1 * m2;
+                if (gb == null) {
+                    for (int q = 0; q < size; q++) {
+                        a.put(q, (overwrite ? 0 : a.get(q)) + c * d.get(q));
+                    }
+                } else {
+                    for (int q = 0; q < size; q++) {
+                        a.put(q, (overwrite ? 0 : a.get(q)) + (gb.get(q) + c) * d.get(q));
+                    }
+                }
+                return;
+            }
             for (int r = 0; r < m1; r++) {
                 int gRow = (r / o) * n2, row = r * m2;
                 for (int j = 0, q = row; j < n2; j++) {
