@@ -8,6 +8,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -101,8 +102,10 @@ public final class DenseChain {
      * Writes the kernel of the first block (see {@link #first}) against a second block into a region of the kernel.
      *
      * @param x2    second block {@code [b2, d]}, or null for the symmetric block of the first block with itself
-     * @param trace true: region {@code [b1, b2]} summed over outputs; false: {@code [b1·o, b2·o]} example-major
-     * @param out   the region to write (overwritten), a view of the kernel
+     * @param trace true: region {@code [b1, b2]} summed over outputs; false: {@code [b1·o, b2·o]} example-major, or
+     *              the blocked {@code [b1, b2, o, o]} of the final FULL layout (no reordering copy afterwards)
+     * @param out   the region to write (overwritten), a view of the kernel; when it is a whole contiguous c-ordered
+     *              array the terms are accumulated into it directly (no scratch accumulator, no copy)
      */
     public synchronized void tile(INDArray x2, boolean trace, INDArray out) {
         if (current1 == null) {
@@ -116,7 +119,9 @@ public final class DenseChain {
                 s2.run(x2);
             }
             long m1 = trace ? s1.n : s1.n * outputs, m2 = trace ? s2.n : s2.n * outputs;
-            INDArray acc = buffer(0, m1, m2);
+            boolean direct = out.ordering() == 'c' && out.offset() == 0 && Shape.hasDefaultStridesForShape(out)
+                    && out.length() == out.data().length();
+            INDArray acc = direct ? out : out.rank() == 4 ? blocked(s1.n, s2.n) : buffer(0, m1, m2);
             INDArray g = buffer(1, s1.n, s2.n);
             INDArray dd = buffer(2, m1, m2);
             boolean first = true;
@@ -138,7 +143,12 @@ public final class DenseChain {
                 GramAccumulator.add(acc, r.trainW ? g : null, r.trainB ? 1.0 : 0.0, dd, trace ? 1 : outputs, first);
                 first = false;
             }
-            out.assign(acc);
+            if (first) {
+                acc.assign(0); // no trainable layer
+            }
+            if (!direct) {
+                out.assign(acc);
+            }
         }
     }
 
@@ -160,6 +170,12 @@ public final class DenseChain {
 
     private Side side(Map<Long, Side> sides, long n) {
         return sides.computeIfAbsent(n, Side::new);
+    }
+
+    /** The blocked {@code [b1, b2, o, o]} scratch accumulator of a FULL tile written into a strided region. */
+    private INDArray blocked(long b1, long b2) {
+        return scratch.computeIfAbsent(3 * 0x1000_0000_0000L + b1 * 0x100_0000L + b2,
+                k -> Nd4j.createUninitialized(type, new long[]{b1, b2, outputs, outputs}, 'c'));
     }
 
     private INDArray buffer(int role, long rows, long cols) {
