@@ -64,6 +64,10 @@ import java.util.UUID;
  * and the executors need Spark's {@code --add-opens} options (spark-submit adds them; see docs/scale.md).
  */
 public final class SparkKernel {
+    /** The network kinds a ModelSerializer zip holds: true for a ComputationGraph. */
+    private static final Map<Class<?>, Boolean> GRAPH = Map.of(MultiLayerNetwork.class, false,
+            ComputationGraph.class, true);
+
     private final JavaSparkContext jsc;
     private final NtkImplementation implementation;
     private final OutputMode outputMode;
@@ -106,12 +110,8 @@ public final class SparkKernel {
      * @return the kernel {@code [n1, n2]} (TRACE) or {@code [n1, n2, o, o]} (FULL), in the network's type
      */
     public SparkKernelResult empirical(Model model, INDArray x1, INDArray x2) {
-        boolean graph;
-        if (model instanceof ComputationGraph) {
-            graph = true;
-        } else if (model instanceof MultiLayerNetwork) {
-            graph = false;
-        } else {
+        Boolean graph = model == null ? null : GRAPH.get(model.getClass());
+        if (graph == null) {
             throw new IllegalArgumentException("model must be a MultiLayerNetwork or ComputationGraph (got: "
                     + (model == null ? "null" : model.getClass().getName()) + ")");
         }
