@@ -29,12 +29,21 @@ public record TileStore(String uri, Map<String, String> hadoop) implements Seria
     /** Prefix of temporary files. */
     public static final String TEMP_PREFIX = ".tmp-";
 
+    /** File systems per store (a Hadoop Configuration and file-system lookup per call would dominate small tiles). */
+    private static final Map<TileStore, FileSystem> FILE_SYSTEMS = new java.util.concurrent.ConcurrentHashMap<>();
+
     private FileSystem fs() throws IOException {
+        FileSystem cached = FILE_SYSTEMS.get(this);
+        if (cached != null) {
+            return cached;
+        }
         Configuration conf = new Configuration();
         hadoop.forEach(conf::set);
         FileSystem fs = new Path(uri).getFileSystem(conf);
         // no .crc side files on a local directory: the tiles carry their own size check (the .npy header)
-        return fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;
+        FileSystem chosen = fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;
+        FILE_SYSTEMS.put(this, chosen);
+        return chosen;
     }
 
     private Path path(String name) {
