@@ -62,12 +62,17 @@ public final class KernelCommand implements Callable<Integer>, MemoryAdvice {
     boolean json;
     @Option(names = "--stacktrace", description = "print stack traces of errors")
     boolean stacktrace;
+    @Mixin
+    SparkOptions spark;
 
     @Override
     public Integer call() {
         if ((model == null) == (config == null)) {
             throw new IllegalArgumentException("give either --model m.zip (empirical NTK) or --config conf.json "
                     + "(infinite-width kernel)" + (model != null ? ", not both" : ""));
+        }
+        if (spark.enabled()) {
+            return spark.run(this);
         }
         if (config != null) {
             return analytic();
