@@ -63,6 +63,7 @@ import java.util.stream.IntStream;
  * }</pre>
  */
 public final class ConvolutionalKernel {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConvolutionalKernel.class);
     private final int inputChannels;
     private final boolean channelsLast;
     private final Parameterization parameterization;
@@ -73,8 +74,14 @@ public final class ConvolutionalKernel {
     private final int tileSize;
     private final MemoryBudget budget;
     private final boolean parallel;
+    private final boolean fixedDegree;
+    private final double tolerance;
+    private final boolean warnOnly;
 
     private ConvolutionalKernel(Builder b) {
+        this.fixedDegree = b.fixedDegree;
+        this.tolerance = b.tolerance;
+        this.warnOnly = b.warnOnly;
         this.inputChannels = b.inputChannels;
         this.channelsLast = b.channelsLast;
         this.parameterization = b.parameterization;
@@ -95,7 +102,12 @@ public final class ConvolutionalKernel {
     /** @return a builder holding this kernel's settings, to change some */
     public Builder toBuilder() {
         Builder b = new Builder(inputChannels).channelsLast(channelsLast).parameterization(parameterization)
-                .readout(readout).quadratureDegree(degree).tileSize(tileSize).parallel(parallel).memoryBudget(budget);
+                .readout(readout).tileSize(tileSize).parallel(parallel).memoryBudget(budget).warnOnly(warnOnly);
+        if (fixedDegree) {
+            b.quadratureDegree(degree);
+        } else {
+            b.tolerance(tolerance);
+        }
         b.stages.addAll(stages);
         b.dense.addAll(dense);
         return b;
@@ -126,9 +138,24 @@ public final class ConvolutionalKernel {
         return dense;
     }
 
-    /** @return Gauss–Hermite nodes per dimension */
+    /** @return Gauss–Hermite nodes per dimension (used only when {@link #fixedQuadrature()}) */
     public int quadratureDegree() {
         return degree;
+    }
+
+    /** @return whether the expert fixed Gauss–Hermite rule was requested instead of the error-controlled rule */
+    public boolean fixedQuadrature() {
+        return fixedDegree;
+    }
+
+    /** @return the tolerance of the error-controlled rule */
+    public double tolerance() {
+        return tolerance;
+    }
+
+    /** @return whether a missed tolerance is logged instead of thrown */
+    public boolean warnsOnly() {
+        return warnOnly;
     }
 
     /** @return tile edge in examples */
@@ -184,8 +211,7 @@ public final class ConvolutionalKernel {
         }
         int h = (int) x1.size(channelsLast ? 1 : 2);
         int w = (int) x1.size(channelsLast ? 2 : 3);
-        GaussianMoments moments = new GaussianMoments(degree, false);
-        ConvRecursion plan = plan(h, w, moments);
+        ConvRecursion plan = plan(h, w, new GaussianMoments(fixedDegree ? degree : 2, false));
         DataType type = x1.dataType();
         int n1 = (int) x1.size(0);
         int n2 = symmetric ? n1 : (int) x2.size(0);
@@ -194,16 +220,25 @@ public final class ConvolutionalKernel {
         int threads = parallel ? Math.max(1, Runtime.getRuntime().availableProcessors()) : 1;
         long work = 9L * 8 * (plan.full() ? pixels * pixels : pixels) * threads;
         long inputs = 8L * inputChannels * pixels * (n1 + (symmetric ? 0 : n2));
+        long perExample = 0;
+        for (int ap : plan.activationPixels()) {
+            // variances, and the HermiteTable rows (2·65 coefficients, energies, remainders) when error-controlled
+            perExample += 8L * ap * (plan.usesTables() ? 1 + 2 * 65 + 8 + 10 : 1);
+        }
         budget.check("convolutional analytic kernels", 2 * MemoryBudget.bytes(type, n1, n2)
-                        + 2 * MemoryBudget.bytes(DataType.DOUBLE, t, n2) + work + inputs,
+                        + 2 * MemoryBudget.bytes(DataType.DOUBLE, t, n2) + work + inputs
+                        + perExample * (n1 + (symmetric ? 0 : n2)),
                 "compute the kernel in blocks of rows, use smaller images or FLOAT");
-        double[][] a = examples(x1);
-        double[][] b = symmetric ? a : examples(x2);
-        double[][][] va = selfVariances(plan, a);
-        double[][][] vb = symmetric ? va : selfVariances(plan, b);
+        java.util.Queue<ConvRecursion.Work> all = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        ThreadLocal<ConvRecursion.Work> works = ThreadLocal.withInitial(() -> {
+            ConvRecursion.Work wk = plan.newWork();
+            all.add(wk);
+            return wk;
+        });
+        ConvRecursion.Example[] a = examples(plan, x1, works);
+        ConvRecursion.Example[] b = symmetric ? a : examples(plan, x2, works);
         INDArray nngp = Nd4j.create(type, n1, n2);
         INDArray ntk = Nd4j.create(type, n1, n2);
-        ThreadLocal<ConvRecursion.Work> works = ThreadLocal.withInitial(plan::newWork);
         for (int r0 = 0; r0 < n1; r0 += t) {
             int r1 = Math.min(n1, r0 + t);
             int c0 = symmetric ? r0 : 0;
@@ -214,9 +249,9 @@ public final class ConvolutionalKernel {
             IntStream rows = IntStream.range(r0, r1);
             (parallel ? rows.parallel() : rows).forEach(i -> {
                 ConvRecursion.Work wk = works.get();
-                double[] out = new double[2];
+                double[] out = wk.output();
                 for (int j = symmetric ? i : 0; j < n2; j++) {
-                    plan.run(a[i], b[j], va[i], vb[j], false, wk, out);
+                    plan.run(a[i], b[j], false, wk, out);
                     int idx = (i - rs) * cols + (j - c0);
                     bn[idx] = out[0];
                     bt[idx] = out[1];
@@ -233,26 +268,50 @@ public final class ConvolutionalKernel {
             put(nngp, bn, r0, r1, c0, n2, type, symmetric);
             put(ntk, bt, r0, r1, c0, n2, type, symmetric);
         }
-        return new KernelPair(nngp, ntk);
+        return new KernelPair(nngp, ntk, estimate(plan, all));
+    }
+
+    /**
+     * {@code Σ_s 2(D − s) ε_s} over the activation steps {@code s}, {@code D} the number of linear layers, as in
+     * {@link FullyConnectedKernel}: an error at activation {@code s} reaches the output through both recursions of
+     * every later layer. Throws {@link ToleranceNotMetException} (or logs) above the tolerance.
+     */
+    private double estimate(ConvRecursion plan, java.util.Collection<ConvRecursion.Work> works) {
+        if (fixedDegree) {
+            return Double.NaN;
+        }
+        int acts = plan.activations();
+        int depth = acts + 1;
+        double[] layerError = new double[acts];
+        for (ConvRecursion.Work wk : works) {
+            double[] e = wk.errors();
+            for (int s = 0; s < acts; s++) {
+                layerError[s] = Math.max(layerError[s], e[s]);
+            }
+        }
+        double estimate = 0;
+        for (int s = 0; s < acts; s++) {
+            estimate += 2.0 * (depth - s) * layerError[s];
+        }
+        if (!(estimate <= tolerance)) {
+            String msg = String.format(java.util.Locale.ROOT, "estimated error %.2e of the convolutional "
+                    + "infinite-width kernels exceeds the tolerance %.1e (per activation: %s); raise the tolerance, or "
+                    + "report the activation and variances", estimate, tolerance, Arrays.toString(layerError));
+            if (!warnOnly) {
+                throw new ToleranceNotMetException(msg, estimate, tolerance);
+            }
+            LOG.warn(msg);
+        }
+        return estimate;
     }
 
     private ConvRecursion plan(int h, int w, GaussianMoments moments) {
         return ConvRecursion.compile(inputChannels, h, w, stages, readout, dense, parameterization, fullCovariance(),
-                moments == null ? new GaussianMoments(2, false) : moments);
+                fixedDegree, tolerance, moments == null ? new GaussianMoments(2, false) : moments);
     }
 
-    private double[][][] selfVariances(ConvRecursion plan, double[][] x) {
-        int acts = plan.activationPixels().length;
-        double[][][] v = new double[x.length][acts][];
-        ThreadLocal<ConvRecursion.Work> works = ThreadLocal.withInitial(plan::newWork);
-        IntStream range = IntStream.range(0, x.length);
-        (parallel ? range.parallel() : range).forEach(i ->
-                plan.run(x[i], x[i], v[i], v[i], true, works.get(), new double[2]));
-        return v;
-    }
-
-    /** Per example, channel-major {@code [C·H·W]} in DOUBLE. */
-    private double[][] examples(INDArray x) {
+    /** Per example, channel-major {@code [C·H·W]} in DOUBLE, then its own run (variances, tables). */
+    private ConvRecursion.Example[] examples(ConvRecursion plan, INDArray x, ThreadLocal<ConvRecursion.Work> works) {
         INDArray d = x.castTo(DataType.DOUBLE);
         if (channelsLast) {
             d = d.permute(0, 3, 1, 2);
@@ -261,10 +320,13 @@ public final class ConvolutionalKernel {
         int n = (int) d.size(0);
         int len = (int) (d.length() / n);
         double[] all = d.data().asDouble();
-        double[][] out = new double[n][];
-        for (int i = 0; i < n; i++) {
-            out[i] = Arrays.copyOfRange(all, i * len, (i + 1) * len);
-        }
+        ConvRecursion.Example[] out = new ConvRecursion.Example[n];
+        IntStream range = IntStream.range(0, n);
+        (parallel ? range.parallel() : range).forEach(i -> {
+            ConvRecursion.Work wk = works.get();
+            out[i] = plan.newExample(Arrays.copyOfRange(all, i * len, (i + 1) * len));
+            plan.run(out[i], out[i], true, wk, wk.output());
+        });
         return out;
     }
 
@@ -328,6 +390,9 @@ public final class ConvolutionalKernel {
         private int tileSize = FullyConnectedKernel.DEFAULT_TILE_SIZE;
         private MemoryBudget budget = MemoryBudget.defaultBudget();
         private boolean parallel = true;
+        private boolean fixedDegree;
+        private double tolerance = FullyConnectedKernel.DEFAULT_TOLERANCE;
+        private boolean warnOnly;
 
         private Builder(int inputChannels) {
             this.inputChannels = inputChannels;
@@ -369,9 +434,38 @@ public final class ConvolutionalKernel {
             return this;
         }
 
-        /** @param q Gauss–Hermite nodes per dimension, in [2, 400]; @return this */
+        /**
+         * For experts: integrates every activation without closed form by the fixed Gauss–Hermite rule with
+         * {@code q} nodes per dimension instead of the error-controlled rule; no error estimate, no tolerance check.
+         *
+         * @param q nodes per dimension, in [2, 400]
+         * @return this
+         */
         public Builder quadratureDegree(int q) {
             this.degree = q;
+            this.fixedDegree = true;
+            return this;
+        }
+
+        /**
+         * @param tol the largest acceptable estimated error, relative to the natural scale of each kernel entry, in
+         *            [1e-12, 1) (default {@value FullyConnectedKernel#DEFAULT_TOLERANCE}); also selects the
+         *            error-controlled rule
+         * @return this
+         */
+        public Builder tolerance(double tol) {
+            this.tolerance = tol;
+            this.fixedDegree = false;
+            return this;
+        }
+
+        /**
+         * @param warn true: a missed tolerance is logged (SLF4J WARN) and the kernels are returned with their
+         *             estimate; false (default): {@link ToleranceNotMetException} is thrown
+         * @return this
+         */
+        public Builder warnOnly(boolean warn) {
+            this.warnOnly = warn;
             return this;
         }
 
@@ -406,6 +500,9 @@ public final class ConvolutionalKernel {
             }
             if (tileSize < 1) {
                 throw new IllegalArgumentException("tileSize must be >= 1 (got: " + tileSize + ")");
+            }
+            if (!(tolerance >= 1e-12 && tolerance < 1)) {
+                throw new IllegalArgumentException("tolerance must be in [1e-12, 1) (got: " + tolerance + ")");
             }
             return new ConvolutionalKernel(this);
         }
