@@ -2,12 +2,9 @@ package org.ntk4j.core.analytic;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.BooleanIndexing;
-import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.ntk4j.core.analytic.internal.ConvRecursion;
 import org.ntk4j.core.analytic.internal.ConvStage;
+import org.ntk4j.core.analytic.internal.ConvTiles;
 import org.ntk4j.core.analytic.internal.GaussianMoments;
 import org.ntk4j.core.kernel.MemoryBudget;
 
@@ -15,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.stream.IntStream;
 
 /**
  * The infinite-width NNGP kernel and NTK (Arora et al. 2019; Novak et al. 2019) of a 2-D convolutional stack —
@@ -49,9 +45,20 @@ import java.util.stream.IntStream;
  * pixel pair is carried: {@code O((HW)²·k²)} per pair and layer (and {@code (HW)²} Gaussian moments). The choice is
  * made from the architecture ({@link #fullCovariance()}). Example pairs are computed in tiles of
  * {@code tileSize} rows, rows in parallel on the common fork-join pool; only the upper triangle when {@code x2} is
- * {@code x1}; memory beyond the result is a few arrays of {@code (HW)²} (or {@code HW}) doubles per thread. Gaussian
- * moments are those of {@link FullyConnectedKernel} (closed forms, else Gauss–Hermite quadrature), in DOUBLE; the
- * result has the input's data type.
+ * {@code x1}; memory beyond the result is a few arrays of {@code (HW)²} (or {@code HW}) doubles per thread, plus per
+ * example and activation its pixel variances (and, for the error-controlled rule, {@code ≈ 150} doubles per pixel).
+ * In DOUBLE; the result has the input's data type.
+ *
+ * <h2>Gaussian moments</h2>
+ * Each pixel pair's expectation is exactly the dense kernels' bivariate one, with the two pixels' own variances, and
+ * is computed as in {@link FullyConnectedKernel}: closed forms where the activation has one at its mean; otherwise the
+ * error-controlled rule (default {@link Builder#tolerance tolerance} {@value FullyConnectedKernel#DEFAULT_TOLERANCE}):
+ * one row of Hermite coefficients per (example, pixel) variance, built in the example's own run, and per pixel pair
+ * Mehler's series with its rigorous tail bound or nested one-dimensional integration. {@link KernelPair#errorEstimate()}
+ * is {@code Σ_s 2(D − s) ε_s} over the activations {@code s} ({@code D} linear layers, {@code ε_s} the largest estimated
+ * error of any pixel pair of any example pair at activation {@code s}, relative to its Cauchy–Schwarz scale); above
+ * the tolerance {@link #compute} throws {@link ToleranceNotMetException} (or logs, if {@linkplain Builder#warnOnly so
+ * built}). {@link Builder#quadratureDegree} selects the fixed Gauss–Hermite rule instead (experts; no estimate: NaN).
  *
  * <pre>{@code
  * ConvolutionalKernel k = ConvolutionalKernel.builder(1)
@@ -196,19 +203,8 @@ public final class ConvolutionalKernel {
      * @throws org.ntk4j.core.kernel.MemoryBudgetExceededException when the result would not fit the budget
      */
     public KernelPair compute(INDArray x1, INDArray x2) {
-        validate(x1, "x1");
         boolean symmetric = x2 == null || x2 == x1;
-        if (!symmetric) {
-            validate(x2, "x2");
-            if (x2.dataType() != x1.dataType()) {
-                throw new IllegalArgumentException("x1 and x2 must have the same data type (got: " + x1.dataType()
-                        + " and " + x2.dataType() + ")");
-            }
-            if (x1.size(1) != x2.size(1) || x1.size(2) != x2.size(2) || x1.size(3) != x2.size(3)) {
-                throw new IllegalArgumentException("x1 and x2 must have images of one size (got: "
-                        + Arrays.toString(x1.shape()) + " and " + Arrays.toString(x2.shape()) + ")");
-            }
-        }
+        ConvTiles.validate(x1, symmetric ? null : x2, inputChannels, channelsLast);
         int h = (int) x1.size(channelsLast ? 1 : 2);
         int w = (int) x1.size(channelsLast ? 2 : 3);
         ConvRecursion plan = plan(h, w, new GaussianMoments(fixedDegree ? degree : 2, false));
@@ -229,46 +225,9 @@ public final class ConvolutionalKernel {
                         + 2 * MemoryBudget.bytes(DataType.DOUBLE, t, n2) + work + inputs
                         + perExample * (n1 + (symmetric ? 0 : n2)),
                 "compute the kernel in blocks of rows, use smaller images or FLOAT");
-        java.util.Queue<ConvRecursion.Work> all = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        ThreadLocal<ConvRecursion.Work> works = ThreadLocal.withInitial(() -> {
-            ConvRecursion.Work wk = plan.newWork();
-            all.add(wk);
-            return wk;
-        });
-        ConvRecursion.Example[] a = examples(plan, x1, works);
-        ConvRecursion.Example[] b = symmetric ? a : examples(plan, x2, works);
-        INDArray nngp = Nd4j.create(type, n1, n2);
-        INDArray ntk = Nd4j.create(type, n1, n2);
-        for (int r0 = 0; r0 < n1; r0 += t) {
-            int r1 = Math.min(n1, r0 + t);
-            int c0 = symmetric ? r0 : 0;
-            int cols = n2 - c0;
-            double[] bn = new double[(r1 - r0) * cols];
-            double[] bt = new double[(r1 - r0) * cols];
-            final int rs = r0;
-            IntStream rows = IntStream.range(r0, r1);
-            (parallel ? rows.parallel() : rows).forEach(i -> {
-                ConvRecursion.Work wk = works.get();
-                double[] out = wk.output();
-                for (int j = symmetric ? i : 0; j < n2; j++) {
-                    plan.run(a[i], b[j], false, wk, out);
-                    int idx = (i - rs) * cols + (j - c0);
-                    bn[idx] = out[0];
-                    bt[idx] = out[1];
-                }
-            });
-            if (symmetric) {
-                for (int i = r0; i < r1; i++) {
-                    for (int j = r0; j < i; j++) {
-                        bn[(i - r0) * cols + (j - c0)] = bn[(j - r0) * cols + (i - c0)];
-                        bt[(i - r0) * cols + (j - c0)] = bt[(j - r0) * cols + (i - c0)];
-                    }
-                }
-            }
-            put(nngp, bn, r0, r1, c0, n2, type, symmetric);
-            put(ntk, bt, r0, r1, c0, n2, type, symmetric);
-        }
-        return new KernelPair(nngp, ntk, estimate(plan, all));
+        double[] layerError = new double[plan.activations()];
+        INDArray[] k = ConvTiles.run(plan, x1, symmetric ? null : x2, channelsLast, t, parallel, layerError);
+        return new KernelPair(k[0], k[1], estimate(layerError));
     }
 
     /**
@@ -276,19 +235,12 @@ public final class ConvolutionalKernel {
      * {@link FullyConnectedKernel}: an error at activation {@code s} reaches the output through both recursions of
      * every later layer. Throws {@link ToleranceNotMetException} (or logs) above the tolerance.
      */
-    private double estimate(ConvRecursion plan, java.util.Collection<ConvRecursion.Work> works) {
+    private double estimate(double[] layerError) {
         if (fixedDegree) {
             return Double.NaN;
         }
-        int acts = plan.activations();
+        int acts = layerError.length;
         int depth = acts + 1;
-        double[] layerError = new double[acts];
-        for (ConvRecursion.Work wk : works) {
-            double[] e = wk.errors();
-            for (int s = 0; s < acts; s++) {
-                layerError[s] = Math.max(layerError[s], e[s]);
-            }
-        }
         double estimate = 0;
         for (int s = 0; s < acts; s++) {
             estimate += 2.0 * (depth - s) * layerError[s];
@@ -308,54 +260,6 @@ public final class ConvolutionalKernel {
     private ConvRecursion plan(int h, int w, GaussianMoments moments) {
         return ConvRecursion.compile(inputChannels, h, w, stages, readout, dense, parameterization, fullCovariance(),
                 fixedDegree, tolerance, moments == null ? new GaussianMoments(2, false) : moments);
-    }
-
-    /** Per example, channel-major {@code [C·H·W]} in DOUBLE, then its own run (variances, tables). */
-    private ConvRecursion.Example[] examples(ConvRecursion plan, INDArray x, ThreadLocal<ConvRecursion.Work> works) {
-        INDArray d = x.castTo(DataType.DOUBLE);
-        if (channelsLast) {
-            d = d.permute(0, 3, 1, 2);
-        }
-        d = d.dup('c');
-        int n = (int) d.size(0);
-        int len = (int) (d.length() / n);
-        double[] all = d.data().asDouble();
-        ConvRecursion.Example[] out = new ConvRecursion.Example[n];
-        IntStream range = IntStream.range(0, n);
-        (parallel ? range.parallel() : range).forEach(i -> {
-            ConvRecursion.Work wk = works.get();
-            out[i] = plan.newExample(Arrays.copyOfRange(all, i * len, (i + 1) * len));
-            plan.run(out[i], out[i], true, wk, wk.output());
-        });
-        return out;
-    }
-
-    private static void put(INDArray out, double[] values, int r0, int r1, int c0, int c1, DataType type,
-                            boolean mirror) {
-        INDArray block = Nd4j.create(values, new long[]{r1 - r0, c1 - c0}, 'c').castTo(type);
-        out.get(NDArrayIndex.interval(r0, r1), NDArrayIndex.interval(c0, c1)).assign(block);
-        if (mirror) {
-            out.get(NDArrayIndex.interval(c0, c1), NDArrayIndex.interval(r0, r1)).assign(block.transpose());
-        }
-    }
-
-    private void validate(INDArray x, String name) {
-        Objects.requireNonNull(x, name);
-        String layout = channelsLast ? "[n, H, W, " + inputChannels + "]" : "[n, " + inputChannels + ", H, W]";
-        if (x.rank() != 4 || x.size(channelsLast ? 3 : 1) != inputChannels) {
-            throw new IllegalArgumentException("expected " + name + " of shape " + layout + ", got "
-                    + Arrays.toString(x.shape()));
-        }
-        if (x.size(0) < 1) {
-            throw new IllegalArgumentException(name + " has no images (shape " + Arrays.toString(x.shape()) + ")");
-        }
-        if (x.dataType() != DataType.FLOAT && x.dataType() != DataType.DOUBLE) {
-            throw new IllegalArgumentException(name + " must be FLOAT or DOUBLE (got: " + x.dataType()
-                    + "); cast it with x.castTo(DataType.DOUBLE)");
-        }
-        if (BooleanIndexing.or(x, Conditions.isNan()) || BooleanIndexing.or(x, Conditions.isInfinite())) {
-            throw new IllegalArgumentException(name + " contains NaN or infinite values; clean the images first");
-        }
     }
 
     @Override
