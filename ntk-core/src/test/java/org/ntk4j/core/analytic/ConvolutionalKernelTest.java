@@ -253,6 +253,37 @@ class ConvolutionalKernelTest extends NtkTestBase {
     }
 
     @Test
+    void aKernelOverTheMemoryBudgetIsRefusedBeforeAllocating() {
+        INDArray x = GOLDEN.get("tanh_pool_gap.x1");
+        ConvolutionalKernel k = kernel("tanh_pool_gap").toBuilder()
+                .memoryBudget(org.ntk4j.core.kernel.MemoryBudget.ofBytes(20_000)).build();
+        org.ntk4j.core.kernel.MemoryBudgetExceededException e = assertThrows(
+                org.ntk4j.core.kernel.MemoryBudgetExceededException.class, () -> k.compute(x));
+        assertTrue(e.getMessage().startsWith("convolutional analytic kernels needs about ")
+                && e.getMessage().endsWith("compute the kernel in blocks of rows, use smaller images or FLOAT"),
+                e.getMessage());
+        // the per-image coefficient rows of the error-controlled rule are counted: the closed-form kernel of the same
+        // geometry fits a budget that the tanh kernel does not
+        long tanhNeeds = needs(kernel("tanh_pool_gap"), x);
+        long idNeeds = needs(ConvolutionalKernel.builder(1)
+                .conv(conv(3, 3, 3, Nonlinearities.identity(), 1.8).samePadding().build())
+                .avgPool(new AvgPoolSpec(2, 2, 1, 1, 1, 1, false, 0, 0, true))
+                .conv(conv(4, 2, 2, Nonlinearities.identity(), 1.2).samePadding().build())
+                .readout(Readout.GLOBAL_AVERAGE).dense(DenseLayerSpec.builder(1).build()).build(), x);
+        assertTrue(tanhNeeds > idNeeds, tanhNeeds + " vs " + idNeeds);
+    }
+
+    private static long needs(ConvolutionalKernel k, INDArray x) {
+        try {
+            k.toBuilder().memoryBudget(org.ntk4j.core.kernel.MemoryBudget.ofBytes(1)).build().compute(x);
+        } catch (org.ntk4j.core.kernel.MemoryBudgetExceededException e) {
+            String m = e.getMessage();
+            return Long.parseLong(m.substring(m.indexOf('(') + 1, m.indexOf(" bytes)")));
+        }
+        throw new AssertionError("a 1-byte budget was accepted");
+    }
+
+    @Test
     void readoutShapeFollowsTheGeometry() {
         assertEquals("[5, 3, 4]", Arrays.toString(kernel("relu_flatten").readoutShape(5, 6)));
         assertEquals("[5, 2, 2]", Arrays.toString(kernel("relu_pool_flatten").readoutShape(6, 6)));
