@@ -2,12 +2,9 @@ package org.ntk4j.core.analytic;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.BooleanIndexing;
-import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.ntk4j.core.analytic.internal.ConvRecursion;
 import org.ntk4j.core.analytic.internal.ConvStage;
+import org.ntk4j.core.analytic.internal.ConvTiles;
 import org.ntk4j.core.analytic.internal.GaussianMoments;
 import org.ntk4j.core.kernel.MemoryBudget;
 
@@ -15,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.stream.IntStream;
 
 /**
  * The infinite-width NNGP kernel and NTK (Arora et al. 2019; Novak et al. 2019) of a 2-D convolutional stack —
@@ -49,9 +45,20 @@ import java.util.stream.IntStream;
  * pixel pair is carried: {@code O((HW)²·k²)} per pair and layer (and {@code (HW)²} Gaussian moments). The choice is
  * made from the architecture ({@link #fullCovariance()}). Example pairs are computed in tiles of
  * {@code tileSize} rows, rows in parallel on the common fork-join pool; only the upper triangle when {@code x2} is
- * {@code x1}; memory beyond the result is a few arrays of {@code (HW)²} (or {@code HW}) doubles per thread. Gaussian
- * moments are those of {@link FullyConnectedKernel} (closed forms, else Gauss–Hermite quadrature), in DOUBLE; the
- * result has the input's data type.
+ * {@code x1}; memory beyond the result is a few arrays of {@code (HW)²} (or {@code HW}) doubles per thread, plus per
+ * example and activation its pixel variances (and, for the error-controlled rule, {@code ≈ 150} doubles per pixel).
+ * In DOUBLE; the result has the input's data type.
+ *
+ * <h2>Gaussian moments</h2>
+ * Each pixel pair's expectation is exactly the dense kernels' bivariate one, with the two pixels' own variances, and
+ * is computed as in {@link FullyConnectedKernel}: closed forms where the activation has one at its mean; otherwise the
+ * error-controlled rule (default {@link Builder#tolerance tolerance} {@value FullyConnectedKernel#DEFAULT_TOLERANCE}):
+ * one row of Hermite coefficients per (example, pixel) variance, built in the example's own run, and per pixel pair
+ * Mehler's series with its rigorous tail bound or nested one-dimensional integration. {@link KernelPair#errorEstimate()}
+ * is {@code Σ_s 2(D − s) ε_s} over the activations {@code s} ({@code D} linear layers, {@code ε_s} the largest estimated
+ * error of any pixel pair of any example pair at activation {@code s}, relative to its Cauchy–Schwarz scale); above
+ * the tolerance {@link #compute} throws {@link ToleranceNotMetException} (or logs, if {@linkplain Builder#warnOnly so
+ * built}). {@link Builder#quadratureDegree} selects the fixed Gauss–Hermite rule instead (experts; no estimate: NaN).
  *
  * <pre>{@code
  * ConvolutionalKernel k = ConvolutionalKernel.builder(1)
@@ -63,6 +70,7 @@ import java.util.stream.IntStream;
  * }</pre>
  */
 public final class ConvolutionalKernel {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConvolutionalKernel.class);
     private final int inputChannels;
     private final boolean channelsLast;
     private final Parameterization parameterization;
@@ -73,8 +81,14 @@ public final class ConvolutionalKernel {
     private final int tileSize;
     private final MemoryBudget budget;
     private final boolean parallel;
+    private final boolean fixedDegree;
+    private final double tolerance;
+    private final boolean warnOnly;
 
     private ConvolutionalKernel(Builder b) {
+        this.fixedDegree = b.fixedDegree;
+        this.tolerance = b.tolerance;
+        this.warnOnly = b.warnOnly;
         this.inputChannels = b.inputChannels;
         this.channelsLast = b.channelsLast;
         this.parameterization = b.parameterization;
@@ -95,7 +109,12 @@ public final class ConvolutionalKernel {
     /** @return a builder holding this kernel's settings, to change some */
     public Builder toBuilder() {
         Builder b = new Builder(inputChannels).channelsLast(channelsLast).parameterization(parameterization)
-                .readout(readout).quadratureDegree(degree).tileSize(tileSize).parallel(parallel).memoryBudget(budget);
+                .readout(readout).tileSize(tileSize).parallel(parallel).memoryBudget(budget).warnOnly(warnOnly);
+        if (fixedDegree) {
+            b.quadratureDegree(degree);
+        } else {
+            b.tolerance(tolerance);
+        }
         b.stages.addAll(stages);
         b.dense.addAll(dense);
         return b;
@@ -126,9 +145,24 @@ public final class ConvolutionalKernel {
         return dense;
     }
 
-    /** @return Gauss–Hermite nodes per dimension */
+    /** @return Gauss–Hermite nodes per dimension (used only when {@link #fixedQuadrature()}) */
     public int quadratureDegree() {
         return degree;
+    }
+
+    /** @return whether the expert fixed Gauss–Hermite rule was requested instead of the error-controlled rule */
+    public boolean fixedQuadrature() {
+        return fixedDegree;
+    }
+
+    /** @return the tolerance of the error-controlled rule */
+    public double tolerance() {
+        return tolerance;
+    }
+
+    /** @return whether a missed tolerance is logged instead of thrown */
+    public boolean warnsOnly() {
+        return warnOnly;
     }
 
     /** @return tile edge in examples */
@@ -169,23 +203,11 @@ public final class ConvolutionalKernel {
      * @throws org.ntk4j.core.kernel.MemoryBudgetExceededException when the result would not fit the budget
      */
     public KernelPair compute(INDArray x1, INDArray x2) {
-        validate(x1, "x1");
         boolean symmetric = x2 == null || x2 == x1;
-        if (!symmetric) {
-            validate(x2, "x2");
-            if (x2.dataType() != x1.dataType()) {
-                throw new IllegalArgumentException("x1 and x2 must have the same data type (got: " + x1.dataType()
-                        + " and " + x2.dataType() + ")");
-            }
-            if (x1.size(1) != x2.size(1) || x1.size(2) != x2.size(2) || x1.size(3) != x2.size(3)) {
-                throw new IllegalArgumentException("x1 and x2 must have images of one size (got: "
-                        + Arrays.toString(x1.shape()) + " and " + Arrays.toString(x2.shape()) + ")");
-            }
-        }
+        ConvTiles.validate(x1, symmetric ? null : x2, inputChannels, channelsLast);
         int h = (int) x1.size(channelsLast ? 1 : 2);
         int w = (int) x1.size(channelsLast ? 2 : 3);
-        GaussianMoments moments = new GaussianMoments(degree, false);
-        ConvRecursion plan = plan(h, w, moments);
+        ConvRecursion plan = plan(h, w, new GaussianMoments(fixedDegree ? degree : 2, false));
         DataType type = x1.dataType();
         int n1 = (int) x1.size(0);
         int n2 = symmetric ? n1 : (int) x2.size(0);
@@ -194,106 +216,50 @@ public final class ConvolutionalKernel {
         int threads = parallel ? Math.max(1, Runtime.getRuntime().availableProcessors()) : 1;
         long work = 9L * 8 * (plan.full() ? pixels * pixels : pixels) * threads;
         long inputs = 8L * inputChannels * pixels * (n1 + (symmetric ? 0 : n2));
-        budget.check("convolutional analytic kernels", 2 * MemoryBudget.bytes(type, n1, n2)
-                        + 2 * MemoryBudget.bytes(DataType.DOUBLE, t, n2) + work + inputs,
-                "compute the kernel in blocks of rows, use smaller images or FLOAT");
-        double[][] a = examples(x1);
-        double[][] b = symmetric ? a : examples(x2);
-        double[][][] va = selfVariances(plan, a);
-        double[][][] vb = symmetric ? va : selfVariances(plan, b);
-        INDArray nngp = Nd4j.create(type, n1, n2);
-        INDArray ntk = Nd4j.create(type, n1, n2);
-        ThreadLocal<ConvRecursion.Work> works = ThreadLocal.withInitial(plan::newWork);
-        for (int r0 = 0; r0 < n1; r0 += t) {
-            int r1 = Math.min(n1, r0 + t);
-            int c0 = symmetric ? r0 : 0;
-            int cols = n2 - c0;
-            double[] bn = new double[(r1 - r0) * cols];
-            double[] bt = new double[(r1 - r0) * cols];
-            final int rs = r0;
-            IntStream rows = IntStream.range(r0, r1);
-            (parallel ? rows.parallel() : rows).forEach(i -> {
-                ConvRecursion.Work wk = works.get();
-                double[] out = new double[2];
-                for (int j = symmetric ? i : 0; j < n2; j++) {
-                    plan.run(a[i], b[j], va[i], vb[j], false, wk, out);
-                    int idx = (i - rs) * cols + (j - c0);
-                    bn[idx] = out[0];
-                    bt[idx] = out[1];
-                }
-            });
-            if (symmetric) {
-                for (int i = r0; i < r1; i++) {
-                    for (int j = r0; j < i; j++) {
-                        bn[(i - r0) * cols + (j - c0)] = bn[(j - r0) * cols + (i - c0)];
-                        bt[(i - r0) * cols + (j - c0)] = bt[(j - r0) * cols + (i - c0)];
-                    }
-                }
-            }
-            put(nngp, bn, r0, r1, c0, n2, type, symmetric);
-            put(ntk, bt, r0, r1, c0, n2, type, symmetric);
+        long perExample = 0;
+        for (int ap : plan.activationPixels()) {
+            // variances, and the HermiteTable rows (2·65 coefficients, energies, remainders) when error-controlled
+            perExample += 8L * ap * (plan.usesTables() ? 1 + 2 * 65 + 8 + 10 : 1);
         }
-        return new KernelPair(nngp, ntk);
+        budget.check("convolutional analytic kernels", 2 * MemoryBudget.bytes(type, n1, n2)
+                        + 2 * MemoryBudget.bytes(DataType.DOUBLE, t, n2) + work + inputs
+                        + perExample * (n1 + (symmetric ? 0 : n2)),
+                "compute the kernel in blocks of rows, use smaller images or FLOAT");
+        double[] layerError = new double[plan.activations()];
+        INDArray[] k = ConvTiles.run(plan, x1, symmetric ? null : x2, channelsLast, t, parallel, layerError);
+        return new KernelPair(k[0], k[1], estimate(layerError));
+    }
+
+    /**
+     * {@code Σ_s 2(D − s) ε_s} over the activation steps {@code s}, {@code D} the number of linear layers, as in
+     * {@link FullyConnectedKernel}: an error at activation {@code s} reaches the output through both recursions of
+     * every later layer. Throws {@link ToleranceNotMetException} (or logs) above the tolerance.
+     */
+    private double estimate(double[] layerError) {
+        if (fixedDegree) {
+            return Double.NaN;
+        }
+        int acts = layerError.length;
+        int depth = acts + 1;
+        double estimate = 0;
+        for (int s = 0; s < acts; s++) {
+            estimate += 2.0 * (depth - s) * layerError[s];
+        }
+        if (!(estimate <= tolerance)) {
+            String msg = String.format(java.util.Locale.ROOT, "estimated error %.2e of the convolutional "
+                    + "infinite-width kernels exceeds the tolerance %.1e (per activation: %s); raise the tolerance, or "
+                    + "report the activation and variances", estimate, tolerance, Arrays.toString(layerError));
+            if (!warnOnly) {
+                throw new ToleranceNotMetException(msg, estimate, tolerance);
+            }
+            LOG.warn(msg);
+        }
+        return estimate;
     }
 
     private ConvRecursion plan(int h, int w, GaussianMoments moments) {
         return ConvRecursion.compile(inputChannels, h, w, stages, readout, dense, parameterization, fullCovariance(),
-                moments == null ? new GaussianMoments(2, false) : moments);
-    }
-
-    private double[][][] selfVariances(ConvRecursion plan, double[][] x) {
-        int acts = plan.activationPixels().length;
-        double[][][] v = new double[x.length][acts][];
-        ThreadLocal<ConvRecursion.Work> works = ThreadLocal.withInitial(plan::newWork);
-        IntStream range = IntStream.range(0, x.length);
-        (parallel ? range.parallel() : range).forEach(i ->
-                plan.run(x[i], x[i], v[i], v[i], true, works.get(), new double[2]));
-        return v;
-    }
-
-    /** Per example, channel-major {@code [C·H·W]} in DOUBLE. */
-    private double[][] examples(INDArray x) {
-        INDArray d = x.castTo(DataType.DOUBLE);
-        if (channelsLast) {
-            d = d.permute(0, 3, 1, 2);
-        }
-        d = d.dup('c');
-        int n = (int) d.size(0);
-        int len = (int) (d.length() / n);
-        double[] all = d.data().asDouble();
-        double[][] out = new double[n][];
-        for (int i = 0; i < n; i++) {
-            out[i] = Arrays.copyOfRange(all, i * len, (i + 1) * len);
-        }
-        return out;
-    }
-
-    private static void put(INDArray out, double[] values, int r0, int r1, int c0, int c1, DataType type,
-                            boolean mirror) {
-        INDArray block = Nd4j.create(values, new long[]{r1 - r0, c1 - c0}, 'c').castTo(type);
-        out.get(NDArrayIndex.interval(r0, r1), NDArrayIndex.interval(c0, c1)).assign(block);
-        if (mirror) {
-            out.get(NDArrayIndex.interval(c0, c1), NDArrayIndex.interval(r0, r1)).assign(block.transpose());
-        }
-    }
-
-    private void validate(INDArray x, String name) {
-        Objects.requireNonNull(x, name);
-        String layout = channelsLast ? "[n, H, W, " + inputChannels + "]" : "[n, " + inputChannels + ", H, W]";
-        if (x.rank() != 4 || x.size(channelsLast ? 3 : 1) != inputChannels) {
-            throw new IllegalArgumentException("expected " + name + " of shape " + layout + ", got "
-                    + Arrays.toString(x.shape()));
-        }
-        if (x.size(0) < 1) {
-            throw new IllegalArgumentException(name + " has no images (shape " + Arrays.toString(x.shape()) + ")");
-        }
-        if (x.dataType() != DataType.FLOAT && x.dataType() != DataType.DOUBLE) {
-            throw new IllegalArgumentException(name + " must be FLOAT or DOUBLE (got: " + x.dataType()
-                    + "); cast it with x.castTo(DataType.DOUBLE)");
-        }
-        if (BooleanIndexing.or(x, Conditions.isNan()) || BooleanIndexing.or(x, Conditions.isInfinite())) {
-            throw new IllegalArgumentException(name + " contains NaN or infinite values; clean the images first");
-        }
+                fixedDegree, tolerance, moments == null ? new GaussianMoments(2, false) : moments);
     }
 
     @Override
@@ -328,6 +294,9 @@ public final class ConvolutionalKernel {
         private int tileSize = FullyConnectedKernel.DEFAULT_TILE_SIZE;
         private MemoryBudget budget = MemoryBudget.defaultBudget();
         private boolean parallel = true;
+        private boolean fixedDegree;
+        private double tolerance = FullyConnectedKernel.DEFAULT_TOLERANCE;
+        private boolean warnOnly;
 
         private Builder(int inputChannels) {
             this.inputChannels = inputChannels;
@@ -369,9 +338,38 @@ public final class ConvolutionalKernel {
             return this;
         }
 
-        /** @param q Gauss–Hermite nodes per dimension, in [2, 400]; @return this */
+        /**
+         * For experts: integrates every activation without closed form by the fixed Gauss–Hermite rule with
+         * {@code q} nodes per dimension instead of the error-controlled rule; no error estimate, no tolerance check.
+         *
+         * @param q nodes per dimension, in [2, 400]
+         * @return this
+         */
         public Builder quadratureDegree(int q) {
             this.degree = q;
+            this.fixedDegree = true;
+            return this;
+        }
+
+        /**
+         * @param tol the largest acceptable estimated error, relative to the natural scale of each kernel entry, in
+         *            [1e-12, 1) (default {@value FullyConnectedKernel#DEFAULT_TOLERANCE}); also selects the
+         *            error-controlled rule
+         * @return this
+         */
+        public Builder tolerance(double tol) {
+            this.tolerance = tol;
+            this.fixedDegree = false;
+            return this;
+        }
+
+        /**
+         * @param warn true: a missed tolerance is logged (SLF4J WARN) and the kernels are returned with their
+         *             estimate; false (default): {@link ToleranceNotMetException} is thrown
+         * @return this
+         */
+        public Builder warnOnly(boolean warn) {
+            this.warnOnly = warn;
             return this;
         }
 
@@ -406,6 +404,9 @@ public final class ConvolutionalKernel {
             }
             if (tileSize < 1) {
                 throw new IllegalArgumentException("tileSize must be >= 1 (got: " + tileSize + ")");
+            }
+            if (!(tolerance >= 1e-12 && tolerance < 1)) {
+                throw new IllegalArgumentException("tolerance must be in [1e-12, 1) (got: " + tolerance + ")");
             }
             return new ConvolutionalKernel(this);
         }

@@ -249,7 +249,7 @@ public final class Nonlinearities {
             }
             double s = Math.sqrt(k11 * k22);
             double rho = correlation(k11, k12, k22);
-            double theta = Math.acos(rho);
+            double theta = org.ntk4j.core.analytic.internal.FastArc.acos(rho);
             double sin = Math.sqrt(Math.max(0.0, 1 - rho * rho));
             double absAbs = 2 * s / Math.PI * (sin + (Math.PI / 2 - theta) * rho);
             return a * a * s * rho + b * b * absAbs;
@@ -265,7 +265,7 @@ public final class Nonlinearities {
             }
             double s = Math.sqrt(k11 * k22);
             double rho = s > 0 ? Math.max(-1.0, Math.min(1.0, k12 / s)) : 0.0;
-            double theta = Math.acos(rho);
+            double theta = org.ntk4j.core.analytic.internal.FastArc.acos(rho);
             double sin = Math.sqrt(Math.max(0.0, 1 - rho * rho));
             double a = (1 + alpha) / 2;
             double b = (1 - alpha) / 2;
@@ -279,7 +279,7 @@ public final class Nonlinearities {
             if (mean != 0.0) {
                 return ShiftedRelu.of(mean, k11, k12, k22).leakyDerivative(alpha);
             }
-            double theta = Math.acos(correlation(k11, k12, k22));
+            double theta = org.ntk4j.core.analytic.internal.FastArc.acos(correlation(k11, k12, k22));
             double b = 1 - alpha;
             return alpha + b * b * (Math.PI - theta) / (2 * Math.PI);
         }

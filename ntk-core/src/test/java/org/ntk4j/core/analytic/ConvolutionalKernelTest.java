@@ -88,6 +88,21 @@ class ConvolutionalKernelTest extends NtkTestBase {
                     .readout(Readout.FLATTEN)
                     .dense(DenseLayerSpec.builder(1).weightVariance(1.0).build())
                     .build();
+            case "tanh_pool_gap" -> ConvolutionalKernel.builder(1)
+                    .conv(conv(3, 3, 3, Nonlinearities.tanh(), 1.8).samePadding().biasVariance(0.1).biasMean(0.2).build())
+                    .avgPool(new AvgPoolSpec(2, 2, 1, 1, 1, 1, false, 0, 0, true))
+                    .conv(conv(4, 2, 2, Nonlinearities.tanh(), 1.2).samePadding().biasMean(-0.1).build())
+                    .readout(Readout.GLOBAL_AVERAGE)
+                    .dense(DenseLayerSpec.builder(1).weightVariance(1.0).build())
+                    .build();
+            case "selu_flatten" -> ConvolutionalKernel.builder(2).parameterization(Parameterization.NTK)
+                    .conv(conv(5, 3, 3, Nonlinearities.selu(), 1.0).samePadding().biasVariance(0.05).build())
+                    .conv(conv(4, 2, 2, Nonlinearities.selu(), 1.4).build())
+                    .readout(Readout.FLATTEN)
+                    .dense(DenseLayerSpec.builder(6).weightVariance(1.0).biasVariance(0.1)
+                            .activation(Nonlinearities.selu()).build())
+                    .dense(DenseLayerSpec.builder(2).weightVariance(0.9).build())
+                    .build();
             default -> throw new IllegalArgumentException(name);
         };
     }
@@ -119,6 +134,47 @@ class ConvolutionalKernelTest extends NtkTestBase {
         assertClose(GOLDEN.get(name + ".ntk12"), k12.ntk(), tol(DataType.FLOAT).exact(), name + " ntk (FLOAT)");
     }
 
+    /**
+     * Activations without a closed form go through the error-controlled rule of the dense kernels, per pixel pair:
+     * within the default tolerance (1e-6) of the script's independent high-accuracy integration (measured: within
+     * 3e-10), with an estimate that covers the error, in DOUBLE and FLOAT.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"tanh_pool_gap", "selu_flatten"})
+    void numericalActivationsMatchTheHighAccuracyReference(String name) {
+        ConvolutionalKernel k = kernel(name);
+        assertEquals(FullyConnectedKernel.DEFAULT_TOLERANCE, k.tolerance());
+        INDArray x1 = GOLDEN.get(name + ".x1");
+        INDArray x2 = GOLDEN.get(name + ".x2");
+        KernelPair k12 = k.compute(x1, x2);
+        KernelPair k11 = k.compute(x1);
+        double est = Math.max(k12.errorEstimate(), k11.errorEstimate());
+        assertTrue(est > 0 && est <= 1e-6, name + " estimate " + est);
+        // measured: 1e-12 .. 3e-10 against estimates of 1e-8 .. 2e-7; the contract is the tolerance 1e-6
+        double tol = 1e-8;
+        assertClose(GOLDEN.get(name + ".nngp12"), k12.nngp(), tol, name + " nngp x1,x2");
+        assertClose(GOLDEN.get(name + ".ntk12"), k12.ntk(), tol, name + " ntk x1,x2");
+        assertClose(GOLDEN.get(name + ".nngp11"), k11.nngp(), tol, name + " nngp x1,x1");
+        assertClose(GOLDEN.get(name + ".ntk11"), k11.ntk(), tol, name + " ntk x1,x1");
+        KernelPair f = k.compute(x1.castTo(DataType.FLOAT), x2.castTo(DataType.FLOAT));
+        assertClose(GOLDEN.get(name + ".ntk12"), f.ntk(), tol(DataType.FLOAT).exact(), name + " ntk (FLOAT)");
+        // the expert fixed rule at a low degree is visibly worse: the comparison can fail
+        KernelPair coarse = k.toBuilder().quadratureDegree(3).build().compute(x1, x2);
+        assertTrue(org.ntk4j.core.testing.NtkAssertions.relativeError(coarse.ntk(), GOLDEN.get(name + ".ntk12")) > 1e-4,
+                "degree 3 should miss the reference");
+    }
+
+    @Test
+    void aMissedToleranceIsRefusedByName() {
+        ConvolutionalKernel k = kernel("tanh_pool_gap").toBuilder().tolerance(1e-12).build();
+        INDArray x = GOLDEN.get("tanh_pool_gap.x1");
+        ToleranceNotMetException e = assertThrows(ToleranceNotMetException.class, () -> k.compute(x));
+        assertTrue(e.getMessage().startsWith("estimated error ") && e.getMessage().contains("exceeds the tolerance 1.0e-12"),
+                e.getMessage());
+        KernelPair warned = k.toBuilder().warnOnly(true).build().compute(x);
+        assertTrue(warned.errorEstimate() > 1e-12, "estimate returned");
+    }
+
     @Test
     void tiledSequentialAndParallelAgreeBitForBit() {
         ConvolutionalKernel k = kernel("erf_pool_gap");
@@ -127,6 +183,14 @@ class ConvolutionalKernelTest extends NtkTestBase {
         KernelPair tiled = k.toBuilder().tileSize(2).parallel(false).build().compute(x);
         assertEquals(whole.ntk(), tiled.ntk());
         assertEquals(whole.nngp(), tiled.nngp());
+        // the error-controlled rule too (tables per example, the same per-pair rule whatever the tiling)
+        ConvolutionalKernel tanh = kernel("tanh_pool_gap");
+        INDArray y = randn(DataType.DOUBLE, 4, 5, 1, 4, 4);
+        KernelPair tw = tanh.compute(y);
+        KernelPair tt = tanh.toBuilder().tileSize(2).parallel(false).build().compute(y);
+        assertEquals(tw.ntk(), tt.ntk());
+        assertEquals(tw.nngp(), tt.nngp());
+        assertEquals(tw.errorEstimate(), tt.errorEstimate());
         assertPsd(whole.ntk(), 1e-10, "ntk");
         assertPsd(whole.nngp(), 1e-10, "nngp");
         // x1 != x2 blocks equal the corresponding block of the symmetric kernel
@@ -148,9 +212,8 @@ class ConvolutionalKernelTest extends NtkTestBase {
                 .readout(Readout.FLATTEN)
                 .dense(DenseLayerSpec.builder(2).weightVariance(1.2).build())
                 .build();
-        // the convolutional recursion integrates tanh with the fixed Gauss–Hermite rule: compare like with like
+        // tanh through the error-controlled rule in both (the same per-variance tables and pair rule)
         FullyConnectedKernel dense = FullyConnectedKernel.builder(4).parameterization(par)
-                .quadratureDegree(conv.quadratureDegree())
                 .layer(DenseLayerSpec.builder(6).weightVariance(2).biasMean(0.1).activation(relu).build())
                 .layer(DenseLayerSpec.builder(5).weightVariance(1.5).biasVariance(0.2).activation(tanh).build())
                 .layer(DenseLayerSpec.builder(2).weightVariance(1.2).build())
@@ -160,6 +223,14 @@ class ConvolutionalKernelTest extends NtkTestBase {
         KernelPair d = dense.compute(x);
         assertClose(d.nngp(), c.nngp(), 1e-12, "nngp");
         assertClose(d.ntk(), c.ntk(), 1e-12, "ntk");
+        assertTrue(c.errorEstimate() > 0 && c.errorEstimate() <= conv.tolerance(), "estimate " + c.errorEstimate());
+        // and the expert fixed rule in both
+        KernelPair cq = conv.toBuilder().quadratureDegree(30).build().compute(x.reshape(6, 4, 1, 1));
+        KernelPair dq = FullyConnectedKernel.builder(4).parameterization(par).quadratureDegree(30)
+                .layer(dense.layers().get(0)).layer(dense.layers().get(1)).layer(dense.layers().get(2)).build()
+                .compute(x);
+        assertClose(dq.ntk(), cq.ntk(), 1e-12, "ntk, fixed rule");
+        assertTrue(Double.isNaN(cq.errorEstimate()), "no estimate with the fixed rule");
         // a global average of a 1x1 image is the image itself
         KernelPair g = conv.toBuilder().readout(Readout.GLOBAL_AVERAGE).build().compute(x.reshape(6, 4, 1, 1));
         assertClose(d.ntk(), g.ntk(), 1e-12, "ntk through a global average");
@@ -179,6 +250,37 @@ class ConvolutionalKernelTest extends NtkTestBase {
         assertTrue(e.getMessage().startsWith("expected x1 of shape"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ConvolutionalKernel.builder(1).build());
         assertThrows(IllegalArgumentException.class, () -> ConvLayerSpec.builder(0, 3, 3).build());
+    }
+
+    @Test
+    void aKernelOverTheMemoryBudgetIsRefusedBeforeAllocating() {
+        INDArray x = GOLDEN.get("tanh_pool_gap.x1");
+        ConvolutionalKernel k = kernel("tanh_pool_gap").toBuilder()
+                .memoryBudget(org.ntk4j.core.kernel.MemoryBudget.ofBytes(20_000)).build();
+        org.ntk4j.core.kernel.MemoryBudgetExceededException e = assertThrows(
+                org.ntk4j.core.kernel.MemoryBudgetExceededException.class, () -> k.compute(x));
+        assertTrue(e.getMessage().startsWith("convolutional analytic kernels needs about ")
+                && e.getMessage().endsWith("compute the kernel in blocks of rows, use smaller images or FLOAT"),
+                e.getMessage());
+        // the per-image coefficient rows of the error-controlled rule are counted: the closed-form kernel of the same
+        // geometry fits a budget that the tanh kernel does not
+        long tanhNeeds = needs(kernel("tanh_pool_gap"), x);
+        long idNeeds = needs(ConvolutionalKernel.builder(1)
+                .conv(conv(3, 3, 3, Nonlinearities.identity(), 1.8).samePadding().build())
+                .avgPool(new AvgPoolSpec(2, 2, 1, 1, 1, 1, false, 0, 0, true))
+                .conv(conv(4, 2, 2, Nonlinearities.identity(), 1.2).samePadding().build())
+                .readout(Readout.GLOBAL_AVERAGE).dense(DenseLayerSpec.builder(1).build()).build(), x);
+        assertTrue(tanhNeeds > idNeeds, tanhNeeds + " vs " + idNeeds);
+    }
+
+    private static long needs(ConvolutionalKernel k, INDArray x) {
+        try {
+            k.toBuilder().memoryBudget(org.ntk4j.core.kernel.MemoryBudget.ofBytes(1)).build().compute(x);
+        } catch (org.ntk4j.core.kernel.MemoryBudgetExceededException e) {
+            String m = e.getMessage();
+            return Long.parseLong(m.substring(m.indexOf('(') + 1, m.indexOf(" bytes)")));
+        }
+        throw new AssertionError("a 1-byte budget was accepted");
     }
 
     @Test

@@ -190,12 +190,14 @@ public final class AnalyticKernel {
 
     /**
      * @param tol the largest acceptable estimated error relative to each entry's natural scale (default 1e-6);
-     *            selects the error-controlled rule. Convolutional kernels are unchanged: they use the closed forms
-     *            and, for other activations, the fixed Gauss–Hermite rule (see docs/analytic-kernels.md)
+     *            selects the error-controlled rule (dense and convolutional kernels alike)
      * @return a copy with that tolerance
      */
     public AnalyticKernel withTolerance(double tol) {
-        return conv != null ? this : rebuild(b -> b.tolerance(tol));
+        if (conv != null) {
+            return new AnalyticKernel(this, conv.toBuilder().tolerance(tol).build());
+        }
+        return rebuild(b -> b.tolerance(tol));
     }
 
     /**
@@ -203,7 +205,10 @@ public final class AnalyticKernel {
      * @return a copy
      */
     public AnalyticKernel withWarnOnly(boolean warn) {
-        return conv != null ? this : rebuild(b -> b.warnOnly(warn));
+        if (conv != null) {
+            return new AnalyticKernel(this, conv.toBuilder().warnOnly(warn).build());
+        }
+        return rebuild(b -> b.warnOnly(warn));
     }
 
     /**

@@ -108,7 +108,7 @@ public final class AnalyticKernels {
     public static AnalyticKernel of(MultiLayerConfiguration conf, int quadratureDegree) {
         Objects.requireNonNull(conf, "conf");
         if (ConvStackMapper.isConvolutional(conf)) {
-            return new AnalyticKernel(ConvStackMapper.map(conf, quadratureDegree >= 0 ? quadratureDegree : FullyConnectedKernel.DEFAULT_QUADRATURE_DEGREE));
+            return new AnalyticKernel(ConvStackMapper.map(conf, quadratureDegree));
         }
         if (conf.getInputPreProcessors() != null && !conf.getInputPreProcessors().isEmpty()) {
             throw new IllegalArgumentException("input preprocessors at layers " + conf.getInputPreProcessors().keySet()

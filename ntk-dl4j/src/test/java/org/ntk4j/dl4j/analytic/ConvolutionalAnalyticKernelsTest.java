@@ -164,8 +164,8 @@ class ConvolutionalAnalyticKernelsTest extends NtkTestBase {
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(2).activation(Activation.IDENTITY).build())
                 .setInputType(InputType.convolutional(1, 1, c)).build();
         INDArray x = randn(DataType.DOUBLE, 9, 5, c);
-        // the convolutional path integrates tanh with the fixed Gauss–Hermite rule: compare like with like
-        KernelPair d = AnalyticKernels.of(dense(c, width), 25).withParameterization(p).compute(x);
+        // tanh through the error-controlled rule on both paths (and the expert fixed rule on both, below)
+        KernelPair d = AnalyticKernels.of(dense(c, width)).withParameterization(p).compute(x);
         KernelPair k = AnalyticKernels.of(conv).withParameterization(p).compute(x.reshape(5, c, 1, 1));
         assertClose(d.nngp(), k.nngp(), 1e-12, "nngp");
         assertClose(d.ntk(), k.ntk(), 1e-12, "ntk");
@@ -173,6 +173,12 @@ class ConvolutionalAnalyticKernelsTest extends NtkTestBase {
         KernelPair f = AnalyticKernels.of(conv).withParameterization(p).compute(x.reshape(5, c, 1, 1).castTo(DataType.FLOAT));
         assertEquals(DataType.FLOAT, f.ntk().dataType());
         assertClose(d.ntk(), f.ntk(), tol(DataType.FLOAT).exact(), "ntk FLOAT");
+        assertTrue(k.errorEstimate() > 0 && k.errorEstimate() <= 1e-6, "estimate " + k.errorEstimate());
+        KernelPair dq = AnalyticKernels.of(dense(c, width), 25).withParameterization(p).compute(x);
+        KernelPair kq = AnalyticKernels.of(conv, 25).withParameterization(p).compute(x.reshape(5, c, 1, 1));
+        assertClose(dq.ntk(), kq.ntk(), 1e-12, "ntk, fixed rule");
+        assertClose(d.ntk(), AnalyticKernels.of(conv).withParameterization(p).withTolerance(1e-7)
+                .compute(x.reshape(5, c, 1, 1)).ntk(), 1e-7, "tighter tolerance");
     }
 
     private static NeuralNetConfiguration.ListBuilder cnn() {

@@ -30,11 +30,12 @@ import static org.ntk4j.core.testing.NtkAssertions.assertClose;
 /**
  * Monte-Carlo: the mean empirical NTK (ntk4j's {@code EmpiricalNtk}, checked here against finite differences) of
  * wide random DL4J convolutional networks approaches {@link AnalyticKernels}' kernel, the relative error falling
- * roughly like {@code 1/√channels}; likewise the empirical NNGP of the readout features.
+ * roughly like {@code 1/√channels}; likewise the empirical NNGP of the readout features. The bounds hold for any draw
+ * with overwhelming probability (ND4J's draws are not reproducible across JVMs): see the comment in the test.
  */
 class ConvolutionalMonteCarloTest extends NtkTestBase {
     private static final int[] CHANNELS = {8, 32, 128};
-    private static final int SAMPLES = 6;
+    private static final int SAMPLES = 24;
 
     /** ReLU, SAME 3×3 then truncating 2×2, global average, biases 0.1. */
     static MultiLayerConfiguration gap(int c) {
@@ -113,17 +114,36 @@ class ConvolutionalMonteCarloTest extends NtkTestBase {
                     stdErr[0][w], perNet[1][w], ofMean[1][w], stdErr[1][w]));
         }
         for (int k = 0; k < 2; k++) {
-            // 1/sqrt(C) predicts a factor 4 from C = 8 to 128: the per-network error must fall by at least 2.5 (a wrong
-            // limit would make it level off at the bias), monotonically, and the mean must sit within 3 standard
-            // errors (plus 1%) of the limit at C = 128. ND4J's random draws differ between JVM runs (seeds do not
-            // repeat them), so with 6 networks per width the measured slope scatters around -1/2 (seen: -0.84 ... -0.4);
-            // the steep side is bounded loosely, the flat side (a wrong limit) tightly
-            double slope = Math.log(perNet[k][2] / perNet[k][0]) / Math.log((double) CHANNELS[2] / CHANNELS[0]);
-            assertTrue(perNet[k][1] < perNet[k][0] && perNet[k][2] < perNet[k][1], report.toString());
-            assertTrue(slope < -0.33 && slope > -1.2, "slope " + slope + " " + report);
-            assertTrue(ofMean[k][2] < 3 * stdErr[k][2] + 0.01, report.toString());
+            // ND4J's random draws differ between JVM runs (seeds do not repeat them), so every bound must hold for any
+            // draw. Worst case for the scatter: the fluctuation of a network's kernel is one Gaussian mode, so the
+            // mean of the 24 squared errors is a scaled chi-square with 24 degrees of freedom: ln(perNet) has a
+            // standard deviation of at most 1/sqrt(2·24) = 0.14, the least-squares log-log slope over C = 8, 32, 128
+            // at most 0.14·sqrt(2)/ln 16 = 0.073. 1/sqrt(C) predicts -0.5 (measured -0.45 .. -0.56): the bounds
+            // (-0.95, -0.2) are 4 standard deviations away or more. The mean's distance to the limit at C = 128 has
+            // noise perNet/sqrt(24) (and a bias O(1/C)); the bound allows 5 times the noise, plus 2%.
+            double slope = slope(perNet[k]);
+            assertTrue(slope < -0.2 && slope > -0.95, "slope " + slope + " " + report);
+            assertTrue(ofMean[k][2] < 5 * perNet[k][2] / Math.sqrt(SAMPLES) + 0.02, report.toString());
         }
         org.slf4j.LoggerFactory.getLogger(ConvolutionalMonteCarloTest.class).info("{}", report);
+    }
+
+    /** Least-squares slope of ln(error) against ln(channels). */
+    private static double slope(double[] err) {
+        double mx = 0;
+        double my = 0;
+        for (int w = 0; w < CHANNELS.length; w++) {
+            mx += Math.log(CHANNELS[w]) / CHANNELS.length;
+            my += Math.log(err[w]) / CHANNELS.length;
+        }
+        double sxy = 0;
+        double sxx = 0;
+        for (int w = 0; w < CHANNELS.length; w++) {
+            double dx = Math.log(CHANNELS[w]) - mx;
+            sxy += dx * (Math.log(err[w]) - my);
+            sxx += dx * dx;
+        }
+        return sxy / sxx;
     }
 
     /**

@@ -95,43 +95,58 @@ public final class AnalyticBenchmark {
 
 
     /**
-     * The convolutional row: 8 × 8 × 1 images, 3 SAME 3 × 3 ReLU convolutions of 64 channels (RELU init), then global
-     * average pooling (every pixel pair carried) or the flattening preprocessor (equal pixels only), a linear output.
+     * The convolutional rows: 8 × 8 × 1 images, 3 SAME 3 × 3 convolutions of 64 channels, then global average pooling
+     * (every pixel pair carried) or the flattening preprocessor (equal pixels only), a linear output; ReLU (RELU init,
+     * closed form) on N images, tanh (XAVIER init, the error-controlled rule) on N images for the flatten readout and
+     * N/5 for global average pooling (its cost per entry does not depend on N).
      *
      * @param n number of images
      * @return a markdown table: seconds and microseconds per distinct kernel entry (upper triangle, NNGP and NTK
-     *         together)
+     *         together), and the error estimate
      */
     public static String cnn(int n) {
         INDArray x = Nd4j.getRandomFactory().getNewRandomInstance(43).nextGaussian(new long[]{n, 1, 8, 8})
                 .castTo(DataType.DOUBLE);
-        AnalyticKernel gap = AnalyticKernels.of(cnnConf(true));
-        AnalyticKernel flat = AnalyticKernels.of(cnnConf(false));
-        INDArray warm = x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, Math.min(n, 16)),
-                org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                org.nd4j.linalg.indexing.NDArrayIndex.all());
-        gap.compute(warm);
-        flat.compute(warm);
-        double tGap = best(1, () -> gap.compute(x));
-        double tFlat = best(3, () -> flat.compute(x));
-        double entries = n * (n + 1) / 2.0;
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "CNN: N = %d images 8x8x1, 3 SAME 3x3 ReLU "
-                + "convolutions (64 channels), linear readout, DOUBLE, NNGP and NTK together, %d cores%n%n", n,
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "CNN: images 8x8x1, 3 SAME 3x3 "
+                + "convolutions (64 channels), linear readout, DOUBLE, NNGP and NTK together, %d cores%n%n",
                 Runtime.getRuntime().availableProcessors()));
-        sb.append("| readout | representation | N | seconds | µs per kernel entry |\n|---|---|---|---|---|\n");
-        sb.append(String.format(Locale.ROOT, "| global average pooling | every pixel pair (64² per example pair) | %d | "
-                + "%.3f | %.1f |%n", n, tGap, 1e6 * tGap / entries));
-        sb.append(String.format(Locale.ROOT, "| flatten | equal pixels only (64 per example pair) | %d | %.3f | %.2f |%n",
-                n, tFlat, 1e6 * tFlat / entries));
+        sb.append("| activation | readout | representation | N | seconds | µs per kernel entry | error estimate |\n"
+                + "|---|---|---|---|---|---|---|\n");
+        int small = Math.max(2, n / 5);
+        Object[][] rows = {
+            {Activation.RELU, WeightInit.RELU, true, n, 1}, {Activation.RELU, WeightInit.RELU, false, n, 3},
+            {Activation.TANH, WeightInit.XAVIER, true, small, 1}, {Activation.TANH, WeightInit.XAVIER, false, n, 1}};
+        for (Object[] r : rows) {
+            boolean gap = (Boolean) r[2];
+            int m = (Integer) r[3];
+            INDArray xs = x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, m),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all());
+            AnalyticKernel k = AnalyticKernels.of(cnnConf(gap, (Activation) r[0], (WeightInit) r[1]));
+            k.compute(xs.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, Math.min(m, 16)),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all()));
+            double[] est = new double[1];
+            double t = best((Integer) r[4], () -> {
+                KernelPair kp = k.compute(xs);
+                est[0] = kp.errorEstimate();
+                return kp;
+            });
+            double entries = m * (m + 1) / 2.0;
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %.3f | %.1f | %.1e |%n", r[0],
+                    gap ? "global average pooling" : "flatten",
+                    gap ? "every pixel pair (64² per example pair)" : "equal pixels only (64 per example pair)", m, t,
+                    1e6 * t / entries, est[0]));
+        }
         return sb.toString();
     }
 
-    private static MultiLayerConfiguration cnnConf(boolean globalAverage) {
+    private static MultiLayerConfiguration cnnConf(boolean globalAverage, Activation act, WeightInit init) {
         NeuralNetConfiguration.ListBuilder lb = new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE)
-                .weightInit(WeightInit.RELU).convolutionMode(org.deeplearning4j.nn.conf.ConvolutionMode.Same).list();
+                .weightInit(init).convolutionMode(org.deeplearning4j.nn.conf.ConvolutionMode.Same).list();
         for (int l = 0; l < 3; l++) {
             lb.layer(new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).nOut(64)
-                    .activation(Activation.RELU).build());
+                    .activation(act).build());
         }
         if (globalAverage) {
             lb.layer(new org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer.Builder(

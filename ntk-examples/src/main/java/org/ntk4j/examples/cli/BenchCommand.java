@@ -19,9 +19,10 @@ import java.util.concurrent.Callable;
         description = "Performance benchmarks (ratios measured in this run; see docs/benchmarks.md).")
 public final class BenchCommand implements Callable<Integer> {
     /** The benchmarks. */
-    enum Suite { ENGINE, SEQUENCE, LISTENER, LINEARIZED, ANALYTIC, IO }
+    enum Suite { ENGINE, SEQUENCE, LISTENER, LINEARIZED, ANALYTIC, CNN, IO }
 
-    @Option(names = "--only", split = ",", description = "benchmarks to run: engine, sequence, listener, linearized, analytic, io (default: all)")
+    @Option(names = "--only", split = ",", description = "benchmarks to run: engine, sequence, listener, linearized, analytic (dense and CNN), cnn (the CNN rows "
+            + "of analytic alone), io (default: all)")
     List<String> only;
     @Option(names = "--n", defaultValue = "256", description = "examples for the engine benchmark")
     int n;
@@ -51,7 +52,7 @@ public final class BenchCommand implements Callable<Integer> {
             suites = EnumSet.allOf(Suite.class);
         } else {
             for (String s : only) {
-                suites.add(KernelCommand.parse(Suite.class, s, "--only", "engine, sequence, listener, linearized, analytic, io"));
+                suites.add(KernelCommand.parse(Suite.class, s, "--only", "engine, sequence, listener, linearized, analytic, cnn, io"));
             }
         }
         if (suites.contains(Suite.ENGINE)) {
@@ -76,6 +77,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (suites.contains(Suite.ANALYTIC)) {
             System.out.println(String.format(Locale.ROOT, "## Analytic kernels: N=%d, d=32, 5 layers", analyticN));
             System.out.println(AnalyticBenchmark.run(analyticN, 25, 1));
+        } else if (suites.contains(Suite.CNN)) {
+            System.out.println("## Analytic kernels of a CNN");
+            System.out.println(AnalyticBenchmark.cnn(Math.min(analyticN, 500)));
         }
         if (suites.contains(Suite.IO)) {
             System.out.println("## Array files: reading and writing a [262144, 128] float64 array (256 MiB)");

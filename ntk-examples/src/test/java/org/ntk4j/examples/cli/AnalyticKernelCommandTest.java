@@ -112,6 +112,31 @@ class AnalyticKernelCommandTest extends NtkTestBase {
     }
 
     @Test
+    void convolutionalConfigWithAnActivationWithoutClosedFormUsesTheErrorControlledRule() throws Exception {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().weightInit(WeightInit.XAVIER).list()
+                .layer(new ConvolutionLayer.Builder(2, 2).nOut(8).convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.TANH).build())
+                .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(1).activation(Activation.IDENTITY).build())
+                .setInputType(InputType.convolutional(3, 3, 1)).build();
+        INDArray x = randn(DataType.DOUBLE, 5, 3, 1, 3, 3);
+        ArrayIO.write(x, dir.resolve("tanh.npy"));
+        Path out = dir.resolve("kt.npy");
+        Result r = run("kernel", "--config", write(conf).toString(), "--x1", dir.resolve("tanh.npy").toString(),
+                "--kernel", "nngp", "--block-size", "2", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        org.ntk4j.core.analytic.KernelPair expected = AnalyticKernels.of(conf).compute(x);
+        assertTrue(expected.errorEstimate() > 0 && expected.errorEstimate() <= 1e-6, "estimate " + expected.errorEstimate());
+        assertClose(expected.nngp(), ArrayIO.read(out), tol(DataType.DOUBLE).exact(), "CLI conv tanh");
+        // an unreachable tolerance is refused with one line, no file written
+        Path none = dir.resolve("none.npy");
+        Result refused = run("kernel", "--config", write(conf).toString(), "--x1", dir.resolve("tanh.npy").toString(),
+                "--tolerance", "1e-12", "--out", none.toString());
+        assertTrue(refused.code() != 0 && refused.err().contains("exceeds the tolerance 1.0e-12"), refused.err());
+        assertFalse(java.nio.file.Files.exists(none), "no partial file");
+    }
+
+    @Test
     void softmaxOutputIsReportedAsPreActivation() throws Exception {
         Path json = write(conf(Activation.SOFTMAX));
         ArrayIO.write(randn(DataType.DOUBLE, 3, 6, 3), dir.resolve("a.npy"));

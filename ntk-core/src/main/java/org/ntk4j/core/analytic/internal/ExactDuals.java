@@ -64,6 +64,7 @@ public final class ExactDuals {
         }
         range.forEach(ch -> {
             Work w = null;
+            double[] out4 = new double[4];
             double localWorst = 0;
             for (int p = ch * chunk, end = Math.min(m, p + chunk); p < end; p++) {
                 int i = rows[p];
@@ -81,11 +82,11 @@ public final class ExactDuals {
                 double rho = s > 0 ? Math.max(-1.0, Math.min(1.0, k12[p] / s)) : 0.0;
                 double scaleC = Math.sqrt(t1.ef[i] * t2.ef[j]);
                 double scaleE = Math.sqrt(t1.eg[i] * t2.eg[j]);
-                if (w == null) {
-                    w = new Work();
-                }
-                o = w.out;
+                o = out4;
                 if (!mehler(t1, i, t2, j, rho, target, scaleC, scaleE, o)) {
+                    if (w == null) {
+                        w = new Work();
+                    }
                     nested(phi, breaks, scale, t1.mean, q1, q2, rho, w, o);
                 }
                 c[p] = o[0];

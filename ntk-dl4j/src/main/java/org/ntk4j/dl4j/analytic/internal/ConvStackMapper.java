@@ -101,7 +101,8 @@ public final class ConvStackMapper {
 
     /**
      * @param conf             a convolutional configuration
-     * @param quadratureDegree Gauss–Hermite nodes per dimension
+     * @param quadratureDegree fixed Gauss–Hermite nodes per dimension (experts), or a negative value for the default
+     *                         error-controlled rule
      * @return the mapping
      * @throws IllegalArgumentException naming the first unsupported layer, setting or preprocessor
      */
@@ -287,7 +288,10 @@ public final class ConvStackMapper {
                 throw new IllegalArgumentException("too many channels (got: " + channels + ")");
             }
             ConvolutionalKernel.Builder b = ConvolutionalKernel.builder((int) inputChannels)
-                    .channelsLast(format == CNN2DFormat.NHWC).readout(readout).quadratureDegree(degree);
+                    .channelsLast(format == CNN2DFormat.NHWC).readout(readout);
+            if (degree >= 0) {
+                b.quadratureDegree(degree);
+            }
             stages.forEach(s -> s.accept(b));
             for (int i = 0; i < dense.size(); i++) {
                 PendingDense p = dense.get(i);
