@@ -435,7 +435,16 @@ public final class EmpiricalNtk {
          * @return this
          */
         public Builder memoryBudgetBytes(long bytes) {
-            this.budget = MemoryBudget.ofBytes(Checks.positive("memoryBudgetBytes", bytes));
+            return memoryBudget(MemoryBudget.ofBytes(Checks.positive("memoryBudgetBytes", bytes)));
+        }
+
+        /**
+         * @param budget the memory a {@code compute} call may use, checked before anything is allocated (default:
+         *               {@link MemoryBudget#defaultBudget()})
+         * @return this
+         */
+        public Builder memoryBudget(MemoryBudget budget) {
+            this.budget = Checks.notNull("memoryBudget", budget);
             return this;
         }
 

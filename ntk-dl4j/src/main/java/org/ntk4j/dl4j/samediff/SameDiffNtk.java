@@ -187,6 +187,11 @@ public final class SameDiffNtk {
         return blockSize;
     }
 
+    /** @return the memory budget */
+    public MemoryBudget memoryBudget() {
+        return budget;
+    }
+
     /** @return the kernel's data type (that of the output variable) */
     public DataType dataType() {
         return plan.dataType();
@@ -368,8 +373,7 @@ public final class SameDiffNtk {
          * @return this
          */
         public Builder memoryBudgetBytes(long bytes) {
-            this.budget = MemoryBudget.ofBytes(bytes);
-            return this;
+            return memoryBudget(MemoryBudget.ofBytes(Checks.positive("memoryBudgetBytes", bytes)));
         }
 
         /**
