@@ -36,7 +36,7 @@ sealed interface OpMatch {
 
         @Override
         public boolean fits(Map<String, long[]> s) {
-            return batchRows(s.get(z), 2) && batchRows(s.get(input), 2) && rank(s.get(parameter), 2);
+            return weightFits(s, parameter, input, z, 2);
         }
     }
 
@@ -49,9 +49,7 @@ sealed interface OpMatch {
 
         @Override
         public boolean fits(Map<String, long[]> s) {
-            long[] zs = s.get(z);
-            long[] p = s.get(parameter);
-            return batchRows(zs, 2) && rank(p, 1) && p[0] == zs[1];
+            return vectorBiasFits(s, parameter, z, 2);
         }
     }
 
@@ -83,7 +81,7 @@ sealed interface OpMatch {
 
         @Override
         public boolean fits(Map<String, long[]> s) {
-            return batchRows(s.get(z), 4) && batchRows(s.get(input), 4) && rank(s.get(parameter), 4);
+            return weightFits(s, parameter, input, z, 4);
         }
     }
 
@@ -96,10 +94,20 @@ sealed interface OpMatch {
 
         @Override
         public boolean fits(Map<String, long[]> s) {
-            long[] zs = s.get(z);
-            long[] p = s.get(parameter);
-            return batchRows(zs, 4) && rank(p, 1) && p[0] == zs[1];
+            return vectorBiasFits(s, parameter, z, 4);
         }
+    }
+
+    /** A weight of an op on activations of the given rank: {@code z} and the input batched, the weight of that rank. */
+    private static boolean weightFits(Map<String, long[]> s, String parameter, String input, String z, int rank) {
+        return batchRows(s.get(z), rank) && batchRows(s.get(input), rank) && rank(s.get(parameter), rank);
+    }
+
+    /** A bias vector {@code [c]} of an op whose output {@code z} (of the given rank) has {@code c} channels. */
+    private static boolean vectorBiasFits(Map<String, long[]> s, String parameter, String z, int rank) {
+        long[] zs = s.get(z);
+        long[] p = s.get(parameter);
+        return batchRows(zs, rank) && rank(p, 1) && p[0] == zs[1];
     }
 
     private static boolean batchRows(long[] shape, int rank) {

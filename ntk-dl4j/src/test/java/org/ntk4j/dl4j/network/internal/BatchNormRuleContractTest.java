@@ -12,11 +12,14 @@ import org.ntk4j.core.testing.NtkAssertions;
 
 /**
  * The UnitRule contract for {@link BatchNormRule} on {@code [n, 5]} activations with non-trivial running statistics,
- * gain and shift. DL4J's own backward pass of BatchNormalization uses minibatch statistics, so the input epsilons are
- * checked against central finite differences of its inference-mode output instead (in DOUBLE; in FLOAT against the
- * DOUBLE rule's epsilons, which that test checked).
+ * gain and shift. DL4J's own backward pass of BatchNormalization uses minibatch statistics, so the input epsilons and
+ * the Gram are checked against central finite differences of its inference-mode output (on the DOUBLE twin).
  */
 class BatchNormRuleContractTest extends UnitRuleContract {
+    BatchNormRuleContractTest() {
+        super(BatchNormRule.class, 1, true);
+    }
+
     @Override
     protected MultiLayerNetwork network(DataType type) {
         MultiLayerNetwork net = new MultiLayerNetwork(base(type, 12).list()
@@ -36,51 +39,7 @@ class BatchNormRuleContractTest extends UnitRuleContract {
     }
 
     @Override
-    protected int layerIndex() {
-        return 1;
-    }
-
-    @Override
-    protected Class<? extends UnitRule> ruleClass() {
-        return BatchNormRule.class;
-    }
-
-    @Override
     protected INDArray input(DataType type, long seed, int n) {
         return randn(type, seed, n, 5);
-    }
-
-    @Override
-    protected boolean usesFiniteDifferences() {
-        return true;
-    }
-
-    /**
-     * DL4J's backward pass of BatchNormalization (and so the exact fallback) uses minibatch statistics: the reference
-     * Gram is that of central finite differences of the inference-mode output w.r.t. γ and β, in DOUBLE.
-     */
-    @Override
-    protected INDArray referenceGram(Layer layer, INDArray x1, INDArray x2) {
-        DataType t = x1.dataType();
-        Layer d = doubleTwin(layer);
-        INDArray[] j = new INDArray[2];
-        INDArray[] x = {x1.castTo(DataType.DOUBLE), x2.castTo(DataType.DOUBLE)};
-        for (int b = 0; b < 2; b++) {
-            INDArray out = d.activate(x[b].dup(), false, org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces());
-            INDArray eps = blockEps(out.castTo(t), b).castTo(DataType.DOUBLE);
-            j[b] = finiteDifferenceParamGradients(d, x[b], eps, BatchNormalizationParamInitializer.GAMMA,
-                    BatchNormalizationParamInitializer.BETA);
-        }
-        return j[0].mmul(j[1].transpose()).castTo(t);
-    }
-
-    @Override
-    protected INDArray referenceInputEps(Layer layer, INDArray x, INDArray eps) {
-        if (x.dataType() == DataType.DOUBLE) {
-            return finiteDifferenceInputEps(layer, x, eps);
-        }
-        // FLOAT: the finite differences of the DOUBLE twin of the same layer, cast
-        return finiteDifferenceInputEps(doubleTwin(layer), x.castTo(DataType.DOUBLE), eps.castTo(DataType.DOUBLE))
-                .castTo(DataType.FLOAT);
     }
 }

@@ -11,6 +11,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The UnitRule contract for {@link ConvolutionRule}: 3×3, stride 2, SAME padding, 2 → 3 channels on 5×6 NCHW. */
 class ConvolutionRuleContractTest extends UnitRuleContract {
+    ConvolutionRuleContractTest() {
+        super(ConvolutionRule.class, 0, false);
+    }
+
     @Override
     protected MultiLayerNetwork network(DataType type) {
         MultiLayerNetwork net = new MultiLayerNetwork(base(type, 14).list()
@@ -21,16 +25,6 @@ class ConvolutionRuleContractTest extends UnitRuleContract {
                 .build());
         net.init();
         return net;
-    }
-
-    @Override
-    protected int layerIndex() {
-        return 0;
-    }
-
-    @Override
-    protected Class<? extends UnitRule> ruleClass() {
-        return ConvolutionRule.class;
     }
 
     @Override

@@ -8,6 +8,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The UnitRule contract for {@link DenseRule}, on a dense layer with a softmax (a non-elementwise activation). */
 class DenseRuleContractTest extends UnitRuleContract {
+    DenseRuleContractTest() {
+        super(DenseRule.class, 0, false);
+    }
+
     @Override
     protected MultiLayerNetwork network(DataType type) {
         MultiLayerNetwork net = new MultiLayerNetwork(base(type, 11).list()
@@ -16,16 +20,6 @@ class DenseRuleContractTest extends UnitRuleContract {
                 .build());
         net.init();
         return net;
-    }
-
-    @Override
-    protected int layerIndex() {
-        return 0;
-    }
-
-    @Override
-    protected Class<? extends UnitRule> ruleClass() {
-        return DenseRule.class;
     }
 
     @Override

@@ -10,6 +10,10 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /** The UnitRule contract for {@link EmbeddingRule}: indices {@code [n, 1]} into 6 rows of 4, tanh. */
 class EmbeddingRuleContractTest extends UnitRuleContract {
+    EmbeddingRuleContractTest() {
+        super(EmbeddingRule.class, 0, false);
+    }
+
     @Override
     protected MultiLayerNetwork network(DataType type) {
         MultiLayerNetwork net = new MultiLayerNetwork(base(type, 13).list()
@@ -18,16 +22,6 @@ class EmbeddingRuleContractTest extends UnitRuleContract {
                 .build());
         net.init();
         return net;
-    }
-
-    @Override
-    protected int layerIndex() {
-        return 0;
-    }
-
-    @Override
-    protected Class<? extends UnitRule> ruleClass() {
-        return EmbeddingRule.class;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.ntk4j.dl4j.network.internal;
 
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.Activation;
@@ -14,6 +13,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * parameter (W, b and the gain), in DOUBLE.
  */
 class GenericLayerRuleContractTest extends UnitRuleContract {
+    GenericLayerRuleContractTest() {
+        super(GenericLayerRule.class, 0, true);
+    }
+
     @Override
     protected MultiLayerNetwork network(DataType type) {
         MultiLayerNetwork net = new MultiLayerNetwork(base(type, 15).list()
@@ -28,43 +31,7 @@ class GenericLayerRuleContractTest extends UnitRuleContract {
     }
 
     @Override
-    protected int layerIndex() {
-        return 0;
-    }
-
-    @Override
-    protected Class<? extends UnitRule> ruleClass() {
-        return GenericLayerRule.class;
-    }
-
-    @Override
     protected INDArray input(DataType type, long seed, int n) {
         return randn(type, seed, n, 4);
-    }
-
-    @Override
-    protected boolean usesFiniteDifferences() {
-        return true;
-    }
-
-    @Override
-    protected INDArray referenceInputEps(Layer layer, INDArray x, INDArray eps) {
-        return finiteDifferenceInputEps(doubleTwin(layer), x.castTo(DataType.DOUBLE), eps.castTo(DataType.DOUBLE))
-                .castTo(x.dataType());
-    }
-
-    @Override
-    protected INDArray referenceGram(Layer layer, INDArray x1, INDArray x2) {
-        DataType t = x1.dataType();
-        Layer d = doubleTwin(layer);
-        String[] names = d.paramTable().keySet().toArray(new String[0]);
-        INDArray[] j = new INDArray[2];
-        INDArray[] x = {x1.castTo(DataType.DOUBLE), x2.castTo(DataType.DOUBLE)};
-        for (int b = 0; b < 2; b++) {
-            INDArray out = d.activate(x[b].dup(), false, org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces());
-            INDArray eps = blockEps(out.castTo(t), b).castTo(DataType.DOUBLE);
-            j[b] = finiteDifferenceParamGradients(d, x[b], eps, names);
-        }
-        return j[0].mmul(j[1].transpose()).castTo(t);
     }
 }

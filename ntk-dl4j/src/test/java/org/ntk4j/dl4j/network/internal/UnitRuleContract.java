@@ -8,10 +8,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.ntk4j.core.testing.NtkTestBase;
 import org.ntk4j.core.testing.Tolerances;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,27 +34,45 @@ import static org.ntk4j.core.testing.NtkAssertions.assertClose;
 abstract class UnitRuleContract extends NtkTestBase {
     /** Outputs o of the stacked epsilons. */
     private static final int O = 2;
+    /** Step of the central finite differences (DOUBLE). */
+    private static final double H = 1e-6;
+
+    private final Class<? extends UnitRule> ruleClass;
+    private final int layerIndex;
+    private final boolean finiteDifferences;
+
+    /**
+     * @param ruleClass         the class of the rule {@link LayerRules} must choose for the layer under test
+     * @param layerIndex        the index of that layer in {@link #network}
+     * @param finiteDifferences whether the references are central finite differences of the inference-mode output
+     *                          (for layers whose DL4J backward pass is not its inference-mode derivative, and for the
+     *                          exact fallback, which is DL4J's backward pass) rather than DL4J's {@code
+     *                          backpropGradient} and the exact fallback's Gram
+     */
+    protected UnitRuleContract(Class<? extends UnitRule> ruleClass, int layerIndex, boolean finiteDifferences) {
+        this.ruleClass = ruleClass;
+        this.layerIndex = layerIndex;
+        this.finiteDifferences = finiteDifferences;
+    }
 
     /**
      * @param type FLOAT or DOUBLE
-     * @return an initialised network (already twin-like: no output layer at {@link #layerIndex()})
+     * @return an initialised network (already twin-like: no output layer at the layer under test), with the same
+     *         parameters in both types
      */
     protected abstract MultiLayerNetwork network(DataType type);
-
-    /** @return the index of the layer under test */
-    protected abstract int layerIndex();
-
-    /** @return the class of the rule {@link LayerRules} must choose for that layer */
-    protected abstract Class<? extends UnitRule> ruleClass();
 
     /** @return {@code n} examples of the layer's input */
     protected abstract INDArray input(DataType type, long seed, int n);
 
     /**
      * @return the reference input epsilons {@code [n·o, ...]}: DL4J's {@code backpropGradient} on the examples
-     *         repeated once per output
+     *         repeated once per output, or finite differences
      */
-    protected INDArray referenceInputEps(Layer layer, INDArray x, INDArray eps) {
+    private INDArray referenceInputEps(Layer layer, INDArray x, INDArray eps) {
+        if (finiteDifferences) {
+            return finiteDifferenceInputEps(layer, x, eps);
+        }
         layer.setInput(Stacking.repeatExamples(x.dup('c'), O), LayerWorkspaceMgr.noWorkspaces());
         INDArray e = layer.backpropGradient(eps, LayerWorkspaceMgr.noWorkspaces()).getSecond();
         INDArray r = e == null ? null : e.dup();
@@ -58,47 +81,104 @@ abstract class UnitRuleContract extends NtkTestBase {
     }
 
     /**
-     * Central finite differences of {@code activate} (inference mode) w.r.t. each input entry, contracted with the
-     * epsilons: for layers that treat examples independently. DOUBLE only.
+     * @return the reference Gram {@code [n1·o, n2·o]} of the layer's per-example gradients w.r.t. its trainable
+     *         parameters on the two blocks (with the epsilons {@link #factors} uses): that of the exact fallback
+     *         {@link GenericLayerRule}, or of finite differences
      */
-    protected static INDArray finiteDifferenceInputEps(Layer layer, INDArray x, INDArray eps) {
-        double h = 1e-6;
-        long n = x.size(0);
-        long per = x.length() / n;
-        INDArray r = org.nd4j.linalg.factory.Nd4j.create(x.dataType(), n * O, per);
-        INDArray xf = x.dup('c');
-        INDArray flat = xf.reshape('c', new long[]{xf.length()});
-        INDArray epsFlat = eps.reshape('c', new long[]{n * O, eps.length() / (n * O)});
-        for (long e = 0; e < per; e++) {
-            for (long i = 0; i < n; i++) {
-                long idx = i * per + e;
-                double v = flat.getDouble(idx);
-                flat.putScalar(idx, v + h);
-                INDArray plus = layer.activate(xf.dup(), false, LayerWorkspaceMgr.noWorkspaces()).dup();
-                flat.putScalar(idx, v - h);
-                INDArray minus = layer.activate(xf.dup(), false, LayerWorkspaceMgr.noWorkspaces()).dup();
-                flat.putScalar(idx, v);
-                INDArray d = plus.sub(minus).divi(2 * h);
-                INDArray di = d.get(NDArrayIndex.point(i)).dup('c').reshape('c', new long[]{1, d.length() / n});
-                for (int k = 0; k < O; k++) {
-                    long row = i * O + k;
-                    r.putScalar(row, e, di.mul(epsFlat.getRow(row).reshape(new long[]{1, di.length()})).sumNumber().doubleValue());
-                }
-            }
+    private INDArray referenceGram(Layer layer, INDArray x1, INDArray x2) {
+        if (finiteDifferences) {
+            return finiteDifferenceGram(layer, x1, x2, LayerParams.trainable(layer).toArray(new String[0]));
         }
-        layer.clear();
-        return r.reshape('c', withRows(x.shape(), n * O));
+        Factor[] g = factors(new GenericLayerRule(layer), x1, x2, ParamMode.JACOBIAN);
+        return g[0].full(g[1]);
     }
 
     /**
-     * @param layer the layer under test, FLOAT or DOUBLE
-     * @return the same layer in DOUBLE holding its parameters (itself when DOUBLE), for DOUBLE references
+     * A reference for layers that treat examples independently: central finite differences of {@code activate}
+     * (inference mode, on the layer's DOUBLE twin) w.r.t. each input entry, contracted with the epsilons.
+     *
+     * @return input epsilons {@code [n·o, ...]} in the type of {@code x}
      */
-    protected Layer doubleTwin(Layer layer) {
-        if (layer.getParam(layer.paramTable().keySet().iterator().next()).dataType() == DataType.DOUBLE) {
+    private INDArray finiteDifferenceInputEps(Layer layer, INDArray x, INDArray eps) {
+        Layer d = doubleTwin(layer);
+        long n = x.size(0), per = x.length() / n;
+        INDArray xd = x.castTo(DataType.DOUBLE).dup('c');
+        INDArray flat = xd.reshape('c', new long[]{xd.length()});
+        INDArray e = perExampleRows(eps.castTo(DataType.DOUBLE), n * O);
+        INDArray r = Nd4j.create(DataType.DOUBLE, n * O, per);
+        for (long c = 0; c < per; c++) {
+            for (long i = 0; i < n; i++) {
+                INDArray di = perExampleRows(centralDifference(flat, i * per + c, () -> activate(d, xd)), n).getRow(i);
+                for (int k = 0; k < O; k++) {
+                    r.putScalar(i * O + k, c, di.mul(e.getRow(i * O + k)).sumNumber().doubleValue());
+                }
+            }
+        }
+        return r.reshape('c', withRows(x.shape(), n * O)).castTo(x.dataType());
+    }
+
+    /**
+     * The Gram of central finite differences of {@code activate} (inference mode, on the layer's DOUBLE twin) w.r.t.
+     * every entry of the named parameters, contracted with the epsilons of {@link #factors}.
+     *
+     * @return {@code [n1·o, n2·o]} in the type of {@code x1}
+     */
+    private INDArray finiteDifferenceGram(Layer layer, INDArray x1, INDArray x2, String... params) {
+        Layer d = doubleTwin(layer);
+        INDArray[] x = {x1, x2};
+        INDArray[] j = new INDArray[2];
+        for (int b = 0; b < 2; b++) {
+            INDArray xd = x[b].castTo(DataType.DOUBLE);
+            long n = xd.size(0);
+            INDArray e = perExampleRows(blockEps(activate(d, xd).castTo(x1.dataType()), b).castTo(DataType.DOUBLE),
+                    n * O);
+            List<INDArray> cols = new ArrayList<>();
+            for (String name : params) {
+                INDArray p = d.getParam(name);
+                for (long c = 0; c < p.length(); c++) {
+                    INDArray dz = perExampleRows(centralDifference(p, c, () -> activate(d, xd)), n);
+                    INDArray col = Nd4j.create(DataType.DOUBLE, n * O, 1);
+                    for (long i = 0; i < n; i++) {
+                        for (int k = 0; k < O; k++) {
+                            col.putScalar(i * O + k, 0, dz.getRow(i).mul(e.getRow(i * O + k)).sumNumber().doubleValue());
+                        }
+                    }
+                    cols.add(col);
+                }
+            }
+            j[b] = Nd4j.hstack(cols.toArray(new INDArray[0]));
+        }
+        return j[0].mmul(j[1].transpose()).castTo(x1.dataType());
+    }
+
+    /** @return {@code (f(a[idx] + h) − f(a[idx] − h)) / 2h}, {@code a} restored */
+    private static INDArray centralDifference(INDArray a, long idx, Supplier<INDArray> f) {
+        double v = a.getDouble(idx);
+        a.putScalar(idx, v + H);
+        INDArray plus = f.get();
+        a.putScalar(idx, v - H);
+        INDArray minus = f.get();
+        a.putScalar(idx, v);
+        return plus.subi(minus).divi(2 * H);
+    }
+
+    private static INDArray activate(Layer layer, INDArray x) {
+        INDArray out = layer.activate(x.dup(), false, LayerWorkspaceMgr.noWorkspaces()).dup();
+        layer.clear();
+        return out;
+    }
+
+    /** @return {@code a} as {@code [rows, rest]} (C order) */
+    private static INDArray perExampleRows(INDArray a, long rows) {
+        return a.dup('c').reshape('c', new long[]{rows, a.length() / rows});
+    }
+
+    /** @return the same layer in DOUBLE holding the parameters of {@code layer} (itself when DOUBLE) */
+    private Layer doubleTwin(Layer layer) {
+        if (layer.params().dataType() == DataType.DOUBLE) {
             return layer;
         }
-        Layer d = network(DataType.DOUBLE).getLayer(layerIndex());
+        Layer d = network(DataType.DOUBLE).getLayer(layerIndex);
         d.paramTable().forEach((name, p) -> p.assign(layer.getParam(name).castTo(DataType.DOUBLE)));
         return d;
     }
@@ -113,7 +193,7 @@ abstract class UnitRuleContract extends NtkTestBase {
     private Layer layer(DataType type) {
         MultiLayerNetwork net = network(type);
         net.initGradientsView();
-        return net.getLayer(layerIndex());
+        return net.getLayer(layerIndex);
     }
 
     /** @return stacked epsilons {@code [n·o, ...]} shaped like the layer's output */
@@ -126,13 +206,13 @@ abstract class UnitRuleContract extends NtkTestBase {
     public void theRegistryChoosesThisRuleAndItsForwardIsActivate(DataType t) {
         Layer layer = layer(t);
         UnitRule rule = LayerRules.of(layer);
-        assertEquals(ruleClass(), rule.getClass(), "LayerRules.of");
+        assertEquals(ruleClass, rule.getClass(), "LayerRules.of");
         INDArray x = input(t, 1, 5);
         INDArray expected = layer.activate(x.dup(), false, LayerWorkspaceMgr.noWorkspaces()).dup();
         layer.clear();
         INDArray out = rule.forward(new INDArray[]{x.dup()}).output();
         assertEquals(t, out.dataType());
-        assertClose(expected, out, Tolerances.of(t).exact(), ruleClass().getSimpleName() + " forward vs activate");
+        assertClose(expected, out, Tolerances.of(t).exact(), ruleClass.getSimpleName() + " forward vs activate");
     }
 
     @ParameterizedTest
@@ -151,13 +231,8 @@ abstract class UnitRuleContract extends NtkTestBase {
         }
         assertNotNull(got, "input epsilons");
         assertArrayEquals(expected.shape(), got.shape(), "input epsilon shape");
-        double tol = t == DataType.DOUBLE && usesFiniteDifferences() ? Tolerances.DOUBLE.finiteDiff() : Tolerances.of(t).exact();
-        assertClose(expected, got, tol, ruleClass().getSimpleName() + " input epsilons");
-    }
-
-    /** @return whether {@link #referenceInputEps} is a finite-difference reference */
-    protected boolean usesFiniteDifferences() {
-        return false;
+        double tol = t == DataType.DOUBLE && finiteDifferences ? Tolerances.DOUBLE.finiteDiff() : Tolerances.of(t).exact();
+        assertClose(expected, got, tol, ruleClass.getSimpleName() + " input epsilons");
     }
 
     @ParameterizedTest
@@ -166,12 +241,12 @@ abstract class UnitRuleContract extends NtkTestBase {
         Layer layer = layer(t);
         UnitRule rule = LayerRules.of(layer);
         INDArray x1 = input(t, 4, 4), x2 = input(t, 5, 3);
-        double tol = t == DataType.DOUBLE && usesFiniteDifferences() ? Tolerances.DOUBLE.finiteDiff()
+        double tol = t == DataType.DOUBLE && finiteDifferences ? Tolerances.DOUBLE.finiteDiff()
                 : Tolerances.of(t).exact();
         INDArray reference = referenceGram(layer, x1, x2);
         for (ParamMode mode : ParamMode.values()) {
             Factor[] f = factors(rule, x1, x2, mode);
-            String what = ruleClass().getSimpleName() + " " + mode;
+            String what = ruleClass.getSimpleName() + " " + mode;
             INDArray full = f[0].full(f[1]);
             assertArrayEquals(new long[]{4 * O, 3 * O}, full.shape(), what + " FULL shape");
             assertClose(reference, full, tol, what + " FULL Gram vs the reference");
@@ -181,49 +256,8 @@ abstract class UnitRuleContract extends NtkTestBase {
         }
     }
 
-    /**
-     * @return the reference Gram {@code [n1·o, n2·o]} of the layer's per-example parameter gradients on the two
-     *         blocks (with the epsilons {@link #factors} uses): that of the exact fallback {@link GenericLayerRule}
-     */
-    protected INDArray referenceGram(Layer layer, INDArray x1, INDArray x2) {
-        Factor[] g = factors(new GenericLayerRule(layer), x1, x2, ParamMode.JACOBIAN);
-        return g[0].full(g[1]);
-    }
-
-    /**
-     * Central finite differences of {@code activate} (inference mode) w.r.t. each entry of the named parameters,
-     * contracted with the epsilons: the per-example gradients {@code [n·o, P]}. DOUBLE only.
-     */
-    protected static INDArray finiteDifferenceParamGradients(Layer layer, INDArray x, INDArray eps, String... params) {
-        double h = 1e-6;
-        long n = x.size(0);
-        INDArray epsFlat = eps.reshape('c', new long[]{n * O, eps.length() / (n * O)});
-        java.util.List<INDArray> cols = new java.util.ArrayList<>();
-        for (String name : params) {
-            INDArray p = layer.getParam(name);
-            for (long e = 0; e < p.length(); e++) {
-                double v = p.getDouble(e);
-                p.putScalar(e, v + h);
-                INDArray plus = layer.activate(x.dup(), false, LayerWorkspaceMgr.noWorkspaces()).dup();
-                p.putScalar(e, v - h);
-                INDArray minus = layer.activate(x.dup(), false, LayerWorkspaceMgr.noWorkspaces()).dup();
-                p.putScalar(e, v);
-                INDArray d = plus.sub(minus).divi(2 * h).reshape('c', new long[]{n, epsFlat.size(1)});
-                INDArray col = org.nd4j.linalg.factory.Nd4j.create(x.dataType(), n * O, 1);
-                for (long i = 0; i < n; i++) {
-                    for (int k = 0; k < O; k++) {
-                        col.putScalar(i * O + k, 0, d.getRow(i).mul(epsFlat.getRow(i * O + k)).sumNumber().doubleValue());
-                    }
-                }
-                cols.add(col);
-            }
-        }
-        layer.clear();
-        return org.nd4j.linalg.factory.Nd4j.hstack(cols.toArray(new INDArray[0]));
-    }
-
     /** @return the stacked epsilons of block {@code b} (0 or 1) that {@link #factors} uses */
-    protected static INDArray blockEps(INDArray output, int b) {
+    private static INDArray blockEps(INDArray output, int b) {
         return eps(output, 6 + b);
     }
 
@@ -238,7 +272,7 @@ abstract class UnitRuleContract extends NtkTestBase {
 
     private static INDArray diagonalSum(INDArray full) {
         long n1 = full.size(0) / O, n2 = full.size(1) / O;
-        INDArray r = org.nd4j.linalg.factory.Nd4j.zeros(full.dataType(), n1, n2);
+        INDArray r = Nd4j.zeros(full.dataType(), n1, n2);
         for (int k = 0; k < O; k++) {
             r.addi(full.get(NDArrayIndex.interval(k, O, full.size(0)), NDArrayIndex.interval(k, O, full.size(1))));
         }
