@@ -1,7 +1,6 @@
 package org.ntk4j.dl4j.internal;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -13,17 +12,13 @@ import org.ntk4j.dl4j.EmpiricalNtk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.ntk4j.dl4j.internal.ChecksTest.assertExactMessage;
 
 /**
  * The shared feature checks and the scalar checks added with them: exact messages (texts written out here), and the
  * memory budget set the same way on the builders.
  */
 class FeaturesTest extends NtkTestBase {
-
-    private static void assertExactMessage(String expected, Executable e) {
-        IllegalArgumentException t = assertThrows(IllegalArgumentException.class, e);
-        assertEquals(expected, t.getMessage());
-    }
 
     @Test
     void shapesAreWrittenWithTheExampleDimensionAsN() {

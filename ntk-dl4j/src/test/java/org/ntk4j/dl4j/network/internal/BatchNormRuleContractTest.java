@@ -7,7 +7,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.ntk4j.core.testing.NtkAssertions;
 
 /**
@@ -17,17 +16,14 @@ import org.ntk4j.core.testing.NtkAssertions;
  */
 class BatchNormRuleContractTest extends UnitRuleContract {
     BatchNormRuleContractTest() {
-        super(BatchNormRule.class, 1, true);
+        super(BatchNormRule.class, 1, true, BatchNormRuleContractTest::network, (type, seed, n) -> randn(type, seed, n, 5));
     }
 
-    @Override
-    protected MultiLayerNetwork network(DataType type) {
-        MultiLayerNetwork net = new MultiLayerNetwork(base(type, 12).list()
+    private static MultiLayerNetwork network(DataType type) {
+        MultiLayerNetwork net = init(base(type, 12).list()
                 .layer(new DenseLayer.Builder().nIn(4).nOut(5).activation(Activation.IDENTITY).build())
                 .layer(new BatchNormalization.Builder().nOut(5).build())
-                .layer(new DenseLayer.Builder().nIn(5).nOut(2).activation(Activation.TANH).build())
-                .build());
-        net.init();
+                .layer(new DenseLayer.Builder().nIn(5).nOut(2).activation(Activation.TANH).build()));
         Layer bn = net.getLayer(1);
         bn.getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN).assign(NtkAssertions.gaussian(type, 1, 1, 5));
         bn.getParam(BatchNormalizationParamInitializer.GLOBAL_LOG_STD)        // DL4J's default: log10 of the std
@@ -36,10 +32,5 @@ class BatchNormRuleContractTest extends UnitRuleContract {
                 .assign(NtkAssertions.gaussian(type, 3, 1, 5).muli(0.3).addi(1));
         bn.getParam(BatchNormalizationParamInitializer.BETA).assign(NtkAssertions.gaussian(type, 4, 1, 5).muli(0.2));
         return net;
-    }
-
-    @Override
-    protected INDArray input(DataType type, long seed, int n) {
-        return randn(type, seed, n, 5);
     }
 }

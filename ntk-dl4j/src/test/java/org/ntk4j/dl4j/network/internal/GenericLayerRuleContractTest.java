@@ -4,7 +4,7 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
+import org.ntk4j.core.testing.NtkAssertions;
 
 /**
  * The UnitRule contract for the exact fallback {@link GenericLayerRule}, on a dense layer with layer normalization
@@ -14,24 +14,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 class GenericLayerRuleContractTest extends UnitRuleContract {
     GenericLayerRuleContractTest() {
-        super(GenericLayerRule.class, 0, true);
+        super(GenericLayerRule.class, 0, true, GenericLayerRuleContractTest::network,
+                (type, seed, n) -> randn(type, seed, n, 4));
     }
 
-    @Override
-    protected MultiLayerNetwork network(DataType type) {
-        MultiLayerNetwork net = new MultiLayerNetwork(base(type, 15).list()
+    private static MultiLayerNetwork network(DataType type) {
+        MultiLayerNetwork net = init(base(type, 15).list()
                 .layer(new DenseLayer.Builder().nIn(4).nOut(5).activation(Activation.TANH).hasLayerNorm(true)
                         .biasInit(0.2).build())
-                .layer(new DenseLayer.Builder().nIn(5).nOut(2).activation(Activation.TANH).build())
-                .build());
-        net.init();
-        net.getLayer(0).paramTable().forEach((name, p) -> p.addi(org.ntk4j.core.testing.NtkAssertions
-                .gaussian(type, name.hashCode(), p.shape()).muli(0.2)));   // gain away from 1
+                .layer(new DenseLayer.Builder().nIn(5).nOut(2).activation(Activation.TANH).build()));
+        net.getLayer(0).paramTable().forEach((name, p) ->
+                p.addi(NtkAssertions.gaussian(type, name.hashCode(), p.shape()).muli(0.2)));   // gain away from 1
         return net;
-    }
-
-    @Override
-    protected INDArray input(DataType type, long seed, int n) {
-        return randn(type, seed, n, 4);
     }
 }

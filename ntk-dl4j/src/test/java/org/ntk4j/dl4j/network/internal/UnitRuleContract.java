@@ -16,6 +16,7 @@ import org.ntk4j.core.testing.Tolerances;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -40,6 +41,15 @@ abstract class UnitRuleContract extends NtkTestBase {
     private final Class<? extends UnitRule> ruleClass;
     private final int layerIndex;
     private final boolean finiteDifferences;
+    private final Function<DataType, MultiLayerNetwork> network;
+    private final Input input;
+
+    /** Examples of the layer's input. */
+    @FunctionalInterface
+    protected interface Input {
+        /** @return {@code n} examples of the layer's input in {@code type}, reproducible from {@code seed} */
+        INDArray examples(DataType type, long seed, int n);
+    }
 
     /**
      * @param ruleClass         the class of the rule {@link LayerRules} must choose for the layer under test
@@ -48,22 +58,32 @@ abstract class UnitRuleContract extends NtkTestBase {
      *                          (for layers whose DL4J backward pass is not its inference-mode derivative, and for the
      *                          exact fallback, which is DL4J's backward pass) rather than DL4J's {@code
      *                          backpropGradient} and the exact fallback's Gram
+     * @param network           per type (FLOAT, DOUBLE) an initialised network holding the layer, the same parameters
+     *                          in both types, already twin-like (no output layer at the layer under test)
+     * @param input             examples of the layer's input
      */
-    protected UnitRuleContract(Class<? extends UnitRule> ruleClass, int layerIndex, boolean finiteDifferences) {
+    protected UnitRuleContract(Class<? extends UnitRule> ruleClass, int layerIndex, boolean finiteDifferences,
+                               Function<DataType, MultiLayerNetwork> network, Input input) {
         this.ruleClass = ruleClass;
         this.layerIndex = layerIndex;
         this.finiteDifferences = finiteDifferences;
+        this.network = network;
+        this.input = input;
     }
 
     /**
-     * @param type FLOAT or DOUBLE
-     * @return an initialised network (already twin-like: no output layer at the layer under test), with the same
-     *         parameters in both types
+     * @param layers the layers of a network, seeded, in the given type
+     * @return the network, initialised
      */
-    protected abstract MultiLayerNetwork network(DataType type);
+    protected static MultiLayerNetwork init(NeuralNetConfiguration.ListBuilder layers) {
+        MultiLayerNetwork net = new MultiLayerNetwork(layers.build());
+        net.init();
+        return net;
+    }
 
-    /** @return {@code n} examples of the layer's input */
-    protected abstract INDArray input(DataType type, long seed, int n);
+    private INDArray input(DataType type, long seed, int n) {
+        return input.examples(type, seed, n);
+    }
 
     /**
      * @return the reference input epsilons {@code [n·o, ...]}: DL4J's {@code backpropGradient} on the examples
@@ -178,7 +198,7 @@ abstract class UnitRuleContract extends NtkTestBase {
         if (layer.params().dataType() == DataType.DOUBLE) {
             return layer;
         }
-        Layer d = network(DataType.DOUBLE).getLayer(layerIndex);
+        Layer d = network.apply(DataType.DOUBLE).getLayer(layerIndex);
         d.paramTable().forEach((name, p) -> p.assign(layer.getParam(name).castTo(DataType.DOUBLE)));
         return d;
     }
@@ -191,7 +211,7 @@ abstract class UnitRuleContract extends NtkTestBase {
 
     /** @return the layer of the network, its gradient view initialised, as the engine's twin holds it */
     private Layer layer(DataType type) {
-        MultiLayerNetwork net = network(type);
+        MultiLayerNetwork net = network.apply(type);
         net.initGradientsView();
         return net.getLayer(layerIndex);
     }
