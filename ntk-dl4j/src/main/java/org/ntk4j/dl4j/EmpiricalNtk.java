@@ -273,10 +273,21 @@ public final class EmpiricalNtk {
         Side rows(long from, long to) {
             return new Side(slice(x, from, to), masks == null ? null : slice(masks, from, to));
         }
+
+        /** One all-zero example of the same shapes (no masks): probes the outputs when both sides are empty. */
+        Side zeroExample() {
+            INDArray[] z = new INDArray[x.length];
+            for (int i = 0; i < x.length; i++) {
+                long[] shape = x[i].shape().clone();
+                shape[0] = 1;
+                z[i] = Nd4j.zeros(x[i].dataType(), shape);
+            }
+            return new Side(z, null);
+        }
     }
 
     private long[] probe(CachedPlan cached, NtkEngine engine, ParamMode pm, Side side) {
-        Side one = side.rows(0, 1);
+        Side one = side.x()[0].size(0) > 0 ? side.rows(0, 1) : side.zeroExample();
         StringBuilder key = new StringBuilder(pm.name()).append(outputs);
         for (INDArray p : one.x()) {
             key.append(Arrays.toString(p.shape()));
@@ -476,7 +487,16 @@ public final class EmpiricalNtk {
          * @return this
          */
         public Builder memoryBudgetBytes(long bytes) {
-            this.budget = MemoryBudget.ofBytes(Checks.positive("memoryBudgetBytes", bytes));
+            return memoryBudget(MemoryBudget.ofBytes(Checks.positive("memoryBudgetBytes", bytes)));
+        }
+
+        /**
+         * @param budget the memory a {@code compute} call may use, checked before anything is allocated (default:
+         *               {@link MemoryBudget#defaultBudget()})
+         * @return this
+         */
+        public Builder memoryBudget(MemoryBudget budget) {
+            this.budget = Checks.notNull("memoryBudget", budget);
             return this;
         }
 

@@ -1,5 +1,6 @@
 package org.ntk4j.dl4j.analytic;
 
+import org.ntk4j.dl4j.internal.Checks;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.ntk4j.core.analytic.ConvolutionalKernel;
 import org.ntk4j.core.analytic.DenseLayerSpec;
@@ -9,7 +10,6 @@ import org.ntk4j.core.analytic.Parameterization;
 import org.ntk4j.dl4j.analytic.internal.ConvStackMapper;
 
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The infinite-width NNGP kernel and NTK of a DL4J {@code MultiLayerConfiguration}, built by
@@ -39,7 +39,7 @@ public final class AnalyticKernel {
     private final long[] flattenShape;
 
     AnalyticKernel(FullyConnectedKernel kernel, String outputActivation, boolean preActivation, long outputs) {
-        this.kernel = Objects.requireNonNull(kernel, "kernel");
+        this.kernel = Checks.notNull("kernel", kernel);
         this.outputActivation = outputActivation;
         this.preActivation = preActivation;
         this.outputs = outputs;
@@ -49,7 +49,7 @@ public final class AnalyticKernel {
 
     AnalyticKernel(ConvStackMapper.Mapping m) {
         this.kernel = null;
-        this.conv = Objects.requireNonNull(m.kernel(), "kernel");
+        this.conv = Checks.notNull("kernel", m.kernel());
         this.flattenShape = m.flattenShape();
         this.outputActivation = m.outputActivation();
         this.preActivation = m.preActivation();

@@ -1,5 +1,6 @@
 package org.ntk4j.dl4j.analytic;
 
+import org.ntk4j.dl4j.internal.Checks;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
@@ -23,7 +24,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Builds the infinite-width kernels of a DL4J {@link MultiLayerConfiguration} as DL4J initialises it.
@@ -106,7 +106,7 @@ public final class AnalyticKernels {
      * @return its infinite-width kernels in DL4J's standard parameterization
      */
     public static AnalyticKernel of(MultiLayerConfiguration conf, int quadratureDegree) {
-        Objects.requireNonNull(conf, "conf");
+        Checks.notNull("conf", conf);
         if (ConvStackMapper.isConvolutional(conf)) {
             return new AnalyticKernel(ConvStackMapper.map(conf, quadratureDegree));
         }

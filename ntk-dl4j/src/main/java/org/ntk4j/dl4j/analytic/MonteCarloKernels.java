@@ -1,5 +1,7 @@
 package org.ntk4j.dl4j.analytic;
 
+import org.ntk4j.dl4j.internal.Features;
+import org.ntk4j.dl4j.internal.Checks;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -9,7 +11,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.Arrays;
-import java.util.Objects;
 
 /**
  * Finite-width estimates of the kernels whose limit {@link AnalyticKernel} computes: the mean and spread of the
@@ -66,12 +67,12 @@ public final class MonteCarloKernels {
      * @return mean and spread over the samples, {@code [n1, n2]} each, in the data type of {@code x1}
      */
     public MonteCarloResult compute(INDArray x1, INDArray x2) {
-        Objects.requireNonNull(x1, "x1");
+        Checks.notNull("x1", x1);
         long nIn = ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) conf.getConf(0).getLayer()).getNIn();
         boolean images = org.ntk4j.dl4j.analytic.internal.ConvStackMapper.isConvolutional(conf);
         for (INDArray x : x2 == null ? new INDArray[]{x1} : new INDArray[]{x1, x2}) {
             if (!images && (x.rank() != 2 || x.size(1) != nIn)) {
-                throw new IllegalArgumentException("expected features [n, " + nIn + "], got " + Arrays.toString(x.shape()));
+                throw new IllegalArgumentException("expected features " + Features.shape(new long[]{nIn}) + ", got " + Arrays.toString(x.shape()));
             }
             if (images && x.rank() != 4) {
                 throw new IllegalArgumentException("expected images [n, C, H, W] or [n, H, W, C], got "
@@ -145,7 +146,7 @@ public final class MonteCarloKernels {
         private NetworkKernel nngp = NetworkKernel.preActivationNngp();
 
         private Builder(MultiLayerConfiguration conf) {
-            this.conf = Objects.requireNonNull(conf, "conf");
+            this.conf = Checks.notNull("conf", conf);
         }
 
         /**
@@ -171,7 +172,7 @@ public final class MonteCarloKernels {
          * @return this
          */
         public Builder ntk(NetworkKernel k) {
-            this.ntk = Objects.requireNonNull(k, "ntk");
+            this.ntk = Checks.notNull("ntk", k);
             return this;
         }
 
@@ -180,15 +181,13 @@ public final class MonteCarloKernels {
          * @return this
          */
         public Builder nngp(NetworkKernel k) {
-            this.nngp = Objects.requireNonNull(k, "nngp");
+            this.nngp = Checks.notNull("nngp", k);
             return this;
         }
 
         /** @return the estimator */
         public MonteCarloKernels build() {
-            if (samples < 1) {
-                throw new IllegalArgumentException("samples must be >= 1 (got: " + samples + ")");
-            }
+            Checks.atLeastOne("samples", samples);
             if (conf.getConfs() == null || conf.getConfs().isEmpty()
                     || !(conf.getConf(0).getLayer() instanceof org.deeplearning4j.nn.conf.layers.FeedForwardLayer)) {
                 throw new IllegalArgumentException("the configuration must start with a feed-forward layer with nIn set");

@@ -31,7 +31,7 @@ public interface NetworkKernel {
      */
     static NetworkKernel empiricalNtk() {
         EmpiricalNtk ntk = EmpiricalNtk.builder().outputMode(OutputMode.TRACE).build();
-        return (net, x1, x2) -> ntk.compute(net, x1, x2 == null ? x1 : x2);
+        return (net, x1, x2) -> ntk.compute(net, x1, x2);   // x2 == null: the symmetric path (each tile pair once)
     }
 
     /**

@@ -217,10 +217,7 @@ public final class WidthSweep {
          * @return this
          */
         public Builder steps(int steps) {
-            if (steps < 1) {
-                throw new IllegalArgumentException("WidthSweep: steps must be >= 1 (got: " + steps + ")");
-            }
-            this.steps = steps;
+            this.steps = Checks.atLeastOne("WidthSweep: steps", steps);
             return this;
         }
 
@@ -261,9 +258,7 @@ public final class WidthSweep {
          * @return this
          */
         public Builder seeds(int count) {
-            if (count < 1) {
-                throw new IllegalArgumentException("WidthSweep: seeds must be >= 1 (got: " + count + ")");
-            }
+            Checks.atLeastOne("WidthSweep: seeds", count);
             long[] s = new long[count];
             for (int i = 0; i < count; i++) {
                 s[i] = i + 1L;

@@ -34,10 +34,7 @@ public final class Checks {
      * @throws IllegalArgumentException {@code "<name> must be > 0 (got: <value>)"} when it is not positive
      */
     public static int positive(String name, int value) {
-        if (value <= 0) {
-            throw new IllegalArgumentException(name + " must be > 0 (got: " + value + ")");
-        }
-        return value;
+        return (int) atLeast(name, value, "> 0");
     }
 
     /**
@@ -47,21 +44,51 @@ public final class Checks {
      * @throws IllegalArgumentException {@code "<name> must be > 0 (got: <value>)"} when it is not positive
      */
     public static long positive(String name, long value) {
-        if (value <= 0) {
-            throw new IllegalArgumentException(name + " must be > 0 (got: " + value + ")");
-        }
-        return value;
+        return atLeast(name, value, "> 0");
     }
 
     /**
+     * The same check as {@link #positive(String, int)}, worded for counts.
+     *
      * @param name  the argument's name
      * @param value the argument, a count
      * @return {@code value}
      * @throws IllegalArgumentException {@code "<name> must be >= 1 (got: <value>)"} when it is below 1
      */
     public static int atLeastOne(String name, int value) {
+        return (int) atLeast(name, value, ">= 1");
+    }
+
+    /** The one positive-integer check: {@code value >= 1}, the bound worded as {@code bound} in the message. */
+    private static long atLeast(String name, long value, String bound) {
         if (value < 1) {
-            throw new IllegalArgumentException(name + " must be >= 1 (got: " + value + ")");
+            throw new IllegalArgumentException(name + " must be " + bound + " (got: " + value + ")");
+        }
+        return value;
+    }
+
+    /**
+     * @param name  the argument's name
+     * @param value the argument
+     * @return {@code value}
+     * @throws IllegalArgumentException {@code "<name> must be finite and > 0 (got: <value>)"} otherwise
+     */
+    public static double positiveFinite(String name, double value) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(name + " must be finite and > 0 (got: " + value + ")");
+        }
+        return value;
+    }
+
+    /**
+     * @param name  the argument's name
+     * @param value the argument
+     * @return {@code value}
+     * @throws IllegalArgumentException {@code "<name> must be finite and >= 0 (got: <value>)"} otherwise
+     */
+    public static double nonNegativeFinite(String name, double value) {
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(name + " must be finite and >= 0 (got: " + value + ")");
         }
         return value;
     }

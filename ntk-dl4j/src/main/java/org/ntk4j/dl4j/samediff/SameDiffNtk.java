@@ -2,23 +2,20 @@ package org.ntk4j.dl4j.samediff;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.ntk4j.core.kernel.KernelLayout;
 import org.ntk4j.core.kernel.MemoryBudget;
 import org.ntk4j.dl4j.NtkImplementation;
 import org.ntk4j.dl4j.OutputMode;
 import org.ntk4j.dl4j.internal.Checks;
+import org.ntk4j.dl4j.internal.Features;
 import org.ntk4j.dl4j.samediff.internal.GraphInspector;
 import org.ntk4j.dl4j.samediff.internal.GraphPlan;
 import org.ntk4j.dl4j.samediff.internal.NtkGraphBuilder;
-import org.ntk4j.dl4j.samediff.internal.StructuredTerm;
+import org.ntk4j.dl4j.samediff.internal.GraphTiles;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -88,6 +85,7 @@ public final class SameDiffNtk {
     private final NtkImplementation implementation;
     private final GraphPlan plan;
     private final NtkGraphBuilder.Built built;
+    private final GraphTiles tiles;
     private final DataType inputType;
 
     private SameDiffNtk(Builder b) {
@@ -99,55 +97,17 @@ public final class SameDiffNtk {
         this.blockSize = b.blockSize;
         this.budget = b.budget;
         this.implementation = b.implementation;
-        if (inPlace) {
-            this.work = b.sd;
-            List<String> losses = userLosses(work);
-            SameDiff oldGrad = work.getFunction("grad");
-            if (work.getFunction(FUNCTION_NAME) != null) {
-                throw new IllegalArgumentException("the graph already has a sub-function '" + FUNCTION_NAME
-                        + "'; the NTK transform can be applied in place only once per graph");
-            }
-            this.plan = GraphInspector.inspect(work, inputName, outputName,
-                    b.implementation != NtkImplementation.JACOBIAN);
-            try {
-                this.built = NtkGraphBuilder.build(work, plan, outputName, mode);
-            } finally {
-                work.setLossVariables(losses.toArray(new String[0]));
-                if (oldGrad != null) {
-                    work.putSubFunction("grad", oldGrad);
-                }
-            }
-            work.putSubFunction(FUNCTION_NAME, built.graph());
-        } else {
-            this.work = b.sd.dup();
-            this.plan = GraphInspector.inspect(work, inputName, outputName,
-                    b.implementation != NtkImplementation.JACOBIAN);
-            this.built = NtkGraphBuilder.build(work, plan, outputName, mode);
-        }
+        this.work = inPlace ? b.sd : b.sd.dup();
+        this.plan = GraphInspector.inspect(work, inputName, outputName, implementation != NtkImplementation.JACOBIAN);
+        this.built = inPlace ? NtkGraphBuilder.buildInPlace(work, plan, outputName, mode, FUNCTION_NAME)
+                : NtkGraphBuilder.build(work, plan, outputName, mode);
+        this.tiles = new GraphTiles(work, plan, built, inputName, mode);
         this.inputType = work.getVariable(inputName).dataType();
         if (implementation == NtkImplementation.STRUCTURED && !plan.exactParameters().isEmpty()) {
             throw new IllegalArgumentException("variable(s) " + plan.exactParameters() + " have no structured rule"
                     + " (NtkImplementation.STRUCTURED uses structured rules only); use NtkImplementation.AUTO"
                     + " (structured rules where they exist, exact per-example gradients elsewhere) or JACOBIAN");
         }
-    }
-
-    /** The loss variables SameDiff would use for training, made explicit (the transform adds a candidate). */
-    private static List<String> userLosses(SameDiff sd) {
-        List<String> losses = new ArrayList<>(sd.getLossVariables());
-        if (!losses.isEmpty() || (sd.getTrainingConfig() != null && sd.getTrainingConfig().getLossVariables() != null
-                && !sd.getTrainingConfig().getLossVariables().isEmpty())) {
-            return losses;
-        }
-        List<String> leaves = new ArrayList<>();
-        for (SDVariable v : sd.variables()) {
-            List<String> consumers = sd.getVariables().get(v.name()).getInputsForOp();
-            if (v.getVariableType() == VariableType.ARRAY && v.dataType().isFPType()
-                    && (consumers == null || consumers.isEmpty())) {
-                leaves.add(v.name());
-            }
-        }
-        return leaves.size() == 1 ? leaves : losses;
     }
 
     /**
@@ -199,11 +159,7 @@ public final class SameDiffNtk {
 
     /** @return the trainable variables handled by the structured rule */
     public List<String> structuredParameters() {
-        List<String> r = new ArrayList<>();
-        for (StructuredTerm t : plan.terms()) {
-            r.addAll(t.parameters());
-        }
-        return r;
+        return plan.structuredParameters();
     }
 
     /** @return the trainable variables handled by exact per-example gradients */
@@ -229,6 +185,11 @@ public final class SameDiffNtk {
     /** @return examples per tile */
     public int blockSize() {
         return blockSize;
+    }
+
+    /** @return the memory budget */
+    public MemoryBudget memoryBudget() {
+        return budget;
     }
 
     /** @return the kernel's data type (that of the output variable) */
@@ -264,36 +225,39 @@ public final class SameDiffNtk {
         DataType type = plan.dataType();
         long[] shape = mode == OutputMode.TRACE ? new long[]{n1, n2} : new long[]{n1, n2, o, o};
         budget.check("the SameDiff NTK " + Arrays.toString(shape), MemoryBudget.bytes(type, shape)
-                + tileBytes(Math.min(n1, blockSize), Math.min(n2, blockSize)), "compute fewer examples at a time"
+                + tiles.tileBytes(Math.min(n1, blockSize), Math.min(n2, blockSize)), "compute fewer examples at a time"
                 + (mode == OutputMode.FULL ? " or use OutputMode.TRACE" : "") + ", or a smaller blockSize");
-        syncParameters();
         INDArray result = Nd4j.create(type, shape);
+        if (n1 == 0 || n2 == 0) {
+            return result;                 // as EmpiricalNtk: an empty kernel of the right shape, nothing computed
+        }
+        syncParameters();
         // exact-path Jacobians of x2's blocks are kept across row blocks when they fit a quarter of the budget
-        boolean cacheB = !built.exactGradients().isEmpty() && n1 > blockSize
-                && MemoryBudget.bytes(type, n2 * o, exactWidth()) <= budget.bytes() / 4;
+        boolean cacheB = tiles.hasExact() && n1 > blockSize
+                && MemoryBudget.bytes(type, n2 * o, tiles.exactWidth()) <= budget.bytes() / 4;
         Map<Long, INDArray> jbCache = new HashMap<>();
         for (long i0 = 0; i0 < n1; i0 += blockSize) {
             long i1 = Math.min(n1, i0 + blockSize);
-            INDArray xa = rows(a, i0, i1);
+            INDArray xa = GraphTiles.rows(a, i0, i1);
             INDArray ja = null;
-            if (!built.exactGradients().isEmpty()) {
-                ja = symmetric && jbCache.containsKey(i0) ? jbCache.get(i0) : jacobian(xa);
+            if (tiles.hasExact()) {
+                ja = symmetric && jbCache.containsKey(i0) ? jbCache.get(i0) : tiles.jacobian(xa);
             }
             for (long j0 = symmetric ? i0 : 0; j0 < n2; j0 += blockSize) {
                 long j1 = Math.min(n2, j0 + blockSize);
                 boolean diagonal = symmetric && i0 == j0;
-                INDArray xb = diagonal ? xa : rows(b, j0, j1);
+                INDArray xb = diagonal ? xa : GraphTiles.rows(b, j0, j1);
                 INDArray jb = ja;
                 if (!diagonal && ja != null) {
                     jb = jbCache.get(j0);
                     if (jb == null) {
-                        jb = jacobian(xb);
+                        jb = tiles.jacobian(xb);
                         if (cacheB) {
                             jbCache.put(j0, jb);
                         }
                     }
                 }
-                INDArray tile = tile(xa, xb, diagonal, ja, jb);
+                INDArray tile = tiles.tile(xa, xb, diagonal, ja, jb);
                 place(result, tile, i0, i1, j0, j1);
                 if (symmetric && !diagonal) {
                     INDArray mirrored = mode == OutputMode.TRACE ? tile.transpose() : tile.permute(1, 0, 3, 2);
@@ -302,93 +266,6 @@ public final class SameDiffNtk {
             }
         }
         return result;
-    }
-
-    private INDArray tile(INDArray xa, INDArray xb, boolean same, INDArray ja, INDArray jb) {
-        long na = xa.size(0), nb = xb.size(0);
-        int o = plan.outputs();
-        INDArray k = null;
-        if (built.hasKernel()) {
-            INDArray batch = same ? xa : Nd4j.concat(0, xa, xb);
-            long n = batch.size(0);
-            INDArray[] copies = new INDArray[o];
-            Arrays.fill(copies, batch);
-            INDArray stacked = o == 1 ? batch : Nd4j.concat(0, copies);
-            INDArray seed = Nd4j.zeros(plan.dataType(), o * n, o);
-            for (int c = 0; c < o; c++) {
-                seed.get(NDArrayIndex.interval(c * n, (c + 1) * n), NDArrayIndex.point(c)).assign(1.0);
-            }
-            if (o * n == 1) {   // SameDiff M2.1 has wrong or failing gradients at minibatch 1: add a row seeded 0
-                stacked = Nd4j.concat(0, stacked, stacked);
-                seed = Nd4j.concat(0, seed, Nd4j.zeros(plan.dataType(), 1, o));
-            }
-            Map<String, INDArray> ph = new HashMap<>();
-            ph.put(inputName, stacked);
-            ph.put(SEED, seed);
-            ph.put(ROWS1, range(0, na));
-            ph.put(ROWS2, same ? range(0, na) : range(na, na + nb));
-            k = built.graph().output(ph, KERNEL).get(KERNEL).castTo(plan.dataType()).dup();
-        }
-        if (!built.exactGradients().isEmpty()) {
-            INDArray flat = ja.mmul(jb.transpose());                  // [na*o, nb*o], example-major
-            INDArray full = KernelLayout.unflatten(flat, o);
-            INDArray e = mode == OutputMode.TRACE ? KernelLayout.traceOf(full) : full;
-            k = k == null ? e : k.addi(e);
-        }
-        return k;
-    }
-
-    /** Exact per-example gradients of the exactly handled parameters: {@code [n*o, P]}, row {@code i*o + k}. */
-    private INDArray jacobian(INDArray x) {
-        long n = x.size(0);
-        int o = plan.outputs();
-        List<String> names = new ArrayList<>(built.exactGradients().values());
-        INDArray j = Nd4j.create(plan.dataType(), n * o, exactWidth());
-        for (long i = 0; i < n; i++) {
-            INDArray row = rows(x, i, i + 1);
-            INDArray pair = Nd4j.concat(0, row, row);                    // two rows: avoid SameDiff's minibatch-1 bugs
-            for (int c = 0; c < o; c++) {
-                INDArray seed = Nd4j.zeros(plan.dataType(), 2, o);
-                seed.putScalar(0, c, 1.0);
-                Map<String, INDArray> ph = new HashMap<>();
-                ph.put(inputName, pair);
-                ph.put(SEED, seed);
-                Map<String, INDArray> g = built.graph().output(ph, names);
-                long col = 0;
-                for (String name : names) {
-                    INDArray v = g.get(name).castTo(plan.dataType()).reshape(-1);
-                    j.get(NDArrayIndex.point(i * o + c), NDArrayIndex.interval(col, col + v.length())).assign(v);
-                    col += v.length();
-                }
-            }
-        }
-        return j;
-    }
-
-    /** @return the number of scalar parameters on the exact path */
-    private long exactWidth() {
-        long width = 0;
-        for (String p : built.exactGradients().keySet()) {
-            width += work.getVariable(p).getArr().length();
-        }
-        return width;
-    }
-
-    private long tileBytes(long na, long nb) {
-        int o = plan.outputs();
-        long rows = o * (na + nb);
-        long perRow = 0;
-        for (long[] w : plan.widths()) {
-            perRow += 3 * (w[0] + w[1]) + w[2];
-        }
-        long kernel = mode == OutputMode.TRACE ? na * nb : na * nb * o * o;
-        long exact = 0;
-        for (String p : plan.exactParameters()) {
-            exact += work.getVariable(p).getArr().length();
-        }
-        return MemoryBudget.bytes(plan.dataType(), rows, Math.max(1, perRow))
-                + MemoryBudget.bytes(plan.dataType(), 4, kernel)
-                + MemoryBudget.bytes(plan.dataType(), (na + nb) * o, exact);
     }
 
     private void syncParameters() {
@@ -411,44 +288,8 @@ public final class SameDiffNtk {
     }
 
     private INDArray features(INDArray x, String what) {
-        long[] fs = plan.featureShape();
-        long[] expected = new long[fs.length + 1];
-        System.arraycopy(fs, 0, expected, 1, fs.length);
-        String want = Arrays.toString(expected).replaceFirst("0", "n");
-        if (x == null) {
-            throw new IllegalArgumentException(what + " must not be null: expected features " + want
-                    + " for placeholder '" + inputName + "'");
-        }
-        boolean ok = x.rank() == expected.length && x.size(0) > 0;
-        for (int d = 1; ok && d < expected.length; d++) {
-            ok = x.size(d) == expected[d];
-        }
-        if (!ok) {
-            throw new IllegalArgumentException("expected features " + want + " for placeholder '" + inputName
-                    + "', got " + Arrays.toString(x.shape()) + " for " + what);
-        }
-        if (x.dataType().isFPType() && !Checks.finite(x)) {
-            throw new IllegalArgumentException(what
-                    + " contains NaN or infinite values; the NTK needs finite features");
-        }
+        Features.check(what, x, plan.featureShape(), " for placeholder '" + inputName + "'");
         return x.dataType() == inputType ? x : x.castTo(inputType);
-    }
-
-    private static INDArray rows(INDArray x, long from, long to) {
-        INDArrayIndex[] idx = new INDArrayIndex[x.rank()];
-        idx[0] = NDArrayIndex.interval(from, to);
-        for (int d = 1; d < idx.length; d++) {
-            idx[d] = NDArrayIndex.all();
-        }
-        return x.get(idx).dup('c');
-    }
-
-    private static INDArray range(long from, long to) {
-        long[] r = new long[Math.toIntExact(to - from)];
-        for (int i = 0; i < r.length; i++) {
-            r[i] = from + i;
-        }
-        return Nd4j.createFromArray(r);
     }
 
     private void place(INDArray result, INDArray tile, long i0, long i1, long j0, long j1) {
@@ -532,8 +373,7 @@ public final class SameDiffNtk {
          * @return this
          */
         public Builder memoryBudgetBytes(long bytes) {
-            this.budget = MemoryBudget.ofBytes(bytes);
-            return this;
+            return memoryBudget(MemoryBudget.ofBytes(Checks.positive("memoryBudgetBytes", bytes)));
         }
 
         /**

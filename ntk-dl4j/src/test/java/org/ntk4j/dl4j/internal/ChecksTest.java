@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ChecksTest extends NtkTestBase {
 
-    private static void assertExactMessage(String expected, Executable e) {
+    static void assertExactMessage(String expected, Executable e) {
         IllegalArgumentException t = assertThrows(IllegalArgumentException.class, e);
         assertEquals(expected, t.getMessage());
     }

@@ -157,7 +157,7 @@ class SameDiffNtkListenerTest extends NtkTestBase {
         without.fit(new ListDataSetIterator<>(ds.asList(), 4), 2);
         listener.close();
         assertEquals(10, listener.history().size(), "snapshots at 0..9 updates");
-        SameDiffNtkPropertiesTest.paramCopies(without)
+        SameDiffNtkContractTest.paramCopies(without)
                 .forEach((n, a) -> NtkAssertions.assertBitIdentical(a, with.getVariable(n).getArr(), n));
     }
 

@@ -3,6 +3,7 @@ package org.ntk4j.dl4j.network.internal;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.ntk4j.dl4j.internal.Checks;
+import org.ntk4j.dl4j.internal.Features;
 
 import java.util.Arrays;
 
@@ -50,20 +51,16 @@ public final class FeatureChecks {
             n = a.size(0);
             long[] expected = plan.inputShapes()[i];
             if (expected != null && (a.rank() != expected.length + 1 || !matches(a.shape(), expected))) {
-                throw new IllegalArgumentException(name + ": expected features " + shape(expected) + ", got "
-                        + shape(Arrays.copyOfRange(a.shape(), 1, a.rank())));
+                throw new IllegalArgumentException(name + ": expected features " + Features.shape(expected) + ", got "
+                        + Features.shapeOf(a));
             }
             if (ref != null && !Arrays.equals(Arrays.copyOfRange(a.shape(), 1, a.rank()),
                     Arrays.copyOfRange(ref[i].shape(), 1, ref[i].rank())) && !lengthOnly(a, ref[i])) {
-                throw new IllegalArgumentException(name + " has shape " + shape(Arrays.copyOfRange(a.shape(), 1, a.rank()))
-                        + " but x1 has " + shape(Arrays.copyOfRange(ref[i].shape(), 1, ref[i].rank()))
+                throw new IllegalArgumentException(name + " has shape " + Features.shapeOf(a)
+                        + " but x1 has " + Features.shapeOf(ref[i])
                         + ": both must have the network's input shape");
             }
-            INDArray c = a.castTo(type);
-            if (a.dataType().isFPType() && !Checks.finite(c)) {
-                throw new IllegalArgumentException(name + " contains NaN or infinite values; clean or impute the features first");
-            }
-            out[i] = c;
+            out[i] = a.dataType().isFPType() ? Features.requireFinite(name, a.castTo(type)) : a.castTo(type);
         }
         return out;
     }
@@ -122,13 +119,5 @@ public final class FeatureChecks {
             }
         }
         return true;
-    }
-
-    private static String shape(long[] rest) {
-        StringBuilder sb = new StringBuilder("[n");
-        for (long d : rest) {
-            sb.append(", ").append(d < 0 ? "?" : String.valueOf(d));
-        }
-        return sb.append(']').toString();
     }
 }

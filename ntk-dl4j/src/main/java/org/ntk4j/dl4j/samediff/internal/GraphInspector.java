@@ -1,19 +1,11 @@
 package org.ntk4j.dl4j.samediff.internal;
 
-import org.nd4j.autodiff.functions.DifferentialFunction;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.autodiff.samediff.internal.Variable;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
-import org.nd4j.linalg.api.ops.impl.broadcast.BiasAdd;
-import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
-import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.XwPlusB;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayDeque;
@@ -21,19 +13,19 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Inspects a SameDiff graph for the NTK transform: which trainable variables the output depends on, which of them
- * enter only through a structured op ({@code Mmul}, {@code BiasAdd}, a row-broadcast {@code AddOp}, {@code XwPlusB}
- * on rank-2 activations; an NCHW {@code Conv2D} with VALID or SAME padding), and which need the exact per-example
+ * Inspects a SameDiff graph for the NTK transform, in steps: the input and output are checked
+ * ({@link #requireEndpoints}), the part of the graph the output depends on is found ({@link Upstream}), its trainable
+ * variables are listed, each one used by a single op is offered to the {@link OpRules op rule} of that op's class,
+ * the shapes of one forward pass on a batch of two zero rows decide which matches fit, and the matches are grouped
+ * into {@link StructuredTerm}s ({@link TermAssembler}). Every other trainable variable takes the exact per-example
  * path.
- *
- * <p>Shapes are learned from one forward pass of the graph on a batch of two zero rows.
  */
 public final class GraphInspector {
     /** Batch size of the shape probe (two rows: SameDiff M2.1 has bugs for minibatch 1). */
@@ -42,11 +34,8 @@ public final class GraphInspector {
     private GraphInspector() {
     }
 
-    /** A parameter matched by a rule: a weight ({@code input != null}) or a bias ({@code input == null}). */
-    private record Match(String parameter, String input, String z, String biasOf, String op, long[] conv) {
-        Match(String parameter, String input, String z, String biasOf, String op) {
-            this(parameter, input, z, biasOf, op, null);
-        }
+    /** The variables and ops the output depends on. */
+    private record Upstream(Set<String> variables, Set<String> ops) {
     }
 
     /**
@@ -58,6 +47,29 @@ public final class GraphInspector {
      * @throws IllegalArgumentException when the names, the types or the shapes do not describe a network output
      */
     public static GraphPlan inspect(SameDiff sd, String inputName, String outputName, boolean structured) {
+        requireEndpoints(sd, inputName, outputName);
+        Upstream up = upstream(sd, outputName);
+        requireSingleInput(sd, up, inputName, outputName);
+        List<String> params = trainables(sd, up, outputName);
+        long[] featureShape = featureShape(sd.getVariable(inputName));
+        List<OpMatch> matches = structured ? matches(sd, params, up) : List.of();
+
+        Set<String> needShapes = new LinkedHashSet<>();
+        needShapes.add(outputName);
+        matches.forEach(m -> needShapes.addAll(m.arrays()));
+        Map<String, long[]> shapes = probeShapes(sd, inputName, featureShape, needShapes, params);
+        int outputs = outputs(outputName, shapes.get(outputName));
+
+        List<OpMatch> fitting = matches.stream().filter(m -> m.fits(shapes)).toList();
+        List<StructuredTerm> terms = TermAssembler.assemble(fitting, shapes,
+                b -> onlyConsumer(sd, b.pre(), b.op(), up.ops()));
+        Set<String> covered = new LinkedHashSet<>();
+        terms.forEach(t -> covered.addAll(t.parameters()));
+        List<String> exact = params.stream().filter(p -> !covered.contains(p)).toList();
+        return new GraphPlan(params, terms, exact, outputs, featureShape, sd.getVariable(outputName).dataType());
+    }
+
+    private static void requireEndpoints(SameDiff sd, String inputName, String outputName) {
         if (sd == null) {
             throw new IllegalArgumentException("SameDiff graph must not be null");
         }
@@ -73,7 +85,9 @@ public final class GraphInspector {
             throw new IllegalArgumentException("output '" + outputName + "' must be a floating point value computed by"
                     + " the graph (ARRAY), but it is a " + output.getVariableType() + " of type " + output.dataType());
         }
+    }
 
+    private static Upstream upstream(SameDiff sd, String outputName) {
         Map<String, Variable> vars = sd.getVariables();
         Map<String, SameDiffOp> ops = sd.getOps();
         Set<String> upVars = new LinkedHashSet<>();
@@ -94,22 +108,29 @@ public final class GraphInspector {
                 }
             }
         }
-        if (!upVars.contains(inputName)) {
+        return new Upstream(upVars, upOps);
+    }
+
+    private static void requireSingleInput(SameDiff sd, Upstream up, String inputName, String outputName) {
+        if (!up.variables().contains(inputName)) {
             throw new IllegalArgumentException("output '" + outputName + "' does not depend on the input '" + inputName
-                    + "'; placeholders it depends on: " + placeholdersIn(sd, upVars));
+                    + "'; placeholders it depends on: " + placeholdersIn(sd, up.variables()));
         }
-        List<String> others = new ArrayList<>(placeholdersIn(sd, upVars));
+        List<String> others = new ArrayList<>(placeholdersIn(sd, up.variables()));
         others.remove(inputName);
         if (!others.isEmpty()) {
             throw new IllegalArgumentException("output '" + outputName + "' depends on placeholder(s) " + others
                     + " besides the input '" + inputName + "'; the NTK is taken w.r.t. one input: make the others"
                     + " constants (SameDiff.convertToConstants) or compute the output from the input alone");
         }
+    }
 
+    private static List<String> trainables(SameDiff sd, Upstream up, String outputName) {
         List<String> params = new ArrayList<>();
-        for (String name : vars.keySet()) {
+        for (String name : sd.getVariables().keySet()) {
             SDVariable v = sd.getVariable(name);
-            if (upVars.contains(name) && v.getVariableType() == VariableType.VARIABLE && v.dataType().isFPType()) {
+            if (up.variables().contains(name) && v.getVariableType() == VariableType.VARIABLE
+                    && v.dataType().isFPType()) {
                 params.add(name);
             }
         }
@@ -118,273 +139,67 @@ public final class GraphInspector {
                     + " point) variable, so its NTK is zero; trainable variables of the graph: "
                     + names(sd, VariableType.VARIABLE));
         }
+        return params;
+    }
 
+    private static long[] featureShape(SDVariable input) {
         long[] phShape = input.getShape();
         if (phShape == null || phShape.length < 2) {
-            throw new IllegalArgumentException("input placeholder '" + inputName
-                    + "' must have a known shape [-1, d, ...]"
-                    + " with the batch first (got: " + Arrays.toString(phShape) + ")");
+            throw new IllegalArgumentException("input placeholder '" + input.name()
+                    + "' must have a known shape [-1, d, ...] with the batch first (got: " + Arrays.toString(phShape)
+                    + ")");
         }
         long[] featureShape = Arrays.copyOfRange(phShape, 1, phShape.length);
         for (long d : featureShape) {
             if (d <= 0) {
-                throw new IllegalArgumentException("input placeholder '" + inputName + "' must have known non-batch"
+                throw new IllegalArgumentException("input placeholder '" + input.name() + "' must have known non-batch"
                         + " dimensions, e.g. [-1, 3] (got: " + Arrays.toString(phShape) + ")");
             }
         }
-
-        Map<String, Match> matches = new LinkedHashMap<>();
-        Set<String> needShapes = new LinkedHashSet<>();
-        needShapes.add(outputName);
-        for (String p : params) {
-            Match m = structured ? match(sd, p, upOps) : null;
-            if (m != null) {
-                matches.put(p, m);
-                if (m.input() != null) {
-                    needShapes.add(m.input());
-                }
-                needShapes.add(m.z());
-                if (m.biasOf() != null) {
-                    needShapes.add(m.biasOf());
-                }
-            }
-        }
-        Map<String, long[]> shapes = probeShapes(sd, inputName, featureShape, input.dataType(), needShapes, params);
-        long[] outShape = shapes.get(outputName);
-        if (outShape.length != 2 || outShape[0] != PROBE_ROWS) {
-            throw new IllegalArgumentException("output '" + outputName + "' must have shape [n, o] with one row per"
-                    + " example (got: " + Arrays.toString(outShape) + " for " + PROBE_ROWS + " examples)");
-        }
-        int outputs = Math.toIntExact(outShape[1]);
-
-        // keep only matches whose shapes fit the rank-2 rule
-        Map<String, Match> ok = new LinkedHashMap<>();
-        for (Match m : matches.values()) {
-            if (shapesFit(m, shapes)) {
-                ok.put(m.parameter(), m);
-            }
-        }
-
-        List<StructuredTerm> terms = new ArrayList<>();
-        List<long[]> widths = new ArrayList<>();
-        Set<String> done = new LinkedHashSet<>();
-        for (Match w : ok.values()) {
-            if (w.input() == null || w.conv() != null) {
-                continue;
-            }
-            Match bias = null;
-            for (Match b : ok.values()) {
-                if (b.input() == null && b.conv() == null && !done.contains(b.parameter())
-                        && (b.z().equals(w.z())
-                        || (w.z().equals(b.biasOf()) && onlyConsumer(sd, w.z(), b.op(), upOps)))) {
-                    bias = b;
-                    break;
-                }
-            }
-            if (bias != null) {
-                terms.add(new StructuredTerm(List.of(w.parameter(), bias.parameter()), w.input(), w.z(), true));
-                done.add(bias.parameter());
-            } else {
-                terms.add(new StructuredTerm(List.of(w.parameter()), w.input(), w.z(), false));
-            }
-            done.add(w.parameter());
-            widths.add(new long[]{shapes.get(w.input())[1], shapes.get(w.z())[1], 0});
-        }
-        for (Match b : ok.values()) {
-            if (b.input() == null && b.conv() == null && done.add(b.parameter())) {
-                terms.add(new StructuredTerm(List.of(b.parameter()), null, b.z(), true));
-                widths.add(new long[]{0, shapes.get(b.z())[1], 0});
-            }
-        }
-        // conv2d: weight and bias of one op form one term
-        Map<String, List<Match>> byOp = new LinkedHashMap<>();
-        for (Match m : ok.values()) {
-            if (m.conv() != null) {
-                byOp.computeIfAbsent(m.op(), k -> new ArrayList<>()).add(m);
-            }
-        }
-        for (List<Match> group : byOp.values()) {
-            Match w = group.stream().filter(m -> m.input() != null).findFirst().orElse(null);
-            boolean hasBias = group.stream().anyMatch(m -> m.input() == null);
-            List<String> ps = group.stream().map(Match::parameter).toList();
-            Match any = group.get(0);
-            long[] z = shapes.get(any.z());
-            long oc = z[1];
-            long spatial = z[2] * z[3];
-            long k = 0;
-            if (w != null) {
-                long[] ws = shapes.get(w.parameter());
-                k = ws[0] * ws[1] * ws[2] * ws[3] / oc;
-            }
-            long width = k * oc + (hasBias ? oc : 0);
-            long[] pads = new long[4];
-            if (w != null) {
-                pads = convPadding(any.conv(), shapes.get(w.input()), z);
-            }
-            long[] args = Arrays.copyOf(any.conv(), 8);
-            terms.add(new StructuredTerm(StructuredTerm.Kind.CONV2D, ps, w == null ? null : w.input(), any.z(), hasBias,
-                    new long[]{args[0], args[1], args[2], args[3], pads[0], pads[1], pads[2], pads[3], args[6],
-                            args[7]}));
-            widths.add(new long[]{k, width, (k + oc) * spatial});
-            done.addAll(ps);
-        }
-        List<String> exact = new ArrayList<>();
-        for (String p : params) {
-            if (!done.contains(p)) {
-                exact.add(p);
-            }
-        }
-        return new GraphPlan(params, terms, exact, outputs, featureShape, output.dataType(), widths);
+        return featureShape;
     }
 
-    private static Match match(SameDiff sd, String p, Set<String> upOps) {
+    /** Offers each parameter used once, by one op upstream of the output, to that op's rule. */
+    private static List<OpMatch> matches(SameDiff sd, List<String> params, Upstream up) {
+        List<OpMatch> r = new ArrayList<>();
+        for (String p : params) {
+            use(sd, p, up.ops()).flatMap(OpRules::match).ifPresent(r::add);
+        }
+        return r;
+    }
+
+    private static Optional<OpRule.Use> use(SameDiff sd, String p, Set<String> upOps) {
         List<String> consumers = new ArrayList<>();
         List<String> all = sd.getVariables().get(p).getInputsForOp();
         if (all != null) {
-            for (String o : all) {
-                if (upOps.contains(o) && !consumers.contains(o)) {
-                    consumers.add(o);
-                }
-            }
+            all.stream().filter(o -> upOps.contains(o) && !consumers.contains(o)).forEach(consumers::add);
         }
         if (consumers.size() != 1) {
-            return null;
+            return Optional.empty();
         }
         SameDiffOp op = sd.getOps().get(consumers.get(0));
         List<String> in = op.getInputsToOp();
         List<String> out = op.getOutputsOfOp();
         if (in == null || out == null || out.size() != 1 || in.stream().filter(p::equals).count() != 1) {
-            return null;
+            return Optional.empty();
         }
-        DifferentialFunction f = op.getOp();
-        String z = out.get(0);
-        int idx = in.indexOf(p);
-        if (f instanceof Mmul mm) {
-            if (in.size() != 2 || idx != 1 || isTrainable(sd, in.get(0)) || !plainMmul(mm)) {
-                return null;
-            }
-            return new Match(p, in.get(0), z, null, op.getName());
-        }
-        if (f instanceof XwPlusB xw) {
-            if (in.size() != 3 || isTrainable(sd, in.get(0)) || !zeroIntArgs(xw)) {
-                return null;
-            }
-            if (idx == 1) {
-                return new Match(p, in.get(0), z, null, op.getName());
-            }
-            return idx == 2 ? new Match(p, null, z, null, op.getName()) : null;
-        }
-        if (f instanceof Conv2D conv) {
-            long[] ia = conv.iArgs();
-            if ((in.size() != 2 && in.size() != 3) || isTrainable(sd, in.get(0)) || ia == null || ia.length < 10
-                    || ia[9] != 0 || (ia[8] != 0 && ia[8] != 1)) {
-                return null;
-            }
-            if (idx == 1) {
-                return new Match(p, in.get(0), z, null, op.getName(), ia.clone());
-            }
-            return idx == 2 ? new Match(p, null, z, null, op.getName(), ia.clone()) : null;
-        }
-        if (f instanceof BiasAdd) {
-            return in.size() == 2 && idx == 1 ? new Match(p, null, z, in.get(0), op.getName()) : null;
-        }
-        if (f instanceof AddOp) {
-            if (in.size() != 2 || isTrainable(sd, in.get(1 - idx))) {
-                return null;
-            }
-            return new Match(p, null, z, in.get(1 - idx), op.getName());
-        }
-        return null;
+        return Optional.of(new OpRule.Use(sd, op, p, in.indexOf(p), List.copyOf(in), out.get(0)));
     }
 
-    private static boolean shapesFit(Match m, Map<String, long[]> s) {
-        if (m.conv() != null) {
-            long[] z = s.get(m.z());
-            long[] p = s.get(m.parameter());
-            if (z == null || z.length != 4 || z[0] != PROBE_ROWS || p == null) {
-                return false;
-            }
-            if (m.input() == null) {
-                return p.length == 1 && p[0] == z[1];
-            }
-            long[] a = s.get(m.input());
-            return a != null && a.length == 4 && a[0] == PROBE_ROWS && p.length == 4;
+    private static int outputs(String outputName, long[] outShape) {
+        if (outShape.length != 2 || outShape[0] != PROBE_ROWS) {
+            throw new IllegalArgumentException("output '" + outputName + "' must have shape [n, o] with one row per"
+                    + " example (got: " + Arrays.toString(outShape) + " for " + PROBE_ROWS + " examples)");
         }
-        long[] z = s.get(m.z());
-        if (z == null || z.length != 2 || z[0] != PROBE_ROWS) {
-            return false;
-        }
-        long[] p = s.get(m.parameter());
-        if (m.input() != null) {
-            long[] a = s.get(m.input());
-            return a != null && a.length == 2 && a[0] == PROBE_ROWS && p != null && p.length == 2;
-        }
-        boolean biasShape = p != null
-                && ((p.length == 1 && p[0] == z[1]) || (p.length == 2 && p[0] == 1 && p[1] == z[1]));
-        if (m.biasOf() == null) {
-            return biasShape && p.length == 1;
-        }
-        long[] pre = s.get(m.biasOf());
-        return biasShape && pre != null && Arrays.equals(pre, z);
-    }
-
-    /**
-     * Explicit padding {@code [top, bottom, left, right]} of a conv2d: the given {@code pH, pW} in VALID mode, and in
-     * SAME mode libnd4j's {@code total = (o − 1)·s + (k − 1)·d + 1 − i}, {@code top = ⌊total / 2⌋}, the rest at the
-     * bottom (same for width).
-     */
-    private static long[] convPadding(long[] a, long[] in, long[] out) {
-        if (a[8] == 0) {
-            return new long[]{a[4], a[4], a[5], a[5]};
-        }
-        long th = Math.max(0, (out[2] - 1) * a[2] + (a[0] - 1) * a[6] + 1 - in[2]);
-        long tw = Math.max(0, (out[3] - 1) * a[3] + (a[1] - 1) * a[7] + 1 - in[3]);
-        return new long[]{th / 2, th - th / 2, tw / 2, tw - tw / 2};
+        return Math.toIntExact(outShape[1]);
     }
 
     private static boolean onlyConsumer(SameDiff sd, String var, String op, Set<String> upOps) {
         List<String> consumers = sd.getVariables().get(var).getInputsForOp();
-        if (consumers == null) {
-            return false;
-        }
-        for (String c : consumers) {
-            if (upOps.contains(c) && !c.equals(op)) {
-                return false;
-            }
-        }
-        return true;
+        return consumers != null && consumers.stream().noneMatch(c -> upOps.contains(c) && !c.equals(op));
     }
 
-    private static boolean plainMmul(Mmul mm) {
-        Map<String, Object> props = mm.propertiesForFunction();
-        boolean ta = Boolean.TRUE.equals(props.get("transposeA"));
-        boolean tr = Boolean.TRUE.equals(props.get("transposeResult"));
-        long[] ia = mm.iArgs();
-        if (ia != null && ((ia.length > 0 && ia[0] != 0) || (ia.length > 2 && ia[2] != 0))) {
-            return false;
-        }
-        double[] ta2 = mm.tArgs();
-        boolean unitAlpha = ta2 == null || ta2.length == 0 || ta2[0] == 1.0;
-        return !ta && !tr && unitAlpha;
-    }
-
-    private static boolean zeroIntArgs(DynamicCustomOp op) {
-        long[] ia = op.iArgs();
-        if (ia != null) {
-            for (long v : ia) {
-                if (v != 0) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
-    private static boolean isTrainable(SameDiff sd, String name) {
-        return sd.getVariable(name).getVariableType() == VariableType.VARIABLE;
-    }
-
-    private static Map<String, long[]> probeShapes(SameDiff sd, String inputName, long[] featureShape, DataType type,
+    private static Map<String, long[]> probeShapes(SameDiff sd, String inputName, long[] featureShape,
                                                    Set<String> arrays, List<String> params) {
         long[] shape = new long[featureShape.length + 1];
         shape[0] = PROBE_ROWS;
@@ -406,11 +221,10 @@ public final class GraphInspector {
         }
         Map<String, INDArray> out;
         try {
-            out = sd.output(Map.of(inputName, Nd4j.zeros(type, shape)), computed);
+            out = sd.output(Map.of(inputName, Nd4j.zeros(sd.getVariable(inputName).dataType(), shape)), computed);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("the graph could not be run on features of shape "
-                    + Arrays.toString(shape)
-                    + " fed to '" + inputName + "': " + e.getMessage(), e);
+                    + Arrays.toString(shape) + " fed to '" + inputName + "': " + e.getMessage(), e);
         }
         for (String c : computed) {
             shapes.put(c, out.get(c).shape());

@@ -2,9 +2,8 @@ package org.ntk4j.dl4j.samediff.internal;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
-import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.factory.Nd4j;
 import org.ntk4j.dl4j.OutputMode;
 
@@ -53,6 +52,57 @@ public final class NtkGraphBuilder {
     }
 
     /**
+     * Builds the NTK ops on the user's graph itself and registers them as its sub-function {@code functionName}; the
+     * graph's loss variables and its gradient function are restored afterwards, so that training it is unchanged.
+     *
+     * @param sd           the user's graph (gains the seed placeholder, the probe ops and the sub-function)
+     * @param plan         the inspection result for {@code sd}
+     * @param outputName   the output variable
+     * @param mode         TRACE or FULL
+     * @param functionName the name of the sub-function holding the NTK graph
+     * @return the graph holding the kernel ops
+     * @throws IllegalArgumentException when the graph already has that sub-function
+     */
+    public static Built buildInPlace(SameDiff sd, GraphPlan plan, String outputName, OutputMode mode,
+                                     String functionName) {
+        if (sd.getFunction(functionName) != null) {
+            throw new IllegalArgumentException("the graph already has a sub-function '" + functionName
+                    + "'; the NTK transform can be applied in place only once per graph");
+        }
+        List<String> losses = userLosses(sd);
+        SameDiff oldGrad = sd.getFunction("grad");
+        Built built;
+        try {
+            built = build(sd, plan, outputName, mode);
+        } finally {
+            sd.setLossVariables(losses.toArray(new String[0]));
+            if (oldGrad != null) {
+                sd.putSubFunction("grad", oldGrad);
+            }
+        }
+        sd.putSubFunction(functionName, built.graph());
+        return built;
+    }
+
+    /** The loss variables SameDiff would use for training, made explicit (the transform adds a candidate). */
+    private static List<String> userLosses(SameDiff sd) {
+        List<String> losses = new ArrayList<>(sd.getLossVariables());
+        if (!losses.isEmpty() || (sd.getTrainingConfig() != null && sd.getTrainingConfig().getLossVariables() != null
+                && !sd.getTrainingConfig().getLossVariables().isEmpty())) {
+            return losses;
+        }
+        List<String> leaves = new ArrayList<>();
+        for (SDVariable v : sd.variables()) {
+            List<String> consumers = sd.getVariables().get(v.name()).getInputsForOp();
+            if (v.getVariableType() == VariableType.ARRAY && v.dataType().isFPType()
+                    && (consumers == null || consumers.isEmpty())) {
+                leaves.add(v.name());
+            }
+        }
+        return leaves.size() == 1 ? leaves : losses;
+    }
+
+    /**
      * @param work       the graph to transform (modified: seed, probe, loss variables, gradient function)
      * @param plan       the inspection result for {@code work}
      * @param outputName the output variable
@@ -90,25 +140,14 @@ public final class NtkGraphBuilder {
         int t = 0;
         for (StructuredTerm term : plan.terms()) {
             String pre = "ntk/term" + t + "/";
-            long h = plan.widths().get(t)[1];
+            long h = term.rowWidth();
             SDVariable zGrad = work.getVariable(term.deltaVar()).getGradient();
             if (zGrad == null) {
                 throw new IllegalStateException("SameDiff created no gradient for '" + term.deltaVar()
                         + "' although the output depends on it");
             }
-            SDVariable delta = g.getVariable(zGrad.name());
-            SDVariable inputGram = null;
-            if (term.kind() == StructuredTerm.Kind.CONV2D) {
-                delta = perExampleConvGradients(g, term, delta, plan.widths().get(t), pre);
-            } else if (term.inputVar() != null) {
-                SDVariable a = g.getVariable(term.inputVar());
-                SDVariable a1 = g.gather(a, rows1, 0);
-                SDVariable a2 = g.gather(a, rows2, 0);
-                inputGram = g.mmul(pre + "inputGram", a1, a2, false, true, false);   // [n1, n2]
-                if (term.bias()) {
-                    inputGram = inputGram.add(pre + "inputGramPlusOne", 1.0);
-                }
-            }
+            SDVariable delta = term.rows(g, g.getVariable(zGrad.name()), pre);                 // [M, h]
+            SDVariable inputGram = term.inputGram(g, rows1, rows2, pre).orElse(null);
             SDVariable d3 = g.reshape(pre + "deltas", delta, o, -1, h);             // [o, N, h]
             SDVariable d1 = g.permute(g.gather(d3, rows1, 1), 1, 0, 2);             // [n1, o, h]
             SDVariable d2 = g.permute(g.gather(d3, rows2, 1), 1, 0, 2);             // [n2, o, h]
@@ -139,39 +178,5 @@ public final class NtkGraphBuilder {
             g.identity(KERNEL, sum);
         }
         return new Built(g, true, exact);
-    }
-
-    /**
-     * Per-example gradients of a conv2d's weight and bias, {@code [M, K·oC (+ oC)]}: {@code vec(P_i·D_iᵀ)} from the
-     * im2col patches {@code P_i} {@code [K, S]} of the op's input and the deltas {@code D_i} {@code [oC, S]}, and
-     * {@code Σ_p D_i} for the bias. The order of the entries differs from the weight's layout, which a Gram matrix
-     * does not see.
-     */
-    private static SDVariable perExampleConvGradients(SameDiff g, StructuredTerm term, SDVariable delta, long[] widths,
-                                                      String pre) {
-        long k = widths[0];
-        long width = widths[1];
-        long oc = term.bias() ? width / (k + 1) : width / k;
-        long[] a = term.convArgs();
-        SDVariable d = g.reshape(delta, -1, oc, widths[2] / (k + oc));                   // [M, oC, S]
-        List<SDVariable> parts = new ArrayList<>();
-        if (term.inputVar() != null) {
-            Conv2DConfig cfg = Conv2DConfig.builder().kH(a[0]).kW(a[1]).sH(a[2]).sW(a[3]).pH(0).pW(0)
-                    .dH(a[8]).dW(a[9]).paddingMode(PaddingMode.VALID).dataFormat("NCHW").build();
-            SDVariable in = g.getVariable(term.inputVar());
-            if (a[4] != 0 || a[5] != 0 || a[6] != 0 || a[7] != 0) {
-                SDVariable pads = g.constant(Nd4j.createFromArray(new int[][]{{0, 0}, {0, 0},
-                        {(int) a[4], (int) a[5]}, {(int) a[6], (int) a[7]}}));
-                in = g.nn.pad(pre + "padded", in, pads, 0.0);
-            }
-            SDVariable cols = g.cnn.im2Col(pre + "patches", in, cfg);                   // [M, iC, kH, kW, oH, oW]
-            SDVariable p = g.reshape(cols, -1, k, widths[2] / (k + oc));                 // [M, K, S]
-            SDVariable gw = g.mmul(pre + "weightGradients", p, d, false, true, false);   // [M, K, oC]
-            parts.add(g.reshape(gw, -1, k * oc));
-        }
-        if (term.bias()) {
-            parts.add(g.sum(pre + "biasGradients", d, 2));                            // [M, oC]
-        }
-        return parts.size() == 1 ? parts.get(0) : g.concat(pre + "gradients", 1, parts.toArray(new SDVariable[0]));
     }
 }

@@ -4,7 +4,7 @@
  * {@link org.ntk4j.core.kernel.KernelMetrics}.
  *
  * <pre>{@code
- * GraphPlan plan = GraphInspector.inspect(copy, "input", "output", true);
+ * GraphPlan plan = GraphInspector.inspect(copy, "input", "output", true);     // op rules from OpRules, by op class
  * NtkGraphBuilder.Built built = NtkGraphBuilder.build(copy, plan, "output", OutputMode.TRACE);
  * }</pre>
  */
