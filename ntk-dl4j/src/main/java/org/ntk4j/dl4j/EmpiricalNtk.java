@@ -5,10 +5,18 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.ntk4j.core.io.KernelFile;
+import org.ntk4j.core.io.KernelFileResult;
+import org.ntk4j.core.io.KernelFileSpec;
 import org.ntk4j.core.kernel.KernelLayout;
 import org.ntk4j.core.kernel.MemoryBudget;
+import org.ntk4j.core.kernel.internal.ArraySink;
+import org.ntk4j.core.kernel.internal.TileScheduler;
 import org.ntk4j.dl4j.internal.Checks;
+import org.ntk4j.dl4j.internal.EmpiricalFiles;
+import org.ntk4j.dl4j.internal.EmpiricalTiles;
+import org.ntk4j.dl4j.internal.EmpiricalTiles.Side;
+import org.ntk4j.dl4j.internal.Fingerprint;
 import org.ntk4j.dl4j.network.internal.FeatureChecks;
 import org.ntk4j.dl4j.network.NetworkAdapter;
 import org.ntk4j.dl4j.network.NetworkAdapters;
@@ -21,6 +29,7 @@ import org.ntk4j.dl4j.network.internal.Unit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
@@ -163,6 +172,132 @@ public final class EmpiricalNtk {
      * @return {@code [n1, n2]} (TRACE) or {@code [n1, n2, m, m]} (FULL)
      */
     public INDArray compute(Model model, INDArray[] x1, INDArray[] x2, INDArray[] masks1, INDArray[] masks2) {
+        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            Input in = input(model, x1, x2, masks1, masks2);
+            synchronized (in.cached().plan()) { // the plan's twin network holds per-call state
+                return run(in.cached(), in.side1(), in.side2(), in.symmetric(), in.type());
+            }
+        }
+    }
+
+    /**
+     * Writes {@code Θ(x1, x2)} to a {@code .npy} file tile by tile, for kernels that do not fit in memory: FLOAT
+     * entries (whatever the network's type). See {@link #computeToFile(Model, INDArray, INDArray, Path, DataType)}.
+     *
+     * @param model a MultiLayerNetwork or single-input ComputationGraph
+     * @param x1    features {@code [n1, ...]}, n1 &gt; 0
+     * @param x2    features {@code [n2, ...]}, or null for {@code x1}
+     * @param out   the {@code .npy} file to write
+     * @return what was written
+     */
+    public KernelFileResult computeToFile(Model model, INDArray x1, INDArray x2, Path out) {
+        return computeToFile(model, x1, x2, out, DataType.FLOAT);
+    }
+
+    /**
+     * Writes {@code Θ(x1, x2)} to a {@code .npy} file tile by tile, holding only a few tiles in memory whatever
+     * {@code n1, n2} are (the memory budget bounds the tiles' work, not the kernel): TRACE gives a
+     * {@code [n1, n2]} array, FULL its flattened example-major {@code [n1·o, n2·o]} layout. Symmetric kernels
+     * ({@code x2} null) compute each tile above the diagonal once and write it mirrored. The file is
+     * {@code out.partial} (with the ledger {@code out.ledger} of finished tiles) until the last tile, then renamed to
+     * {@code out}; after an interruption the same call continues where it stopped, and a partial file or ledger of
+     * another computation is refused, never overwritten (see {@link KernelFile}). Entries equal those of
+     * {@link #compute} on the same rows and columns, cast to {@code fileType}. Progress goes to the
+     * {@link Builder#progress} receiver.
+     *
+     * @param model    a MultiLayerNetwork or single-input ComputationGraph
+     * @param x1       features {@code [n1, ...]}, n1 &gt; 0
+     * @param x2       features {@code [n2, ...]}, or null for {@code x1}
+     * @param out      the {@code .npy} file to write (replaced when it exists)
+     * @param fileType FLOAT or DOUBLE (the network's type keeps every bit of a DOUBLE network's kernel)
+     * @return what was written and how many tiles were computed or resumed
+     * @throws org.ntk4j.core.kernel.MemoryBudgetExceededException when even the tiles' work exceeds the budget
+     * @throws org.ntk4j.core.io.ArrayFormatException              when a foreign or damaged partial file is in the way
+     */
+    public KernelFileResult computeToFile(Model model, INDArray x1, INDArray x2, Path out, DataType fileType) {
+        Checks.notNull("out", out);
+        Checks.notNull("fileType", fileType);
+        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            Input in = input(model, new INDArray[]{x1}, x2 == null ? null : new INDArray[]{x2}, null, null);
+            synchronized (in.cached().plan()) {
+                Job job = job(in.cached(), in.side1(), in.side2(), in.symmetric(), in.type());
+                return EmpiricalFiles.write(job.grid(blockSize), job.computer(), job.chain(), spec(model, job, fileType),
+                        out, job.type(), tileBytes(job), job.perExample(), budget, what(job), progress::update);
+            }
+        }
+    }
+
+    /**
+     * The file {@link #computeToFile} writes for these arguments: shape, type, tiles and the fingerprint that a
+     * resumed or distributed run must match (for writers that compute tiles elsewhere, e.g. on Spark executors,
+     * with {@link #computeTile}).
+     *
+     * @param model    the network
+     * @param x1       features {@code [n1, ...]}
+     * @param x2       features {@code [n2, ...]}, or null for {@code x1}
+     * @param fileType FLOAT or DOUBLE
+     * @return the kernel file's description
+     */
+    public KernelFileSpec fileSpec(Model model, INDArray x1, INDArray x2, DataType fileType) {
+        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            Input in = input(model, new INDArray[]{x1}, x2 == null ? null : new INDArray[]{x2}, null, null);
+            synchronized (in.cached().plan()) {
+                return spec(model, job(in.cached(), in.side1(), in.side2(), in.symmetric(), in.type()), fileType);
+            }
+        }
+    }
+
+    /**
+     * One tile of {@link #computeToFile}'s file, exactly as it writes it: rows {@code [bi·blockSize, …)} of
+     * {@code x1} against columns {@code [bj·blockSize, …)} of {@code x2} (of {@code x1} when null), in the file's
+     * layout {@code [rows·m, cols·m]} (TRACE: m = 1, the mean over outputs; FULL: m = o, example-major) and the
+     * network's type. A symmetric kernel's tiles have {@code bj ≥ bi}.
+     *
+     * @param model the network
+     * @param x1    features {@code [n1, ...]}
+     * @param x2    features {@code [n2, ...]}, or null for the symmetric kernel of {@code x1}
+     * @param bi    row block
+     * @param bj    column block
+     * @return the tile
+     */
+    public INDArray computeTile(Model model, INDArray x1, INDArray x2, long bi, long bj) {
+        Checks.notNull("x1", x1);
+        long n1 = x1.size(0), n2 = x2 == null ? n1 : x2.size(0);
+        TileScheduler.Grid grid = new TileScheduler.Grid(n1, n2, blockSize, x2 == null);
+        if (!grid.contains(bi, bj)) {
+            throw new IllegalArgumentException("tile (" + bi + ", " + bj + ") is not in the grid of " + grid.rowBlocks()
+                    + " x " + grid.colBlocks() + " blocks of " + blockSize + " examples"
+                    + (x2 == null ? " (symmetric: column >= row)" : ""));
+        }
+        INDArray rows = Stacking.rows(x1, grid.start(bi), grid.rowEnd(bi));
+        INDArray k = x2 == null && bi == bj ? compute(model, rows)
+                : compute(model, rows, Stacking.rows(x2 == null ? x1 : x2, grid.start(bj), grid.colEnd(bj)));
+        return k.rank() == 4 ? KernelLayout.flatten(k) : k;
+    }
+
+    private KernelFileSpec spec(Model model, Job job, DataType fileType) {
+        Fingerprint f = new Fingerprint("empirical").text(model.getClass().getName()).text(describe(model))
+                .text(outputMode + " " + implementation + " " + outputs + " " + job.type()).array(model.params());
+        for (INDArray x : job.side1().x()) {
+            f.array(x);
+        }
+        if (!job.symmetric()) {
+            for (INDArray x : job.side2().x()) {
+                f.array(x);
+            }
+        }
+        if (job.n1() == 0 || job.n2() == 0) {
+            throw new IllegalArgumentException("a kernel file needs examples on both sides (got: " + job.n1() + " x "
+                    + job.n2() + ")");
+        }
+        return new KernelFileSpec(job.n1(), job.n2(), job.m(), fileType, blockSize, job.symmetric(), f.value());
+    }
+
+    /** Validated inputs of one computation. */
+    private record Input(CachedPlan cached, Side side1, Side side2, boolean symmetric, DataType type) {
+    }
+
+    private Input input(Model model, INDArray[] x1, INDArray[] x2, INDArray[] masks1, INDArray[] masks2) {
         NetworkAdapter adapter = NetworkAdapters.of(model);
         DataType type = adapter.dataType();
         if (type != DataType.FLOAT && type != DataType.DOUBLE) {
@@ -170,21 +305,17 @@ public final class EmpiricalNtk {
                     + ": ntk4j computes in FLOAT or DOUBLE; build the network with .dataType(DataType.FLOAT) or DOUBLE");
         }
         boolean symmetric = x2 == null;
-        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            CachedPlan cached = planFor(model, adapter);
-            ComputePlan plan = cached.plan();
-            INDArray[] a = FeatureChecks.check("x1", x1, plan, null, type);
-            INDArray[] b = symmetric ? a : FeatureChecks.check("x2", x2, plan, a, type);
-            if (symmetric && masks2 != null) {
-                throw new IllegalArgumentException("mask2 given without x2: pass x2 as well, or only mask1 for Θ(x1, x1)");
-            }
-            INDArray[] m1 = FeatureChecks.masks("mask1", masks1, a, type);
-            INDArray[] m2 = symmetric ? m1 : FeatureChecks.masks("mask2", masks2, b, type);
-            checkImplementation(plan);
-            synchronized (plan) { // the plan's twin network holds per-call state
-                return run(cached, new Side(a, m1), new Side(b, m2), symmetric, type);
-            }
+        CachedPlan cached = planFor(model, adapter);
+        ComputePlan plan = cached.plan();
+        INDArray[] a = FeatureChecks.check("x1", x1, plan, null, type);
+        INDArray[] b = symmetric ? a : FeatureChecks.check("x2", x2, plan, a, type);
+        if (symmetric && masks2 != null) {
+            throw new IllegalArgumentException("mask2 given without x2: pass x2 as well, or only mask1 for Θ(x1, x1)");
         }
+        INDArray[] m1 = FeatureChecks.masks("mask1", masks1, a, type);
+        INDArray[] m2 = symmetric ? m1 : FeatureChecks.masks("mask2", masks2, b, type);
+        checkImplementation(plan);
+        return new Input(cached, new Side(a, m1), new Side(b, m2), symmetric, type);
     }
 
     private CachedPlan planFor(Model model, NetworkAdapter adapter) {
@@ -237,13 +368,6 @@ public final class EmpiricalNtk {
         }
     }
 
-    /** One side of the kernel: features and masks (null when none). */
-    private record Side(INDArray[] x, INDArray[] masks) {
-        Side rows(long from, long to) {
-            return new Side(slice(x, from, to), masks == null ? null : slice(masks, from, to));
-        }
-    }
-
     private long[] probe(CachedPlan cached, NtkEngine engine, ParamMode pm, Side side) {
         Side one = side.rows(0, 1);
         StringBuilder key = new StringBuilder(pm.name()).append(outputs);
@@ -256,14 +380,30 @@ public final class EmpiricalNtk {
         });
     }
 
-    private INDArray run(CachedPlan cached, Side side1, Side side2, boolean symmetric, DataType type) {
-        INDArray[] x1 = side1.x(), x2 = side2.x();
+    /** What one computation needs: the engine, outputs, bytes per example, and whether the dense chain runs it. */
+    private record Job(CachedPlan cached, NtkEngine engine, Side side1, Side side2, boolean symmetric, DataType type,
+                       long n1, long n2, int o, long perExample, boolean trace, boolean chain) {
+        /** @return the tile grid */
+        TileScheduler.Grid grid(int block) {
+            return new TileScheduler.Grid(n1, n2, block, symmetric);
+        }
+
+        /** @return entries per example in the flattened layout */
+        int m() {
+            return trace ? 1 : o;
+        }
+
+        TileScheduler.TileComputer<?> computer() {
+            return chain ? EmpiricalTiles.chain(cached.chain(), side1.x()[0], side2.x()[0], trace, o)
+                    : EmpiricalTiles.engine(engine, side1, side2, trace, o);
+        }
+    }
+
+    private Job job(CachedPlan cached, Side side1, Side side2, boolean symmetric, DataType type) {
         ComputePlan plan = cached.plan();
         ParamMode pm = implementation == NtkImplementation.JACOBIAN ? ParamMode.JACOBIAN : ParamMode.STRUCTURED;
         NtkEngine engine = new NtkEngine(plan, pm, plan.select(outputs));
-        long n1 = x1[0].size(0), n2 = x2[0].size(0);
-        boolean trace = outputMode == OutputMode.TRACE;
-
+        long n1 = side1.x()[0].size(0), n2 = side2.x()[0].size(0);
         // probe one example (once per input shape): number of outputs and bytes per example
         long[] probe = probe(cached, engine, pm, n1 > 0 ? side1 : side2);
         if (n1 > 0 && n2 > 0 && !symmetric) {
@@ -275,103 +415,54 @@ public final class EmpiricalNtk {
             }
             probe = new long[]{probe[0], Math.max(probe[1], probe2[1])};
         }
-        int o = (int) probe[0];
-        long perExample = probe[1];
-        long b1 = Math.min(blockSize, Math.max(n1, 1)), b2 = Math.min(blockSize, Math.max(n2, 1));
-        long result = trace ? MemoryBudget.bytes(type, n1, n2) : 2 * MemoryBudget.bytes(type, n1 * o, n2 * o);
-        long temps = trace ? 2 * MemoryBudget.bytes(type, b1, b2) : 3 * MemoryBudget.bytes(type, b1 * o, b2 * o);
-        long needed = result + perExample * (b1 + b2) + temps;
-        budget.check("the empirical NTK of " + n1 + " x " + n2 + " examples (" + o + " outputs, " + outputMode
-                        + ", " + implementation + ", block size " + blockSize + ")", needed,
-                (trace ? "" : "use OutputMode.TRACE, ") + "use a smaller blockSize (now " + blockSize
-                        + "), compute the kernel in pieces of x1, or raise the budget with memoryBudgetBytes(...)");
-        log.debug("empirical NTK {}x{}, {} outputs, {} params, estimate {}", n1, n2, o, plan.numParams(),
-                MemoryBudget.human(needed));
+        boolean chain = pm == ParamMode.STRUCTURED && cached.chain() != null && side1.masks() == null
+                && side2.masks() == null && outputs.isEmpty();
+        return new Job(cached, engine, side1, side2, symmetric, type, n1, n2, (int) probe[0], probe[1],
+                outputMode == OutputMode.TRACE, chain);
+    }
 
+    /** @return bytes of the per-tile work: block factors of both sides and the tile temporaries */
+    private long tileBytes(Job job) {
+        long b1 = Math.min(blockSize, Math.max(job.n1(), 1)), b2 = Math.min(blockSize, Math.max(job.n2(), 1));
+        long temps = job.trace() ? 2 * MemoryBudget.bytes(job.type(), b1, b2)
+                : 3 * MemoryBudget.bytes(job.type(), b1 * job.o(), b2 * job.o());
+        return job.perExample() * (b1 + b2) + temps;
+    }
+
+    private String what(Job job) {
+        return "the empirical NTK of " + job.n1() + " x " + job.n2() + " examples (" + job.o() + " outputs, "
+                + outputMode + ", " + implementation + ", block size " + blockSize + ")";
+    }
+
+    private INDArray run(CachedPlan cached, Side side1, Side side2, boolean symmetric, DataType type) {
+        Job job = job(cached, side1, side2, symmetric, type);
+        long n1 = job.n1(), n2 = job.n2();
+        int o = job.o();
+        boolean trace = job.trace();
+        long result = trace ? MemoryBudget.bytes(type, n1, n2) : 2 * MemoryBudget.bytes(type, n1 * o, n2 * o);
+        long needed = result + tileBytes(job);
+        budget.check(what(job), needed, (trace ? "" : "use OutputMode.TRACE, ") + "use a smaller blockSize (now "
+                + blockSize + "), compute the kernel in pieces of x1, write it to a file with computeToFile(...),"
+                + " or raise the budget with memoryBudgetBytes(...)");
+        log.debug("empirical NTK {}x{}, {} outputs, {} params, estimate {}", n1, n2, o, cached.plan().numParams(),
+                MemoryBudget.human(needed));
         INDArray out = trace ? Nd4j.create(type, n1, n2) : Nd4j.create(type, n1 * o, n2 * o);
         if (n1 == 0 || n2 == 0) {
             return finish(out, trace, o, n1, n2);
         }
-        long nb1 = (n1 + blockSize - 1) / blockSize, nb2 = (n2 + blockSize - 1) / blockSize;
-        long total = symmetric ? nb1 * (nb1 + 1) / 2 : nb1 * nb2, done = 0;
-        if (pm == ParamMode.STRUCTURED && cached.chain() != null && side1.masks() == null && side2.masks() == null
-                && outputs.isEmpty()) {
-            runChain(cached.chain(), x1[0], x2[0], symmetric, trace, o, out, nb1, nb2, total);
-            return finish(out, trace, o, n1, n2);
-        }
+        TileScheduler.Grid grid = job.grid(blockSize);
         // keep the second side's block factors when they fit, instead of recomputing them for every row of tiles
-        boolean cache = nb2 > 1 && budget.bytes() >= needed + perExample * n2;
-        java.util.Map<Long, NtkEngine.BlockFactors> tiles = new java.util.HashMap<>();
-        for (long i = 0; i < nb1; i++) {
-            long s1 = i * blockSize, e1 = Math.min(n1, s1 + blockSize);
-            NtkEngine.BlockFactors f1 = symmetric && cache && tiles.containsKey(i)
-                    ? tiles.remove(i) : factors(engine, side1.rows(s1, e1));
-            for (long j = symmetric ? i : 0; j < nb2; j++) {
-                long s2 = j * blockSize, e2 = Math.min(n2, s2 + blockSize);
-                NtkEngine.BlockFactors f2;
-                if (symmetric && i == j) {
-                    f2 = f1;
-                } else if (tiles.containsKey(j)) {
-                    f2 = tiles.get(j);
-                } else {
-                    f2 = factors(engine, side2.rows(s2, e2));
-                    if (cache) {
-                        tiles.put(j, f2);
-                    }
-                }
-                INDArray tile = NtkEngine.contract(f1, f2, trace);
-                if (tile != null) {
-                    int m = trace ? 1 : o;
-                    out.get(NDArrayIndex.interval(s1 * m, e1 * m), NDArrayIndex.interval(s2 * m, e2 * m)).assign(tile);
-                    if (symmetric && i != j) {
-                        out.get(NDArrayIndex.interval(s2 * m, e2 * m), NDArrayIndex.interval(s1 * m, e1 * m))
-                                .assign(tile.transpose());
-                    }
-                }
-                progress.update(++done, total);
-            }
-        }
+        boolean cache = !job.chain() && grid.colBlocks() > 1 && budget.bytes() >= needed + job.perExample() * n2;
+        TileScheduler.run(grid, job.computer(), new ArraySink(out, job.m()), cache ? Long.MAX_VALUE : 0,
+                progress::update);
         return finish(out, trace, o, n1, n2);
-    }
-
-    /** The tile loop of the dense-chain fast path: tiles written in place, symmetric tiles once and mirrored. */
-    private void runChain(DenseChain chain, INDArray x1, INDArray x2, boolean symmetric, boolean trace, int o,
-                          INDArray out, long nb1, long nb2, long total) {
-        long n1 = x1.size(0), n2 = x2.size(0), done = 0;
-        int m = trace ? 1 : o;
-        for (long i = 0; i < nb1; i++) {
-            long s1 = i * blockSize, e1 = Math.min(n1, s1 + blockSize);
-            chain.first(Stacking.rows(x1, s1, e1));
-            for (long j = symmetric ? i : 0; j < nb2; j++) {
-                long s2 = j * blockSize, e2 = Math.min(n2, s2 + blockSize);
-                INDArray region = out.get(NDArrayIndex.interval(s1 * m, e1 * m), NDArrayIndex.interval(s2 * m, e2 * m));
-                chain.tile(symmetric && i == j ? null : Stacking.rows(x2, s2, e2), trace, region);
-                if (symmetric && i != j) {
-                    out.get(NDArrayIndex.interval(s2 * m, e2 * m), NDArrayIndex.interval(s1 * m, e1 * m))
-                            .assign(region.transpose());
-                }
-                progress.update(++done, total);
-            }
-        }
-    }
-
-    private static NtkEngine.BlockFactors factors(NtkEngine engine, Side block) {
-        return engine.factors(block.x(), block.masks());
     }
 
     private static INDArray finish(INDArray out, boolean trace, int o, long n1, long n2) {
         if (trace) {
-            return out.isEmpty() || o == 1 ? out : out.divi(o);
+            return out;
         }
         return n1 == 0 || n2 == 0 ? Nd4j.create(out.dataType(), n1, n2, o, o) : KernelLayout.unflatten(out, o);
-    }
-
-    private static INDArray[] slice(INDArray[] x, long from, long to) {
-        INDArray[] r = new INDArray[x.length];
-        for (int i = 0; i < x.length; i++) {
-            r[i] = x[i] == null ? null : Stacking.rows(x[i], from, to);
-        }
-        return r;
     }
 
     /** Validated builder of {@link EmpiricalNtk}. */
