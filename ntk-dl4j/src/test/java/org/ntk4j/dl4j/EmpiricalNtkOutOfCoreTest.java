@@ -35,9 +35,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * DOUBLE); an interrupted run resumes to the same file; a foreign or damaged file in the resume position is refused.
  */
 class EmpiricalNtkOutOfCoreTest extends NtkTestBase {
-    private static final int N = 37;
-    /** Enough for a few tiles of 8 examples, not for a 37 x 37 kernel. */
-    private static final long SMALL = 9_000;
+    private static final int N = 77;
+    /** Enough for a few tiles of 8 examples, not for a 77 x 77 kernel. */
+    private static final long SMALL = 20_000;
 
     @TempDir
     Path dir;
@@ -60,7 +60,7 @@ class EmpiricalNtkOutOfCoreTest extends NtkTestBase {
         assertThrows(MemoryBudgetExceededException.class, () -> ntk.compute(net, x), "the budget is forced low");
         Path out = dir.resolve("k.npy");
         KernelFileResult r = ntk.computeToFile(net, x, null, out, type);
-        assertEquals(15, r.tilesComputed());
+        assertEquals(55, r.tilesComputed());
         assertEquals(0, r.tilesResumed());
         assertEquals(inMemory(net, OutputMode.TRACE, x, null), ArrayFiles.read(out));       // every bit
         ntk.computeToFile(net, x, x2, out);                                                  // FLOAT by default
@@ -71,7 +71,7 @@ class EmpiricalNtkOutOfCoreTest extends NtkTestBase {
         assertArrayEquals(new long[]{N * 3, N * 3}, flat.shape());
         assertEquals(inMemory(net, OutputMode.FULL, x, null), flat);
         // the tiles a distributed writer computes are those of the file
-        assertEquals(ArrayFiles.readNpyBlock(out, 8 * 3, 16 * 3, 32 * 3, N * 3), full.computeTile(net, x, null, 1, 4));
+        assertEquals(ArrayFiles.readNpyBlock(out, 8 * 3, 16 * 3, 32 * 3, 40 * 3), full.computeTile(net, x, null, 1, 4));
     }
 
     @ParameterizedTest
@@ -112,8 +112,8 @@ class EmpiricalNtkOutOfCoreTest extends NtkTestBase {
         KernelFileResult r = small(OutputMode.TRACE).progress((done, total) -> last[0] = done).build()
                 .computeToFile(net, x, null, out);
         assertEquals(6, r.tilesResumed());
-        assertEquals(15 - 6, r.tilesComputed());
-        assertEquals(15, last[0]);
+        assertEquals(55 - 6, r.tilesComputed());
+        assertEquals(55, last[0]);
         assertArrayEquals(Files.readAllBytes(whole), Files.readAllBytes(out));
         assertFalse(Files.exists(KernelFile.partialPath(out)) || Files.exists(KernelFile.ledgerPath(out)));
     }
@@ -135,7 +135,7 @@ class EmpiricalNtkOutOfCoreTest extends NtkTestBase {
 
         // other features, other parameters, another block size or mode: another computation
         INDArray otherX = x.dup();
-        otherX.putScalar(36, 3, 0.5);
+        otherX.putScalar(76, 3, 0.5);
         MultiLayerNetwork trained = net.clone();
         trained.params().putScalar(0, trained.params().getDouble(0) + 1e-3);
         for (Runnable other : new Runnable[]{
@@ -179,6 +179,6 @@ class EmpiricalNtkOutOfCoreTest extends NtkTestBase {
         assertFalse(Files.exists(out) || Files.exists(KernelFile.partialPath(out))
                 || Files.exists(KernelFile.ledgerPath(out)));
         KernelFileSpec spec = EmpiricalNtk.builder().blockSize(8).build().fileSpec(net, x, null, DataType.FLOAT);
-        assertEquals(15, spec.tiles());
+        assertEquals(55, spec.tiles());
     }
 }
