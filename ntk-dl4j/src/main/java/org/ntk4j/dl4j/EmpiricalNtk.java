@@ -14,15 +14,14 @@ import org.ntk4j.core.kernel.internal.ArraySink;
 import org.ntk4j.core.kernel.internal.TileScheduler;
 import org.ntk4j.dl4j.internal.Checks;
 import org.ntk4j.dl4j.internal.EmpiricalFiles;
+import org.ntk4j.dl4j.internal.EmpiricalJob;
 import org.ntk4j.dl4j.internal.EmpiricalTiles;
 import org.ntk4j.dl4j.internal.EmpiricalTiles.Side;
-import org.ntk4j.dl4j.internal.Fingerprint;
 import org.ntk4j.dl4j.network.internal.FeatureChecks;
 import org.ntk4j.dl4j.network.NetworkAdapter;
 import org.ntk4j.dl4j.network.NetworkAdapters;
 import org.ntk4j.dl4j.network.internal.ComputePlan;
 import org.ntk4j.dl4j.network.internal.DenseChain;
-import org.ntk4j.dl4j.network.internal.NtkEngine;
 import org.ntk4j.dl4j.network.internal.ParamMode;
 import org.ntk4j.dl4j.network.internal.Stacking;
 import org.ntk4j.dl4j.network.internal.Unit;
@@ -220,9 +219,9 @@ public final class EmpiricalNtk {
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             Input in = input(model, new INDArray[]{x1}, x2 == null ? null : new INDArray[]{x2}, null, null);
             synchronized (in.cached().plan()) {
-                Job job = job(in.cached(), in.side1(), in.side2(), in.symmetric(), in.type());
-                return EmpiricalFiles.write(job.grid(blockSize), job.computer(), job.chain(), spec(model, job, fileType),
-                        out, job.type(), tileBytes(job), job.perExample(), budget, what(job), progress::update);
+                EmpiricalJob job = job(in.cached(), in.side1(), in.side2(), in.symmetric(), in.type());
+                return EmpiricalFiles.write(job.grid(), job.computer(), job.chain(), spec(model, job, fileType), out,
+                        job.type(), job.tileBytes(), job.perExample(), budget, job.what(), progress::update);
             }
         }
     }
@@ -275,22 +274,8 @@ public final class EmpiricalNtk {
         return k.rank() == 4 ? KernelLayout.flatten(k) : k;
     }
 
-    private KernelFileSpec spec(Model model, Job job, DataType fileType) {
-        Fingerprint f = new Fingerprint("empirical").text(model.getClass().getName()).text(describe(model))
-                .text(outputMode + " " + implementation + " " + outputs + " " + job.type()).array(model.params());
-        for (INDArray x : job.side1().x()) {
-            f.array(x);
-        }
-        if (!job.symmetric()) {
-            for (INDArray x : job.side2().x()) {
-                f.array(x);
-            }
-        }
-        if (job.n1() == 0 || job.n2() == 0) {
-            throw new IllegalArgumentException("a kernel file needs examples on both sides (got: " + job.n1() + " x "
-                    + job.n2() + ")");
-        }
-        return new KernelFileSpec(job.n1(), job.n2(), job.m(), fileType, blockSize, job.symmetric(), f.value());
+    private KernelFileSpec spec(Model model, EmpiricalJob job, DataType fileType) {
+        return job.fileSpec(fileType, model.getClass().getName() + "\n" + describe(model), model.params());
     }
 
     /** Validated inputs of one computation. */
@@ -368,80 +353,19 @@ public final class EmpiricalNtk {
         }
     }
 
-    private long[] probe(CachedPlan cached, NtkEngine engine, ParamMode pm, Side side) {
-        Side one = side.rows(0, 1);
-        StringBuilder key = new StringBuilder(pm.name()).append(outputs);
-        for (INDArray p : one.x()) {
-            key.append(Arrays.toString(p.shape()));
-        }
-        return cached.probes().computeIfAbsent(key.toString(), k -> {
-            NtkEngine.BlockFactors f = engine.factors(one.x(), one.masks());
-            return new long[]{f.outputs(), f.factorBytes() + f.activationBytes() * (1L + f.outputs())};
-        });
-    }
-
-    /** What one computation needs: the engine, outputs, bytes per example, and whether the dense chain runs it. */
-    private record Job(CachedPlan cached, NtkEngine engine, Side side1, Side side2, boolean symmetric, DataType type,
-                       long n1, long n2, int o, long perExample, boolean trace, boolean chain) {
-        /** @return the tile grid */
-        TileScheduler.Grid grid(int block) {
-            return new TileScheduler.Grid(n1, n2, block, symmetric);
-        }
-
-        /** @return entries per example in the flattened layout */
-        int m() {
-            return trace ? 1 : o;
-        }
-
-        TileScheduler.TileComputer<?> computer() {
-            return chain ? EmpiricalTiles.chain(cached.chain(), side1.x()[0], side2.x()[0], trace, o)
-                    : EmpiricalTiles.engine(engine, side1, side2, trace, o);
-        }
-    }
-
-    private Job job(CachedPlan cached, Side side1, Side side2, boolean symmetric, DataType type) {
-        ComputePlan plan = cached.plan();
-        ParamMode pm = implementation == NtkImplementation.JACOBIAN ? ParamMode.JACOBIAN : ParamMode.STRUCTURED;
-        NtkEngine engine = new NtkEngine(plan, pm, plan.select(outputs));
-        long n1 = side1.x()[0].size(0), n2 = side2.x()[0].size(0);
-        // probe one example (once per input shape): number of outputs and bytes per example
-        long[] probe = probe(cached, engine, pm, n1 > 0 ? side1 : side2);
-        if (n1 > 0 && n2 > 0 && !symmetric) {
-            long[] probe2 = probe(cached, engine, pm, side2);
-            if (probe2[0] != probe[0]) {
-                throw new IllegalArgumentException("x1 gives " + probe[0] + " outputs per example and x2 gives "
-                        + probe2[0] + " (sequence outputs of different lengths): the kernel needs the same outputs on"
-                        + " both sides; pad the shorter sequences to the same length and pass masks");
-            }
-            probe = new long[]{probe[0], Math.max(probe[1], probe2[1])};
-        }
-        boolean chain = pm == ParamMode.STRUCTURED && cached.chain() != null && side1.masks() == null
-                && side2.masks() == null && outputs.isEmpty();
-        return new Job(cached, engine, side1, side2, symmetric, type, n1, n2, (int) probe[0], probe[1],
-                outputMode == OutputMode.TRACE, chain);
-    }
-
-    /** @return bytes of the per-tile work: block factors of both sides and the tile temporaries */
-    private long tileBytes(Job job) {
-        long b1 = Math.min(blockSize, Math.max(job.n1(), 1)), b2 = Math.min(blockSize, Math.max(job.n2(), 1));
-        long temps = job.trace() ? 2 * MemoryBudget.bytes(job.type(), b1, b2)
-                : 3 * MemoryBudget.bytes(job.type(), b1 * job.o(), b2 * job.o());
-        return job.perExample() * (b1 + b2) + temps;
-    }
-
-    private String what(Job job) {
-        return "the empirical NTK of " + job.n1() + " x " + job.n2() + " examples (" + job.o() + " outputs, "
-                + outputMode + ", " + implementation + ", block size " + blockSize + ")";
+    private EmpiricalJob job(CachedPlan cached, Side side1, Side side2, boolean symmetric, DataType type) {
+        return EmpiricalJob.of(new EmpiricalJob.Settings(implementation, outputMode, outputs, blockSize), cached.plan(),
+                cached.chain(), cached.probes(), side1, side2, symmetric, type);
     }
 
     private INDArray run(CachedPlan cached, Side side1, Side side2, boolean symmetric, DataType type) {
-        Job job = job(cached, side1, side2, symmetric, type);
+        EmpiricalJob job = job(cached, side1, side2, symmetric, type);
         long n1 = job.n1(), n2 = job.n2();
         int o = job.o();
         boolean trace = job.trace();
         long result = trace ? MemoryBudget.bytes(type, n1, n2) : 2 * MemoryBudget.bytes(type, n1 * o, n2 * o);
-        long needed = result + tileBytes(job);
-        budget.check(what(job), needed, (trace ? "" : "use OutputMode.TRACE, ") + "use a smaller blockSize (now "
+        long needed = result + job.tileBytes();
+        budget.check(job.what(), needed, (trace ? "" : "use OutputMode.TRACE, ") + "use a smaller blockSize (now "
                 + blockSize + "), compute the kernel in pieces of x1, write it to a file with computeToFile(...),"
                 + " or raise the budget with memoryBudgetBytes(...)");
         log.debug("empirical NTK {}x{}, {} outputs, {} params, estimate {}", n1, n2, o, cached.plan().numParams(),
@@ -450,7 +374,7 @@ public final class EmpiricalNtk {
         if (n1 == 0 || n2 == 0) {
             return finish(out, trace, o, n1, n2);
         }
-        TileScheduler.Grid grid = job.grid(blockSize);
+        TileScheduler.Grid grid = job.grid();
         // keep the second side's block factors when they fit, instead of recomputing them for every row of tiles
         boolean cache = !job.chain() && grid.colBlocks() > 1 && budget.bytes() >= needed + job.perExample() * n2;
         TileScheduler.run(grid, job.computer(), new ArraySink(out, job.m()), cache ? Long.MAX_VALUE : 0,
