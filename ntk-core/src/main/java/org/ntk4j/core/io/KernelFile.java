@@ -111,6 +111,9 @@ public final class KernelFile implements AutoCloseable {
         if (dir != null && !Files.isDirectory(dir)) {
             throw new ArrayFormatException(target.toString(), "cannot write: directory " + dir + " does not exist");
         }
+        if (Files.isDirectory(target)) {
+            throw new ArrayFormatException(target.toString(), "is a directory; give a file name");
+        }
         long tileBytes = (long) spec.block() * spec.entriesPerExample() * spec.block() * spec.entriesPerExample() * 8;
         if (tileBytes > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("a tile of " + spec.block() + " x " + spec.block() + " examples with "
