@@ -60,18 +60,21 @@ public record KernelFileSpec(long rows, long cols, int entriesPerExample, DataTy
 
     /** @return row blocks {@code ⌈rows / block⌉} */
     public long rowBlocks() {
-        return (rows + block - 1) / block;
+        return grid().rowBlocks();
     }
 
     /** @return column blocks {@code ⌈cols / block⌉} */
     public long colBlocks() {
-        return (cols + block - 1) / block;
+        return grid().colBlocks();
     }
 
     /** @return the tiles to write: the upper triangle with the diagonal when symmetric, all otherwise */
     public long tiles() {
-        long b = rowBlocks();
-        return symmetric ? b * (b + 1) / 2 : b * colBlocks();
+        return grid().tiles();
+    }
+
+    private org.ntk4j.core.kernel.internal.TileScheduler.Grid grid() {
+        return new org.ntk4j.core.kernel.internal.TileScheduler.Grid(rows, cols, block, symmetric);
     }
 
     /** @return bytes of the array data, {@code rows·m · cols·m · itemsize} */

@@ -24,7 +24,7 @@ final class OutOfCore {
     static int write(EmpiricalNtk ntk, Model net, INDArray a, INDArray b, Path out, DataType fileType, OutputMode om,
                      NtkImplementation impl, MemoryBudgetExceededException over, boolean json, ProgressBar bar) {
         boolean resume = Files.exists(KernelFile.ledgerPath(out));
-        System.err.println("ntk kernel: the kernel needs about " + MemoryBudget.human(over.neededBytes())
+        bar.announce("ntk kernel: the kernel needs about " + MemoryBudget.human(over.neededBytes())
                 + " in memory but the memory budget is " + MemoryBudget.human(over.budgetBytes()) + ": writing it to "
                 + out + " tile by tile (out of core, " + fileType.name().toLowerCase(Locale.ROOT)
                 + (om == OutputMode.FULL ? ", FULL as its flattened [n1*o, n2*o] layout" : "") + "; "

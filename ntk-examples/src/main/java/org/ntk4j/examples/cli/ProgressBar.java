@@ -18,13 +18,23 @@ final class ProgressBar implements NtkProgress {
     private long base = -1;
     private long baseTime;
     private long lastDraw;
+    private String notice;
 
     ProgressBar(boolean enabled) {
         this.enabled = enabled;
     }
 
+    /** @param line printed on stderr before the first tile's progress (once the computation is under way) */
+    void announce(String line) {
+        this.notice = line;
+    }
+
     @Override
     public void update(long done, long total) {
+        if (notice != null) {
+            err.println(notice);
+            notice = null;
+        }
         if (!enabled || total <= 1) {
             return;
         }
