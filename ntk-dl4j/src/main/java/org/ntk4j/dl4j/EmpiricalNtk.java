@@ -56,7 +56,8 @@ import java.util.Arrays;
  *
  * <p>Memory is bounded by tiling: the kernel is computed in tiles of {@code blockSize × blockSize} examples, and
  * the bytes a computation needs are estimated before anything is allocated; above the {@link MemoryBudget} it is
- * refused with the estimate and what to change. The network is never modified (the engine runs a private twin that
+ * refused with the estimate and what to change; a kernel larger than memory can be written to a {@code .npy} file tile
+ * by tile instead ({@link #computeToFile}, resumable). The network is never modified (the engine runs a private twin that
  * shares its parameter array read-only), and ND4J's random generator is not used. Instances are immutable and
  * thread-safe; one network must not be trained while its kernel is computed. An instance keeps the twin of the last
  * network it computed (a few small objects and one gradient array of the network's size) and reuses it while the
