@@ -5,22 +5,31 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.ntk4j.core.io.KernelFile;
+import org.ntk4j.core.io.KernelFileResult;
+import org.ntk4j.core.io.KernelFileSpec;
 import org.ntk4j.core.kernel.KernelLayout;
 import org.ntk4j.core.kernel.MemoryBudget;
+import org.ntk4j.core.kernel.internal.ArraySink;
+import org.ntk4j.core.kernel.internal.BlockedArraySink;
+import org.ntk4j.core.kernel.internal.TileScheduler;
 import org.ntk4j.dl4j.internal.Checks;
+import org.ntk4j.dl4j.internal.EmpiricalFiles;
+import org.ntk4j.dl4j.internal.EmpiricalJob;
+import org.ntk4j.dl4j.internal.EmpiricalTiles;
+import org.ntk4j.dl4j.internal.EmpiricalTiles.Side;
 import org.ntk4j.dl4j.network.internal.FeatureChecks;
 import org.ntk4j.dl4j.network.NetworkAdapter;
 import org.ntk4j.dl4j.network.NetworkAdapters;
 import org.ntk4j.dl4j.network.internal.ComputePlan;
 import org.ntk4j.dl4j.network.internal.DenseChain;
-import org.ntk4j.dl4j.network.internal.NtkEngine;
 import org.ntk4j.dl4j.network.internal.ParamMode;
 import org.ntk4j.dl4j.network.internal.Stacking;
 import org.ntk4j.dl4j.network.internal.Unit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
@@ -48,7 +57,8 @@ import java.util.Arrays;
  *
  * <p>Memory is bounded by tiling: the kernel is computed in tiles of {@code blockSize × blockSize} examples, and
  * the bytes a computation needs are estimated before anything is allocated; above the {@link MemoryBudget} it is
- * refused with the estimate and what to change. The network is never modified (the engine runs a private twin that
+ * refused with the estimate and what to change; a kernel larger than memory can be written to a {@code .npy} file tile
+ * by tile instead ({@link #computeToFile}, resumable). The network is never modified (the engine runs a private twin that
  * shares its parameter array read-only), and ND4J's random generator is not used. Instances are immutable and
  * thread-safe; one network must not be trained while its kernel is computed. An instance keeps the twin of the last
  * network it computed (a few small objects and one gradient array of the network's size) and reuses it while the
@@ -163,6 +173,118 @@ public final class EmpiricalNtk {
      * @return {@code [n1, n2]} (TRACE) or {@code [n1, n2, m, m]} (FULL)
      */
     public INDArray compute(Model model, INDArray[] x1, INDArray[] x2, INDArray[] masks1, INDArray[] masks2) {
+        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            Input in = input(model, x1, x2, masks1, masks2);
+            synchronized (in.cached().plan()) { // the plan's twin network holds per-call state
+                return run(in.cached(), in.side1(), in.side2(), in.symmetric(), in.type());
+            }
+        }
+    }
+
+    /**
+     * Writes {@code Θ(x1, x2)} to a {@code .npy} file tile by tile, for kernels that do not fit in memory: FLOAT
+     * entries (whatever the network's type). See {@link #computeToFile(Model, INDArray, INDArray, Path, DataType)}.
+     *
+     * @param model a MultiLayerNetwork or single-input ComputationGraph
+     * @param x1    features {@code [n1, ...]}, n1 &gt; 0
+     * @param x2    features {@code [n2, ...]}, or null for {@code x1}
+     * @param out   the {@code .npy} file to write
+     * @return what was written
+     */
+    public KernelFileResult computeToFile(Model model, INDArray x1, INDArray x2, Path out) {
+        return computeToFile(model, x1, x2, out, DataType.FLOAT);
+    }
+
+    /**
+     * Writes {@code Θ(x1, x2)} to a {@code .npy} file tile by tile, holding only a few tiles in memory whatever
+     * {@code n1, n2} are (the memory budget bounds the tiles' work, not the kernel): TRACE gives a
+     * {@code [n1, n2]} array, FULL its flattened example-major {@code [n1·o, n2·o]} layout. Symmetric kernels
+     * ({@code x2} null) compute each tile above the diagonal once and write it mirrored. The file is
+     * {@code out.partial} (with the ledger {@code out.ledger} of finished tiles) until the last tile, then renamed to
+     * {@code out}; after an interruption the same call continues where it stopped, and a partial file or ledger of
+     * another computation is refused, never overwritten (see {@link KernelFile}). Entries equal those of
+     * {@link #compute} on the same rows and columns, cast to {@code fileType}. Progress goes to the
+     * {@link Builder#progress} receiver.
+     *
+     * @param model    a MultiLayerNetwork or single-input ComputationGraph
+     * @param x1       features {@code [n1, ...]}, n1 &gt; 0
+     * @param x2       features {@code [n2, ...]}, or null for {@code x1}
+     * @param out      the {@code .npy} file to write (replaced when it exists)
+     * @param fileType FLOAT or DOUBLE (the network's type keeps every bit of a DOUBLE network's kernel)
+     * @return what was written and how many tiles were computed or resumed
+     * @throws org.ntk4j.core.kernel.MemoryBudgetExceededException when even the tiles' work exceeds the budget
+     * @throws org.ntk4j.core.io.ArrayFormatException              when a foreign or damaged partial file is in the way
+     */
+    public KernelFileResult computeToFile(Model model, INDArray x1, INDArray x2, Path out, DataType fileType) {
+        Checks.notNull("out", out);
+        Checks.notNull("fileType", fileType);
+        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            Input in = input(model, new INDArray[]{x1}, x2 == null ? null : new INDArray[]{x2}, null, null);
+            synchronized (in.cached().plan()) {
+                EmpiricalJob job = job(in.cached(), in.side1(), in.side2(), in.symmetric(), in.type());
+                return EmpiricalFiles.write(job.grid(), job.computer(), job.chain(), spec(model, job, fileType), out,
+                        job.type(), job.tileBytes(), job.perExample(), budget, job.what(), progress::update);
+            }
+        }
+    }
+
+    /**
+     * The file {@link #computeToFile} writes for these arguments: shape, type, tiles and the fingerprint that a
+     * resumed or distributed run must match (for writers that compute tiles elsewhere, e.g. on Spark executors,
+     * with {@link #computeTile}).
+     *
+     * @param model    the network
+     * @param x1       features {@code [n1, ...]}
+     * @param x2       features {@code [n2, ...]}, or null for {@code x1}
+     * @param fileType FLOAT or DOUBLE
+     * @return the kernel file's description
+     */
+    public KernelFileSpec fileSpec(Model model, INDArray x1, INDArray x2, DataType fileType) {
+        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            Input in = input(model, new INDArray[]{x1}, x2 == null ? null : new INDArray[]{x2}, null, null);
+            synchronized (in.cached().plan()) {
+                return spec(model, job(in.cached(), in.side1(), in.side2(), in.symmetric(), in.type()), fileType);
+            }
+        }
+    }
+
+    /**
+     * One tile of {@link #computeToFile}'s file, exactly as it writes it: rows {@code [bi·blockSize, …)} of
+     * {@code x1} against columns {@code [bj·blockSize, …)} of {@code x2} (of {@code x1} when null), in the file's
+     * layout {@code [rows·m, cols·m]} (TRACE: m = 1, the mean over outputs; FULL: m = o, example-major) and the
+     * network's type. A symmetric kernel's tiles have {@code bj ≥ bi}.
+     *
+     * @param model the network
+     * @param x1    features {@code [n1, ...]}
+     * @param x2    features {@code [n2, ...]}, or null for the symmetric kernel of {@code x1}
+     * @param bi    row block
+     * @param bj    column block
+     * @return the tile
+     */
+    public INDArray computeTile(Model model, INDArray x1, INDArray x2, long bi, long bj) {
+        Checks.notNull("x1", x1);
+        long n1 = x1.size(0), n2 = x2 == null ? n1 : x2.size(0);
+        TileScheduler.Grid grid = new TileScheduler.Grid(n1, n2, blockSize, x2 == null);
+        if (!grid.contains(bi, bj)) {
+            throw new IllegalArgumentException("tile (" + bi + ", " + bj + ") is not in the grid of " + grid.rowBlocks()
+                    + " x " + grid.colBlocks() + " blocks of " + blockSize + " examples"
+                    + (x2 == null ? " (symmetric: column >= row)" : ""));
+        }
+        INDArray rows = Stacking.rows(x1, grid.start(bi), grid.rowEnd(bi));
+        INDArray k = x2 == null && bi == bj ? compute(model, rows)
+                : compute(model, rows, Stacking.rows(x2 == null ? x1 : x2, grid.start(bj), grid.colEnd(bj)));
+        return k.rank() == 4 ? KernelLayout.flatten(k) : k;
+    }
+
+    private KernelFileSpec spec(Model model, EmpiricalJob job, DataType fileType) {
+        return job.fileSpec(fileType, model.getClass().getName() + "\n" + describe(model), model.params());
+    }
+
+    /** Validated inputs of one computation. */
+    private record Input(CachedPlan cached, Side side1, Side side2, boolean symmetric, DataType type) {
+    }
+
+    private Input input(Model model, INDArray[] x1, INDArray[] x2, INDArray[] masks1, INDArray[] masks2) {
         NetworkAdapter adapter = NetworkAdapters.of(model);
         DataType type = adapter.dataType();
         if (type != DataType.FLOAT && type != DataType.DOUBLE) {
@@ -170,21 +292,17 @@ public final class EmpiricalNtk {
                     + ": ntk4j computes in FLOAT or DOUBLE; build the network with .dataType(DataType.FLOAT) or DOUBLE");
         }
         boolean symmetric = x2 == null;
-        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            CachedPlan cached = planFor(model, adapter);
-            ComputePlan plan = cached.plan();
-            INDArray[] a = FeatureChecks.check("x1", x1, plan, null, type);
-            INDArray[] b = symmetric ? a : FeatureChecks.check("x2", x2, plan, a, type);
-            if (symmetric && masks2 != null) {
-                throw new IllegalArgumentException("mask2 given without x2: pass x2 as well, or only mask1 for Θ(x1, x1)");
-            }
-            INDArray[] m1 = FeatureChecks.masks("mask1", masks1, a, type);
-            INDArray[] m2 = symmetric ? m1 : FeatureChecks.masks("mask2", masks2, b, type);
-            checkImplementation(plan);
-            synchronized (plan) { // the plan's twin network holds per-call state
-                return run(cached, new Side(a, m1), new Side(b, m2), symmetric, type);
-            }
+        CachedPlan cached = planFor(model, adapter);
+        ComputePlan plan = cached.plan();
+        INDArray[] a = FeatureChecks.check("x1", x1, plan, null, type);
+        INDArray[] b = symmetric ? a : FeatureChecks.check("x2", x2, plan, a, type);
+        if (symmetric && masks2 != null) {
+            throw new IllegalArgumentException("mask2 given without x2: pass x2 as well, or only mask1 for Θ(x1, x1)");
         }
+        INDArray[] m1 = FeatureChecks.masks("mask1", masks1, a, type);
+        INDArray[] m2 = symmetric ? m1 : FeatureChecks.masks("mask2", masks2, b, type);
+        checkImplementation(plan);
+        return new Input(cached, new Side(a, m1), new Side(b, m2), symmetric, type);
     }
 
     private CachedPlan planFor(Model model, NetworkAdapter adapter) {
@@ -248,10 +366,9 @@ public final class EmpiricalNtk {
                 throw new IllegalArgumentException("x: expected at least one example to count the outputs of (got: shape "
                         + Arrays.toString(a[0].shape()) + ")");
             }
-            ParamMode pm = implementation == NtkImplementation.JACOBIAN ? ParamMode.JACOBIAN : ParamMode.STRUCTURED;
-            NtkEngine engine = new NtkEngine(cached.plan(), pm, cached.plan().select(outputs));
             synchronized (cached.plan()) { // the plan's twin network holds per-call state
-                return (int) probe(cached, engine, pm, new Side(a, null))[0];
+                Side one = new Side(a, null);
+                return job(cached, one, one, true, adapter.dataType()).o();
             }
         }
     }
@@ -268,162 +385,48 @@ public final class EmpiricalNtk {
         }
     }
 
-    /** One side of the kernel: features and masks (null when none). */
-    private record Side(INDArray[] x, INDArray[] masks) {
-        Side rows(long from, long to) {
-            return new Side(slice(x, from, to), masks == null ? null : slice(masks, from, to));
-        }
-
-        /** One all-zero example of the same shapes (no masks): probes the outputs when both sides are empty. */
-        Side zeroExample() {
-            INDArray[] z = new INDArray[x.length];
-            for (int i = 0; i < x.length; i++) {
-                long[] shape = x[i].shape().clone();
-                shape[0] = 1;
-                z[i] = Nd4j.zeros(x[i].dataType(), shape);
-            }
-            return new Side(z, null);
-        }
-    }
-
-    private long[] probe(CachedPlan cached, NtkEngine engine, ParamMode pm, Side side) {
-        Side one = side.x()[0].size(0) > 0 ? side.rows(0, 1) : side.zeroExample();
-        StringBuilder key = new StringBuilder(pm.name()).append(outputs);
-        for (INDArray p : one.x()) {
-            key.append(Arrays.toString(p.shape()));
-        }
-        return cached.probes().computeIfAbsent(key.toString(), k -> {
-            NtkEngine.BlockFactors f = engine.factors(one.x(), one.masks());
-            return new long[]{f.outputs(), f.factorBytes() + f.activationBytes() * (1L + f.outputs())};
-        });
+    private EmpiricalJob job(CachedPlan cached, Side side1, Side side2, boolean symmetric, DataType type) {
+        return EmpiricalJob.of(new EmpiricalJob.Settings(implementation, outputMode, outputs, blockSize), cached.plan(),
+                cached.chain(), cached.probes(), side1, side2, symmetric, type);
     }
 
     private INDArray run(CachedPlan cached, Side side1, Side side2, boolean symmetric, DataType type) {
-        INDArray[] x1 = side1.x(), x2 = side2.x();
-        ComputePlan plan = cached.plan();
-        ParamMode pm = implementation == NtkImplementation.JACOBIAN ? ParamMode.JACOBIAN : ParamMode.STRUCTURED;
-        NtkEngine engine = new NtkEngine(plan, pm, plan.select(outputs));
-        long n1 = x1[0].size(0), n2 = x2[0].size(0);
-        boolean trace = outputMode == OutputMode.TRACE;
-
-        // probe one example (once per input shape): number of outputs and bytes per example
-        long[] probe = probe(cached, engine, pm, n1 > 0 ? side1 : side2);
-        if (n1 > 0 && n2 > 0 && !symmetric) {
-            long[] probe2 = probe(cached, engine, pm, side2);
-            if (probe2[0] != probe[0]) {
-                throw new IllegalArgumentException("x1 gives " + probe[0] + " outputs per example and x2 gives "
-                        + probe2[0] + " (sequence outputs of different lengths): the kernel needs the same outputs on"
-                        + " both sides; pad the shorter sequences to the same length and pass masks");
-            }
-            probe = new long[]{probe[0], Math.max(probe[1], probe2[1])};
-        }
-        int o = (int) probe[0];
-        long perExample = probe[1];
-        long b1 = Math.min(blockSize, Math.max(n1, 1)), b2 = Math.min(blockSize, Math.max(n2, 1));
+        EmpiricalJob job = job(cached, side1, side2, symmetric, type);
+        long n1 = job.n1(), n2 = job.n2();
+        int o = job.o();
+        boolean trace = job.trace();
         long result = trace ? MemoryBudget.bytes(type, n1, n2) : 2 * MemoryBudget.bytes(type, n1 * o, n2 * o);
-        long temps = trace ? 2 * MemoryBudget.bytes(type, b1, b2) : 3 * MemoryBudget.bytes(type, b1 * o, b2 * o);
-        long needed = result + perExample * (b1 + b2) + temps;
-        budget.check("the empirical NTK of " + n1 + " x " + n2 + " examples (" + o + " outputs, " + outputMode
-                        + ", " + implementation + ", block size " + blockSize + ")", needed,
-                (trace ? "" : "use OutputMode.TRACE, ") + "use a smaller blockSize (now " + blockSize
-                        + "), compute the kernel in pieces of x1, or raise the budget with memoryBudgetBytes(...)");
-        log.debug("empirical NTK {}x{}, {} outputs, {} params, estimate {}", n1, n2, o, plan.numParams(),
+        long needed = result + job.tileBytes();
+        budget.check(job.what(), needed, (trace ? "" : "use OutputMode.TRACE, ") + "use a smaller blockSize (now "
+                + blockSize + "), compute the kernel in pieces of x1, write it to a file with computeToFile(...),"
+                + " or raise the budget with memoryBudgetBytes(...)");
+        log.debug("empirical NTK {}x{}, {} outputs, {} params, estimate {}", n1, n2, o, cached.plan().numParams(),
                 MemoryBudget.human(needed));
-
-        long nb1 = (n1 + blockSize - 1) / blockSize, nb2 = (n2 + blockSize - 1) / blockSize;
-        long total = symmetric ? nb1 * (nb1 + 1) / 2 : nb1 * nb2, done = 0;
-        if (n1 > 0 && n2 > 0 && pm == ParamMode.STRUCTURED && cached.chain() != null && side1.masks() == null
-                && side2.masks() == null && outputs.isEmpty()) {
-            // every entry is written by a tile: no zero fill; FULL tiles go straight into the [n1, n2, o, o] layout
+        if (job.chain() && n1 > 0 && n2 > 0) {
+            // every entry is written by a tile: no zero fill; FULL tiles accumulate straight into [n1, n2, o, o]
             INDArray k = trace ? Nd4j.createUninitialized(type, new long[]{n1, n2}, 'c')
                     : Nd4j.createUninitialized(type, new long[]{n1, n2, o, o}, 'c');
-            runChain(cached.chain(), x1[0], x2[0], symmetric, trace, k, nb1, nb2, total);
-            return trace && o > 1 ? k.divi(o) : k;
+            TileScheduler.run(job.grid(), job.computer(), trace ? new ArraySink(k, 1) : new BlockedArraySink(k), 0,
+                    progress::update);
+            return k;
         }
         INDArray out = trace ? Nd4j.create(type, n1, n2) : Nd4j.create(type, n1 * o, n2 * o);
         if (n1 == 0 || n2 == 0) {
             return finish(out, trace, o, n1, n2);
         }
+        TileScheduler.Grid grid = job.grid();
         // keep the second side's block factors when they fit, instead of recomputing them for every row of tiles
-        boolean cache = nb2 > 1 && budget.bytes() >= needed + perExample * n2;
-        java.util.Map<Long, NtkEngine.BlockFactors> tiles = new java.util.HashMap<>();
-        for (long i = 0; i < nb1; i++) {
-            long s1 = i * blockSize, e1 = Math.min(n1, s1 + blockSize);
-            NtkEngine.BlockFactors f1 = symmetric && cache && tiles.containsKey(i)
-                    ? tiles.remove(i) : factors(engine, side1.rows(s1, e1));
-            for (long j = symmetric ? i : 0; j < nb2; j++) {
-                long s2 = j * blockSize, e2 = Math.min(n2, s2 + blockSize);
-                NtkEngine.BlockFactors f2;
-                if (symmetric && i == j) {
-                    f2 = f1;
-                } else if (tiles.containsKey(j)) {
-                    f2 = tiles.get(j);
-                } else {
-                    f2 = factors(engine, side2.rows(s2, e2));
-                    if (cache) {
-                        tiles.put(j, f2);
-                    }
-                }
-                INDArray tile = NtkEngine.contract(f1, f2, trace);
-                if (tile != null) {
-                    int m = trace ? 1 : o;
-                    out.get(NDArrayIndex.interval(s1 * m, e1 * m), NDArrayIndex.interval(s2 * m, e2 * m)).assign(tile);
-                    if (symmetric && i != j) {
-                        out.get(NDArrayIndex.interval(s2 * m, e2 * m), NDArrayIndex.interval(s1 * m, e1 * m))
-                                .assign(tile.transpose());
-                    }
-                }
-                progress.update(++done, total);
-            }
-        }
+        boolean cache = !job.chain() && grid.colBlocks() > 1 && budget.bytes() >= needed + job.perExample() * n2;
+        TileScheduler.run(grid, job.computer(), new ArraySink(out, job.m()), cache ? Long.MAX_VALUE : 0,
+                progress::update);
         return finish(out, trace, o, n1, n2);
-    }
-
-    /**
-     * The tile loop of the dense-chain fast path: tiles written in place ({@code [n1, n2]} trace or the blocked
-     * {@code [n1, n2, o, o]} FULL layout), symmetric tiles once and mirrored.
-     */
-    private void runChain(DenseChain chain, INDArray x1, INDArray x2, boolean symmetric, boolean trace, INDArray out,
-                          long nb1, long nb2, long total) {
-        long n1 = x1.size(0), n2 = x2.size(0), done = 0;
-        for (long i = 0; i < nb1; i++) {
-            long s1 = i * blockSize, e1 = Math.min(n1, s1 + blockSize);
-            chain.first(Stacking.rows(x1, s1, e1));
-            for (long j = symmetric ? i : 0; j < nb2; j++) {
-                long s2 = j * blockSize, e2 = Math.min(n2, s2 + blockSize);
-                INDArray region = block(out, trace, s1, e1, s2, e2);
-                chain.tile(symmetric && i == j ? null : Stacking.rows(x2, s2, e2), trace, region);
-                if (symmetric && i != j) {
-                    block(out, trace, s2, e2, s1, e1).assign(trace ? region.transpose() : region.permute(1, 0, 3, 2));
-                }
-                progress.update(++done, total);
-            }
-        }
-    }
-
-    private static INDArray block(INDArray out, boolean trace, long s1, long e1, long s2, long e2) {
-        return trace ? out.get(NDArrayIndex.interval(s1, e1), NDArrayIndex.interval(s2, e2))
-                : out.get(NDArrayIndex.interval(s1, e1), NDArrayIndex.interval(s2, e2), NDArrayIndex.all(),
-                NDArrayIndex.all());
-    }
-
-    private static NtkEngine.BlockFactors factors(NtkEngine engine, Side block) {
-        return engine.factors(block.x(), block.masks());
     }
 
     private static INDArray finish(INDArray out, boolean trace, int o, long n1, long n2) {
         if (trace) {
-            return out.isEmpty() || o == 1 ? out : out.divi(o);
+            return out;
         }
         return n1 == 0 || n2 == 0 ? Nd4j.create(out.dataType(), n1, n2, o, o) : KernelLayout.unflatten(out, o);
-    }
-
-    private static INDArray[] slice(INDArray[] x, long from, long to) {
-        INDArray[] r = new INDArray[x.length];
-        for (int i = 0; i < x.length; i++) {
-            r[i] = x[i] == null ? null : Stacking.rows(x[i], from, to);
-        }
-        return r;
     }
 
     /** Validated builder of {@link EmpiricalNtk}. */

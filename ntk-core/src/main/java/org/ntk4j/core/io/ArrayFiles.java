@@ -153,6 +153,22 @@ public final class ArrayFiles {
     }
 
     /**
+     * Reads a block of a 2-D {@code .npy} file (little-endian float32/float64, C order, such as a kernel file written
+     * by {@link KernelFile}) without reading the rest; offsets are {@code long}s, so files over 2 GB read like small ones.
+     *
+     * @param path a 2-D {@code <f4} or {@code <f8} C-order {@code .npy} file
+     * @param r0   first row
+     * @param r1   one past the last row
+     * @param c0   first column
+     * @param c1   one past the last column
+     * @return {@code [r1 − r0, c1 − c0]} in the file's type, C order
+     * @throws ArrayFormatException when the file is not such an array or the block is outside it
+     */
+    public static INDArray readNpyBlock(Path path, long r0, long r1, long c0, long c1) {
+        return org.ntk4j.core.io.internal.TileBytes.readBlock(path, readNpyHeader(path), r0, r1, c0, c1);
+    }
+
+    /**
      * Reads one {@code .npy} array from a stream (a zip entry, a socket), validated as a file is.
      *
      * @param in      the stream, positioned at the magic string; read up to the end of the array (to its end when

@@ -6,7 +6,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.ntk4j.core.kernel.KernelLayout;
 import org.ntk4j.core.kernel.MemoryBudget;
+import org.ntk4j.core.kernel.internal.ArraySink;
+import org.ntk4j.core.kernel.internal.FullArraySink;
+import org.ntk4j.core.kernel.internal.TileScheduler;
 import org.ntk4j.dl4j.NtkImplementation;
 import org.ntk4j.dl4j.OutputMode;
 import org.ntk4j.dl4j.internal.Checks;
@@ -235,37 +239,25 @@ public final class SameDiffNtk {
         // exact-path Jacobians of x2's blocks are kept across row blocks when they fit a quarter of the budget
         boolean cacheB = tiles.hasExact() && n1 > blockSize
                 && MemoryBudget.bytes(type, n2 * o, tiles.exactWidth()) <= budget.bytes() / 4;
-        Map<Long, INDArray> jbCache = new HashMap<>();
-        for (long i0 = 0; i0 < n1; i0 += blockSize) {
-            long i1 = Math.min(n1, i0 + blockSize);
-            INDArray xa = GraphTiles.rows(a, i0, i1);
-            INDArray ja = null;
-            if (tiles.hasExact()) {
-                ja = symmetric && jbCache.containsKey(i0) ? jbCache.get(i0) : tiles.jacobian(xa);
+        TileScheduler.TileSink sink = mode == OutputMode.TRACE ? new ArraySink(result, 1) : new FullArraySink(result, o);
+        TileScheduler.run(new TileScheduler.Grid(n1, n2, blockSize, symmetric), new TileScheduler.TileComputer<Block>() {
+            @Override
+            public Block factors(long from, long to, boolean second) {
+                INDArray x = GraphTiles.rows(second ? b : a, from, to);
+                return new Block(x, tiles.hasExact() ? tiles.jacobian(x) : null);
             }
-            for (long j0 = symmetric ? i0 : 0; j0 < n2; j0 += blockSize) {
-                long j1 = Math.min(n2, j0 + blockSize);
-                boolean diagonal = symmetric && i0 == j0;
-                INDArray xb = diagonal ? xa : GraphTiles.rows(b, j0, j1);
-                INDArray jb = ja;
-                if (!diagonal && ja != null) {
-                    jb = jbCache.get(j0);
-                    if (jb == null) {
-                        jb = tiles.jacobian(xb);
-                        if (cacheB) {
-                            jbCache.put(j0, jb);
-                        }
-                    }
-                }
-                INDArray tile = tiles.tile(xa, xb, diagonal, ja, jb);
-                place(result, tile, i0, i1, j0, j1);
-                if (symmetric && !diagonal) {
-                    INDArray mirrored = mode == OutputMode.TRACE ? tile.transpose() : tile.permute(1, 0, 3, 2);
-                    place(result, mirrored, j0, j1, i0, i1);
-                }
+
+            @Override
+            public void tile(Block f1, Block f2, boolean diagonal, INDArray out) {
+                INDArray k = tiles.tile(f1.x(), f2.x(), diagonal, f1.jacobian(), f2.jacobian());
+                out.assign(mode == OutputMode.TRACE ? k : KernelLayout.flatten(k));
             }
-        }
+        }, sink, cacheB ? Long.MAX_VALUE : 0, (done, total) -> { });
         return result;
+    }
+
+    /** A block of examples and, when some parameters take the exact path, their per-example Jacobian. */
+    private record Block(INDArray x, INDArray jacobian) {
     }
 
     private void syncParameters() {
@@ -290,15 +282,6 @@ public final class SameDiffNtk {
     private INDArray features(INDArray x, String what) {
         Features.check(what, x, plan.featureShape(), " for placeholder '" + inputName + "'");
         return x.dataType() == inputType ? x : x.castTo(inputType);
-    }
-
-    private void place(INDArray result, INDArray tile, long i0, long i1, long j0, long j1) {
-        if (mode == OutputMode.TRACE) {
-            result.get(NDArrayIndex.interval(i0, i1), NDArrayIndex.interval(j0, j1)).assign(tile);
-        } else {
-            result.get(NDArrayIndex.interval(i0, i1), NDArrayIndex.interval(j0, j1), NDArrayIndex.all(),
-                    NDArrayIndex.all()).assign(tile);
-        }
     }
 
     @Override

@@ -58,6 +58,9 @@ public final class KernelCommand implements Callable<Integer>, MemoryAdvice {
     int repeat;
     @Option(names = "--out", required = true, description = "output kernel (.npy, .npz or .csv), written atomically")
     Path out;
+    @Option(names = "--out-type", description = "element type of --out: float or double (default: the network's type; "
+            + "float for a kernel written tile by tile)")
+    String outType;
     @Option(names = "--json", description = "print the summary as one JSON line")
     boolean json;
     @Option(names = "--stacktrace", description = "print stack traces of errors")
@@ -97,18 +100,31 @@ public final class KernelCommand implements Callable<Integer>, MemoryAdvice {
         ProgressBar bar = new ProgressBar(!json);
         EmpiricalNtk ntk = EmpiricalNtk.builder().implementation(impl).outputMode(om).blockSize(blockSize)
                 .memoryBudgetBytes(budget).progress(bar).build();
+        DataType fileType = outType == null ? null
+                : parse(OutType.class, outType, "--out-type", "float, double") == OutType.FLOAT ? DataType.FLOAT
+                : DataType.DOUBLE;
         List<Double> times = new ArrayList<>();
         INDArray k = null;
         for (int r = 0; r < (repeat > 1 ? repeat + 1 : 1); r++) {
             long t0 = System.nanoTime();
-            k = ntk.compute(net, a, b);
+            try {
+                k = ntk.compute(net, a, b);
+            } catch (org.ntk4j.core.kernel.MemoryBudgetExceededException e) {
+                if (!e.what().startsWith("the empirical NTK") || org.ntk4j.core.io.ArrayFormat.ofFileName(
+                        out.getFileName().toString()) != org.ntk4j.core.io.ArrayFormat.NPY) {
+                    throw e;
+                }
+                bar.done();
+                return OutOfCore.write(ntk, net, a, b, out, fileType == null ? DataType.FLOAT : fileType, om, impl, e,
+                        json, bar);
+            }
             double s = (System.nanoTime() - t0) / 1e9;
             if (repeat == 1 || r > 0) {
                 times.add(s);
             }
             bar.done();
         }
-        ArrayIO.write(k, out, "--out");
+        ArrayIO.write(fileType == null || fileType == k.dataType() ? k : k.castTo(fileType), out, "--out");
         double[] top = topEigenvalues(k, om, b == null, 5);
         times.sort(null);
         double min = times.get(0), median = times.get(times.size() / 2);
@@ -192,9 +208,16 @@ public final class KernelCommand implements Callable<Integer>, MemoryAdvice {
             return "";
         }
         boolean full = config == null && mode.trim().equalsIgnoreCase("full");
+        boolean npy = org.ntk4j.core.io.ArrayFormat.ofFileName(out.getFileName().toString())
+                == org.ntk4j.core.io.ArrayFormat.NPY;
         return (full ? "use --mode trace (a [n1, n2] kernel), " : "") + "use a smaller --block-size (now " + blockSize
-                + "), or fewer rows in --x1" + (x2 != null ? "/--x2" : "");
+                + "), or fewer rows in --x1" + (x2 != null ? "/--x2" : "")
+                + (config == null && !npy ? ", or give --out a .npy file (a kernel over the budget is then written to "
+                + "it tile by tile)" : "");
     }
+
+    /** Values of {@code --out-type}. */
+    enum OutType { FLOAT, DOUBLE }
 
     static double[] topEigenvalues(INDArray k, OutputMode mode, boolean symmetric, int count) {
         if (!symmetric) {
