@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""Reference for docs/scale.md (iterative solver): data for `ntk linearize` at N examples, and the float64 dense
+check of its solve on the same kernel.
+
+  python3 linearize_check.py data N          writes /tmp/scale/x.npy [N, 32] f4, y.npy [N, 1] f4, zero.npy [N, 1] f4
+  python3 linearize_check.py check K.npy LAMBDA PRED_Y.npy PRED_0.npy
+      K.npy: the training kernel written by `ntk kernel` (float32, [N, N]); PRED_Y / PRED_0: predictions of
+      `ntk linearize --test-x x.npy` at convergence with targets y and with targets 0. At the training points the
+      ridge solution gives pred(y) - y - pred(0) = -lambda (K + lambda I)^-1 y (f0 cancels), which this script
+      computes by a float64 Cholesky (scipy) and compares.
+"""
+import sys
+import time
+
+import numpy as np
+
+
+def data(n):
+    rng = np.random.default_rng(20261201)
+    x = rng.standard_normal((n, 32)).astype(np.float32)
+    w = rng.standard_normal((32, 1)) / np.sqrt(32)
+    y = np.sin(3 * x.astype(np.float64) @ w).astype(np.float32)
+    np.save("/tmp/scale/x.npy", x)
+    np.save("/tmp/scale/y.npy", y)
+    np.save("/tmp/scale/zero.npy", np.zeros_like(y))
+
+
+def check(kfile, lam, pred_y, pred_0):
+    import scipy.linalg
+    k = np.load(kfile, mmap_mode="r")
+    y = np.load("/tmp/scale/y.npy").astype(np.float64)
+    py = np.load(pred_y).astype(np.float64)
+    p0 = np.load(pred_0).astype(np.float64)
+    t0 = time.time()
+    a = np.array(k, dtype=np.float64)
+    a[np.diag_indices_from(a)] += lam
+    c = scipy.linalg.cho_factor(a, lower=True, overwrite_a=True, check_finite=False)
+    ref = -lam * scipy.linalg.cho_solve(c, y, check_finite=False)
+    secs = time.time() - t0
+    got = py - y - p0
+    err = np.abs(got - ref).max()
+    scale = np.abs(ref).max()
+    print(f"float64 dense Cholesky solve: {secs:.1f} s; max |ntk - ref| = {err:.3e} (max |ref| = {scale:.3e}, "
+          f"relative {err / scale:.3e})")
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "data":
+        data(int(sys.argv[2]))
+    else:
+        check(sys.argv[2], float(sys.argv[3]), sys.argv[4], sys.argv[5])
