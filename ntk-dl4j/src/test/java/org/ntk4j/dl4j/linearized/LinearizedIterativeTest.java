@@ -43,7 +43,7 @@ class LinearizedIterativeTest extends NtkTestBase {
         for (int i = 0; i < a.getRowDimension(); i++) {
             a.addToEntry(i, i, r);
         }
-        double[][] x = new CholeskyDecomposition(a).getSolver()
+        double[][] x = new CholeskyDecomposition(a, 1e-10, 1e-300).getSolver()
                 .solve(new Array2DRowRealMatrix(b.castTo(DataType.DOUBLE).toDoubleMatrix())).getData();
         return org.nd4j.linalg.factory.Nd4j.createFromArray(x);
     }
@@ -68,14 +68,15 @@ class LinearizedIterativeTest extends NtkTestBase {
 
     @Test
     void lowBudgetChoosesIterativeAndAgreesWithDense() {
-        DataSet train = Nets.data(DataType.DOUBLE, 3, 30, 3, 2);
+        DataSet train = Nets.data(DataType.DOUBLE, 3, 120, 3, 2);
         INDArray xTest = Nets.data(DataType.DOUBLE, 4, 5, 3, 2).getFeatures();
         LinearizedNetwork dense = LinearizedNetwork.of(net(DataType.DOUBLE)).diagReg(REG).build().fit(train);
         assertEquals(LinearizedSolver.DENSE, dense.model().solver());
-        // room for the kernel (m = 60) and its engine workspace, not for three more m² double factorizations
-        long kernel = 2 * MemoryBudget.bytes(DataType.DOUBLE, 60, 60) + MemoryBudget.bytes(DataType.DOUBLE, 30, 30, 2, 2);
+        // room for the kernel (m = 240) and its engine workspace, not for three more m² double factorizations
+        long kernel = 2 * MemoryBudget.bytes(DataType.DOUBLE, 240, 240) + MemoryBudget.bytes(DataType.DOUBLE, 120, 120, 2, 2);
         LinearizedNetwork lin = LinearizedNetwork.of(net(DataType.DOUBLE)).diagReg(REG).tolerance(1e-10)
-                .memoryBudget(MemoryBudget.ofBytes(kernel + 1000)).build().fit(train);
+                .memoryBudget(MemoryBudget.ofBytes(kernel + 3 * MemoryBudget.bytes(DataType.DOUBLE, 240, 240) / 2))
+                .build().fit(train);
         assertEquals(LinearizedSolver.ITERATIVE, lin.model().solver());
         assertClose(dense.output(xTest), lin.output(xTest), 1e-7, "iterative = dense at convergence");
         assertClose(dense.output(train.getFeatures()), lin.output(train.getFeatures()), 1e-7, "at training points");
