@@ -2,12 +2,12 @@
 """Reference for docs/scale.md (iterative solver): data for `ntk linearize` at N examples, and the float64 dense
 check of its solve on the same kernel.
 
-  python3 linearize_check.py data N          writes /tmp/scale/x.npy [N, 32] f4, y.npy [N, 1] f4, zero.npy [N, 1] f4
-  python3 linearize_check.py check K.npy LAMBDA PRED_Y.npy PRED_0.npy
-      K.npy: the training kernel written by `ntk kernel` (float32, [N, N]); PRED_Y / PRED_0: predictions of
-      `ntk linearize --test-x x.npy` at convergence with targets y and with targets 0. At the training points the
-      ridge solution gives pred(y) - y - pred(0) = -lambda (K + lambda I)^-1 y (f0 cancels), which this script
-      computes by a float64 Cholesky (scipy) and compares.
+  python3 linearize_check.py data N          writes /tmp/scale/x.npy [N, 32] f4, y.npy [N, 1] f4 (and zero.npy)
+  python3 linearize_check.py check K.npy LAMBDA PRED.npy F0.npy
+      K.npy: the training kernel written by `ntk kernel` (float32, [N, N]); PRED: predictions of
+      `ntk linearize --test-x x.npy` at convergence; F0: the network's outputs on x (scripts/scale/f0.jsh). At the
+      training points the ridge solution is f0 - K (K + lambda I)^-1 (f0 - y) = y + lambda (K + lambda I)^-1 (f0 - y),
+      which this script computes by a float64 Cholesky (scipy) and compares.
 """
 import sys
 import time
@@ -25,23 +25,23 @@ def data(n):
     np.save("/tmp/scale/zero.npy", np.zeros_like(y))
 
 
-def check(kfile, lam, pred_y, pred_0):
+def check(kfile, lam, pred, f0file):
     import scipy.linalg
     k = np.load(kfile, mmap_mode="r")
     y = np.load("/tmp/scale/y.npy").astype(np.float64)
-    py = np.load(pred_y).astype(np.float64)
-    p0 = np.load(pred_0).astype(np.float64)
+    got = np.load(pred).astype(np.float64)
+    f0 = np.load(f0file).astype(np.float64)
     t0 = time.time()
     a = np.array(k, dtype=np.float64)
     a[np.diag_indices_from(a)] += lam
     c = scipy.linalg.cho_factor(a, lower=True, overwrite_a=True, check_finite=False)
-    ref = -lam * scipy.linalg.cho_solve(c, y, check_finite=False)
+    ref = y + lam * scipy.linalg.cho_solve(c, f0 - y, check_finite=False)
     secs = time.time() - t0
-    got = py - y - p0
     err = np.abs(got - ref).max()
     scale = np.abs(ref).max()
+    fit = np.abs(ref - y).max()
     print(f"float64 dense Cholesky solve: {secs:.1f} s; max |ntk - ref| = {err:.3e} (max |ref| = {scale:.3e}, "
-          f"relative {err / scale:.3e})")
+          f"relative {err / scale:.3e}); max |ref - y| = {fit:.3e} (ridge residual at the training points)")
 
 
 if __name__ == "__main__":

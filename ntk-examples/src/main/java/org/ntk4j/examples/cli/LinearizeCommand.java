@@ -47,6 +47,9 @@ public final class LinearizeCommand implements Callable<Integer>, MemoryAdvice {
     String solver;
     @Option(names = "--tolerance", defaultValue = "1e-6", description = "relative residual of the iterative solver")
     double tolerance;
+    @Option(names = "--preconditioner-rank", defaultValue = "256", description = "rank of the iterative solver's "
+            + "pivoted-Cholesky preconditioner (more: fewer iterations, n·rank doubles)")
+    int preconditionerRank;
     @Option(names = "--out", required = true, description = "predictions [nt, o] (.npy, .npz or .csv), written atomically")
     Path out;
     @Mixin
@@ -96,6 +99,10 @@ public final class LinearizeCommand implements Callable<Integer>, MemoryAdvice {
         }
         LinearizedNetwork.Builder b = LinearizedNetwork.of(net).diagReg(diagReg).memoryBudget(budget).solver(chosen)
                 .tolerance(tolerance);
+        if (preconditionerRank <= 0) {
+            throw new IllegalArgumentException("--preconditioner-rank must be > 0 (got: " + preconditionerRank + ")");
+        }
+        b.preconditionerRank(preconditionerRank);
         if (lr != null) {
             b.learningRate(lr);
         }
