@@ -216,6 +216,30 @@ public final class IterativeKernelSolver {
         return Math.sqrt(s);
     }
 
+    /**
+     * @param tol a relative residual tolerance
+     * @return {@code tol} when in (0, 1)
+     * @throws IllegalArgumentException {@code "tolerance must be in (0, 1) (got: tol)"}
+     */
+    public static double requireTolerance(double tol) {
+        if (!(tol > 0 && tol < 1)) {
+            throw new IllegalArgumentException("tolerance must be in (0, 1) (got: " + tol + ")");
+        }
+        return tol;
+    }
+
+    /**
+     * @param k a preconditioner rank
+     * @return {@code k} when &gt; 0
+     * @throws IllegalArgumentException {@code "preconditionerRank must be > 0 (got: k)"}
+     */
+    public static int requireRank(int k) {
+        if (k <= 0) {
+            throw new IllegalArgumentException("preconditionerRank must be > 0 (got: " + k + ")");
+        }
+        return k;
+    }
+
     /** Validated builder of {@link IterativeKernelSolver}. */
     public static final class Builder {
         private final KernelRows kernel;
@@ -253,10 +277,7 @@ public final class IterativeKernelSolver {
          * @return this
          */
         public Builder tolerance(double tol) {
-            if (!(tol > 0 && tol < 1)) {
-                throw new IllegalArgumentException("tolerance must be in (0, 1) (got: " + tol + ")");
-            }
-            this.tolerance = tol;
+            this.tolerance = requireTolerance(tol);
             return this;
         }
 
@@ -265,10 +286,7 @@ public final class IterativeKernelSolver {
          * @return this
          */
         public Builder preconditionerRank(int k) {
-            if (k <= 0) {
-                throw new IllegalArgumentException("preconditionerRank must be > 0 (got: " + k + ")");
-            }
-            this.rank = k;
+            this.rank = requireRank(k);
             return this;
         }
 

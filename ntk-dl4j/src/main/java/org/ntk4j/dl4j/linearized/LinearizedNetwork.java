@@ -395,10 +395,7 @@ public final class LinearizedNetwork {
          * @return this
          */
         public Builder tolerance(double tol) {
-            if (!(tol > 0 && tol < 1)) {
-                throw new IllegalArgumentException("tolerance must be in (0, 1) (got: " + tol + ")");
-            }
-            this.tolerance = tol;
+            this.tolerance = org.ntk4j.core.linalg.IterativeKernelSolver.requireTolerance(tol);
             return this;
         }
 
@@ -407,10 +404,7 @@ public final class LinearizedNetwork {
          * @return this
          */
         public Builder preconditionerRank(int k) {
-            if (k <= 0) {
-                throw new IllegalArgumentException("preconditionerRank must be > 0 (got: " + k + ")");
-            }
-            this.preconditionerRank = k;
+            this.preconditionerRank = org.ntk4j.core.linalg.IterativeKernelSolver.requireRank(k);
             return this;
         }
 
