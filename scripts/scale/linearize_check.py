@@ -8,6 +8,9 @@ check of its solve on the same kernel.
       `ntk linearize --test-x x.npy` at convergence; F0: the network's outputs on x (scripts/scale/f0.jsh). At the
       training points the ridge solution is f0 - K (K + lambda I)^-1 (f0 - y) = y + lambda (K + lambda I)^-1 (f0 - y),
       which this script computes by a float64 Cholesky (scipy) and compares.
+  python3 linearize_check.py same LAMBDA      Klin.npy / alpha.npy of scripts/scale/same-kernel.jsh (the kernel the
+      library used and its CG coefficients) against the float64 Cholesky solve of that very kernel: max |λ (α − α*)|,
+      which is the difference of the predictions at the training points.
 """
 import sys
 import time
@@ -44,8 +47,27 @@ def check(kfile, lam, pred, f0file):
           f"relative {err / scale:.3e}); max |ref - y| = {fit:.3e} (ridge residual at the training points)")
 
 
+def same(lam):
+    import scipy.linalg
+    k = np.load("/tmp/scale/Klin.npy", mmap_mode="r")
+    alpha = np.load("/tmp/scale/alpha.npy").astype(np.float64)
+    y = np.load("/tmp/scale/y.npy").astype(np.float64)
+    f0 = np.load("/tmp/scale/f0.npy").astype(np.float64)
+    t0 = time.time()
+    a = np.array(k, dtype=np.float64)
+    a[np.diag_indices_from(a)] += lam
+    ref = scipy.linalg.cho_solve(scipy.linalg.cho_factor(a, lower=True, overwrite_a=True, check_finite=False),
+                                 f0 - y, check_finite=False)
+    secs = time.time() - t0
+    d = lam * np.abs(alpha - ref)
+    print(f"float64 dense Cholesky of the library's kernel: {secs:.1f} s; max |λ(α − α*)| = {d.max():.3e}, "
+          f"relative ‖α − α*‖/‖α*‖ = {np.linalg.norm(alpha - ref) / np.linalg.norm(ref):.3e}")
+
+
 if __name__ == "__main__":
-    if sys.argv[1] == "data":
+    if sys.argv[1] == "same":
+        same(float(sys.argv[2]))
+    elif sys.argv[1] == "data":
         data(int(sys.argv[2]))
     else:
         check(sys.argv[2], float(sys.argv[3]), sys.argv[4], sys.argv[5])

@@ -1,7 +1,7 @@
 package org.ntk4j.dl4j.linearized;
 
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
-import org.apache.commons.math3.linear.CholeskyDecomposition;
+import org.apache.commons.math3.linear.LUDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -16,6 +16,8 @@ import org.ntk4j.core.kernel.MemoryBudget;
 import org.ntk4j.core.linalg.IterativeSolution;
 import org.ntk4j.core.linalg.NotPositiveDefiniteException;
 import org.ntk4j.core.testing.NtkTestBase;
+import org.ntk4j.dl4j.OutputMode;
+import org.ntk4j.dl4j.linearized.internal.EmpiricalNtkEngine;
 
 import java.io.File;
 import java.nio.file.Path;
@@ -37,13 +39,13 @@ class LinearizedIterativeTest extends NtkTestBase {
         return Nets.mlp(type, 7, 3, 2, 0.05, Activation.TANH, 32, 16);
     }
 
-    /** Commons Math: (K + rI)⁻¹ b, K read in double. */
+    /** Commons Math: (K + rI)⁻¹ b by LU, K read in double exactly as stored (symmetric only to rounding). */
     private static INDArray ridge(INDArray k, double r, INDArray b) {
         RealMatrix a = new Array2DRowRealMatrix(k.castTo(DataType.DOUBLE).toDoubleMatrix());
         for (int i = 0; i < a.getRowDimension(); i++) {
             a.addToEntry(i, i, r);
         }
-        double[][] x = new CholeskyDecomposition(a, 1e-10, 1e-300).getSolver()
+        double[][] x = new LUDecomposition(a).getSolver()
                 .solve(new Array2DRowRealMatrix(b.castTo(DataType.DOUBLE).toDoubleMatrix())).getData();
         return org.nd4j.linalg.factory.Nd4j.createFromArray(x);
     }
@@ -68,14 +70,16 @@ class LinearizedIterativeTest extends NtkTestBase {
 
     @Test
     void lowBudgetChoosesIterativeAndAgreesWithDense() {
-        DataSet train = Nets.data(DataType.DOUBLE, 3, 120, 3, 2);
+        DataSet train = Nets.data(DataType.DOUBLE, 3, 400, 3, 2);
         INDArray xTest = Nets.data(DataType.DOUBLE, 4, 5, 3, 2).getFeatures();
         LinearizedNetwork dense = LinearizedNetwork.of(net(DataType.DOUBLE)).diagReg(REG).build().fit(train);
         assertEquals(LinearizedSolver.DENSE, dense.model().solver());
-        // room for the kernel (m = 240) and its engine workspace, not for three more m² double factorizations
-        long kernel = 2 * MemoryBudget.bytes(DataType.DOUBLE, 240, 240) + MemoryBudget.bytes(DataType.DOUBLE, 120, 120, 2, 2);
+        // room for the kernel (m = 800) and the engine's workspace, not for three more m² double factorizations
+        long kernel = 2 * MemoryBudget.bytes(DataType.DOUBLE, 800, 800) + MemoryBudget.bytes(DataType.DOUBLE, 400, 400, 2, 2);
+        // the engine keeps its own (larger) budget: only the linearized network's solver choice sees the low one
         LinearizedNetwork lin = LinearizedNetwork.of(net(DataType.DOUBLE)).diagReg(REG).tolerance(1e-10)
-                .memoryBudget(MemoryBudget.ofBytes(kernel + 3 * MemoryBudget.bytes(DataType.DOUBLE, 240, 240) / 2))
+                .memoryBudget(MemoryBudget.ofBytes(kernel + 3 * MemoryBudget.bytes(DataType.DOUBLE, 800, 800) / 2))
+                .kernelEngine(new EmpiricalNtkEngine(MemoryBudget.ofBytes(1L << 30), OutputMode.FULL, 2))
                 .build().fit(train);
         assertEquals(LinearizedSolver.ITERATIVE, lin.model().solver());
         assertClose(dense.output(xTest), lin.output(xTest), 1e-7, "iterative = dense at convergence");
