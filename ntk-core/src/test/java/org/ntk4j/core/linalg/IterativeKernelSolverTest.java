@@ -146,6 +146,23 @@ class IterativeKernelSolverTest extends NtkTestBase {
     }
 
     @Test
+    void gradientDescentMseAtConvergenceIterativeEqualsItsCholeskyPath() {
+        int n = 60;
+        INDArray k = rbf(n, 11);
+        INDArray y = randn(DataType.DOUBLE, 12, n, 1);
+        INDArray f0 = randn(DataType.DOUBLE, 13, n, 1);
+        INDArray kt = rbf(n + 5, 11).get(org.nd4j.linalg.indexing.NDArrayIndex.interval(n, n + 5),
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n)).dup();
+        INDArray f0t = randn(DataType.DOUBLE, 14, 5, 1);
+        org.ntk4j.core.predict.GradientDescentMse g = org.ntk4j.core.predict.GradientDescentMse.builder(k, y)
+                .initialOutputs(f0).diagReg(0.01).build();
+        org.ntk4j.core.predict.Prediction dense = g.atConvergence(kt, f0t);
+        org.ntk4j.core.predict.Prediction it = g.atConvergenceIterative(kt, f0t, 1e-12);
+        org.ntk4j.core.testing.NtkAssertions.assertClose(dense.test(), it.test(), 1e-8, "test at ∞");
+        org.ntk4j.core.testing.NtkAssertions.assertClose(dense.train(), it.train(), 1e-8, "train at ∞");
+    }
+
+    @Test
     void badInputs(@TempDir Path dir) {
         INDArray k = rbf(10, 1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
