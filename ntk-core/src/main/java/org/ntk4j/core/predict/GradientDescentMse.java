@@ -193,6 +193,27 @@ public final class GradientDescentMse {
     }
 
     /**
+     * Outputs at convergence by preconditioned conjugate gradients in double precision
+     * ({@link org.ntk4j.core.linalg.IterativeKernelSolver}) instead of a Cholesky factorization: no {@code m²}
+     * double copy of the kernel, for training sets whose factorization would not fit in memory.
+     *
+     * @param testTrainKernel {@code [nt·o, n·o]} Θ(test, train), or {@code null} for no test set
+     * @param testInitial     {@code [nt, o]} f0 on the test inputs (zero when {@code null} and a kernel is given)
+     * @param tolerance       relative residual of the solve, in (0, 1) (e.g. 1e-6)
+     * @return train {@code [n, o]} and test {@code [nt, o]} outputs, in this predictor's data type
+     * @throws org.ntk4j.core.linalg.NotPositiveDefiniteException when the kernel is singular and diagReg is 0
+     */
+    public Prediction atConvergenceIterative(INDArray testTrainKernel, INDArray testInitial, double tolerance) {
+        INDArray r0 = Shapes.column(initial.sub(targets));
+        INDArray alpha = org.ntk4j.core.linalg.IterativeKernelSolver.builder(
+                org.ntk4j.core.linalg.KernelRows.of(kernel)).diagReg(diagReg).tolerance(tolerance).build()
+                .solve(r0).solution();
+        INDArray train = diagReg == 0.0 ? targets.dup() : Shapes.rows(Shapes.column(initial).castTo(DataType.DOUBLE)
+                .subi(kernel.castTo(DataType.DOUBLE).mmul(alpha)).castTo(dataType()), n, o);
+        return new Prediction(train, test(testTrainKernel, testInitial, alpha.castTo(dataType())));
+    }
+
+    /**
      * Outputs after continuous time {@code t} of gradient flow; {@code t = η·s} for {@code s} steps at learning rate
      * {@code η}. {@code t = +∞} gives {@link #atConvergence(INDArray, INDArray)}.
      *

@@ -13,7 +13,12 @@
  * lin.save(new File("lin.zip"));
  * }</pre>
  *
- * Internals ({@code ...linearized.internal}) choose the kernel engine: {@link org.ntk4j.dl4j.EmpiricalNtk} in FULL
- * mode.
+ * {@link org.ntk4j.dl4j.linearized.LinearizedNetwork} is an immutable configuration: {@code fit} returns a new, fitted
+ * instance, {@code fitModel} the immutable {@link org.ntk4j.dl4j.linearized.LinearizedModel}. The solve at convergence
+ * is dense, or, when the dense factorizations exceed the memory budget, preconditioned conjugate gradients
+ * ({@link org.ntk4j.dl4j.linearized.LinearizedSolver}).
+ *
+ * Internals ({@code ...linearized.internal}) choose the kernel engine ({@link org.ntk4j.dl4j.EmpiricalNtk} in FULL
+ * mode), check the network, and read and write the versioned file format.
  */
 package org.ntk4j.dl4j.linearized;

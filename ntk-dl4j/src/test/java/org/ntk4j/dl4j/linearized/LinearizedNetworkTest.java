@@ -174,10 +174,10 @@ class LinearizedNetworkTest extends NtkTestBase {
             n.fit(train);
         }
         assertFalse(before.equalsWithEps(n.params(), 1e-12), "network trained");
-        lin.fit(train);
+        LinearizedNetwork fitted = lin.fit(train);  // fit returns the fitted network; lin stays a configuration
         MultiLayerNetwork fresh = net(DataType.DOUBLE); // same seed: same θ0
-        assertClose(fresh.output(xTest), lin.output(xTest, 0), tol(DataType.DOUBLE).exact(), "θ0 frozen at build()");
-        assertBitIdentical(before, lin.initialNetwork().params(), "θ0 copy");
+        assertClose(fresh.output(xTest), fitted.output(xTest, 0), tol(DataType.DOUBLE).exact(), "θ0 frozen at build()");
+        assertBitIdentical(before, fitted.initialNetwork().params(), "θ0 copy");
     }
 
     @Test
@@ -272,10 +272,10 @@ class LinearizedNetworkTest extends NtkTestBase {
         nanLabels.putScalar(3, 1, Double.NaN);
         e = assertThrows(IllegalArgumentException.class, () -> lin.fit(new DataSet(train.getFeatures(), nanLabels)));
         assertTrue(e.getMessage().contains("training labels contains NaN"), e.getMessage());
-        lin.fit(train);
-        e = assertThrows(IllegalArgumentException.class, () -> lin.output(Nd4j.zeros(DataType.DOUBLE, 4, 5)));
+        LinearizedNetwork fitted = lin.fit(train);
+        e = assertThrows(IllegalArgumentException.class, () -> fitted.output(Nd4j.zeros(DataType.DOUBLE, 4, 5)));
         assertTrue(e.getMessage().contains("expected features [n, 3] (as in training), got [4, 5]"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> lin.output(xTest, -1));
+        e = assertThrows(IllegalArgumentException.class, () -> fitted.output(xTest, -1));
         assertTrue(e.getMessage().contains("(got: -1)"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> LinearizedNetwork.of(n).learningRate(-0.1));
         assertTrue(e.getMessage().contains("(got: -0.1)"), e.getMessage());

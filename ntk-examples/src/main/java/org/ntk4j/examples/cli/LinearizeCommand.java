@@ -4,7 +4,10 @@ import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.ntk4j.core.linalg.IterativeSolution;
+import org.ntk4j.dl4j.linearized.LinearizedModel;
 import org.ntk4j.dl4j.linearized.LinearizedNetwork;
+import org.ntk4j.dl4j.linearized.LinearizedSolver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -39,6 +42,14 @@ public final class LinearizeCommand implements Callable<Integer>, MemoryAdvice {
     Double time;
     @Option(names = "--diag-reg", defaultValue = "0", description = "diagonal regulariser added to the training kernel")
     double diagReg;
+    @Option(names = "--solver", defaultValue = "auto", description = "auto (default: dense when its factorizations fit "
+            + "in the memory budget, else conjugate gradients), dense, or iterative (outputs at convergence only)")
+    String solver;
+    @Option(names = "--tolerance", defaultValue = "1e-6", description = "relative residual of the iterative solver")
+    double tolerance;
+    @Option(names = "--preconditioner-rank", defaultValue = "256", description = "rank of the iterative solver's "
+            + "pivoted-Cholesky preconditioner (more: fewer iterations, n·rank doubles)")
+    int preconditionerRank;
     @Option(names = "--out", required = true, description = "predictions [nt, o] (.npy, .npz or .csv), written atomically")
     Path out;
     @Mixin
@@ -77,7 +88,21 @@ public final class LinearizeCommand implements Callable<Integer>, MemoryAdvice {
             throw new IllegalArgumentException("--train-x has " + x.size(0) + " rows but --train-y has " + y.size(0)
                     + ": give one target row per training example");
         }
-        LinearizedNetwork.Builder b = LinearizedNetwork.of(net).diagReg(diagReg).memoryBudget(budget);
+        LinearizedSolver chosen;
+        try {
+            chosen = LinearizedSolver.valueOf(solver.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--solver must be auto, dense or iterative (got: " + solver + ")");
+        }
+        if (!(tolerance > 0 && tolerance < 1)) {
+            throw new IllegalArgumentException("--tolerance must be in (0, 1) (got: " + tolerance + ")");
+        }
+        LinearizedNetwork.Builder b = LinearizedNetwork.of(net).diagReg(diagReg).memoryBudget(budget).solver(chosen)
+                .tolerance(tolerance);
+        if (preconditionerRank <= 0) {
+            throw new IllegalArgumentException("--preconditioner-rank must be > 0 (got: " + preconditionerRank + ")");
+        }
+        b.preconditionerRank(preconditionerRank);
         if (lr != null) {
             b.learningRate(lr);
         }
@@ -97,19 +122,32 @@ public final class LinearizeCommand implements Callable<Integer>, MemoryAdvice {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         ArrayIO.write(pred, out, "--out");
-        double etaMax = lin.maxStableLearningRate();
+        LinearizedModel fitted = lin.model();
+        boolean dense = fitted.solver() == LinearizedSolver.DENSE;
+        double etaMax = dense ? lin.maxStableLearningRate() : Double.NaN;
+        IterativeSolution it = fitted.iterativeSolution().orElse(null);
         if (json) {
             System.out.println(String.format(Locale.ROOT,
                     "{\"command\":\"linearize\",\"shape\":%s,\"data_type\":\"%s\",\"learning_rate\":%s,\"steps\":%s,"
-                            + "\"time\":%s,\"diag_reg\":%s,\"max_stable_learning_rate\":%s,\"seconds\":%.6f,\"out\":\"%s\"}",
+                            + "\"time\":%s,\"diag_reg\":%s,\"max_stable_learning_rate\":%s,\"solver\":\"%s\","
+                            + "\"iterations\":%s,\"relative_residual\":%s,\"seconds\":%.6f,\"out\":\"%s\"}",
                     Arrays.toString(pred.shape()).replace(" ", ""), pred.dataType(), num(lin.learningRate()),
                     steps == null ? "null" : steps.toString(), time == null ? "null" : num(time), num(diagReg),
-                    num(etaMax), seconds, out.toString().replace("\\", "\\\\").replace("\"", "\\\"")));
+                    num(etaMax), fitted.solver(), it == null ? "null" : Integer.toString(it.iterations()),
+                    it == null ? "null" : num(it.relativeResidual()), seconds, out.toString().replace("\\", "\\\\").replace("\"", "\\\"")));
         } else {
             System.out.println("predictions " + Arrays.toString(pred.shape()) + " " + pred.dataType() + " at " + when
                     + " (Sgd learning rate " + lin.learningRate() + ") -> " + out);
-            System.out.println(String.format(Locale.ROOT, "fit + predict seconds: %.4f; maximum stable learning rate: %.6g%s",
-                    seconds, etaMax, lin.learningRate() >= etaMax ? " (the chosen rate diverges)" : ""));
+            if (dense) {
+                System.out.println(String.format(Locale.ROOT, "fit + predict seconds: %.4f; maximum stable learning "
+                        + "rate: %.6g%s", seconds, etaMax, lin.learningRate() >= etaMax ? " (the chosen rate diverges)" : ""));
+            } else {
+                System.out.println(String.format(Locale.ROOT, "solved iteratively (the dense factorizations exceed the "
+                        + "memory budget, or --solver iterative): preconditioned conjugate gradients, %d iterations, "
+                        + "relative residual %.2e (tolerance %.1e), preconditioner rank %d, %.2f s; fit + predict "
+                        + "seconds: %.4f", it.iterations(), it.relativeResidual(), it.tolerance(),
+                        it.preconditionerRank(), it.seconds(), seconds));
+            }
         }
         return 0;
     }

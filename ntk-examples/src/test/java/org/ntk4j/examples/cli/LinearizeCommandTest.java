@@ -89,6 +89,26 @@ class LinearizeCommandTest extends NtkTestBase {
     }
 
     @Test
+    void iterativeSolverSaysSoAndEqualsTheDenseSolve() throws Exception {
+        Path model = setUp();
+        LinearizedNetwork dense = LinearizedNetwork.of(net).diagReg(0.01).build().fit(new DataSet(x, y));
+        Path out = dir.resolve("pred-it.npy");
+        Result r = run(args(model, "--diag-reg", "0.01", "--solver", "iterative", "--tolerance", "1e-10", "--out",
+                out.toString()));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("solved iteratively") && r.out().contains("relative residual"), r.out());
+        assertClose(dense.output(t), Nd4j.createFromNpyFile(out.toFile()), 1e-8, "iterative = dense");
+        Result j = run(args(model, "--diag-reg", "0.01", "--solver", "iterative", "--out", out.toString(), "--json"));
+        assertTrue(j.out().contains("\"solver\":\"ITERATIVE\"") && j.out().contains("\"relative_residual\":"),
+                j.out());
+        Result steps = run(args(model, "--diag-reg", "0.01", "--solver", "iterative", "--steps", "5", "--out",
+                out.toString()));
+        assertTrue(steps.code() != 0 && steps.err().contains("outputs at convergence only"), steps.err());
+        Result bad = run(args(model, "--solver", "cholesky", "--out", out.toString()));
+        assertTrue(bad.code() != 0 && bad.err().contains("--solver must be auto, dense or iterative"), bad.err());
+    }
+
+    @Test
     void predictionsEqualTheLibrary() throws Exception {
         Path model = setUp();
         LinearizedNetwork lin = LinearizedNetwork.of(net).learningRate(0.05).build().fit(new DataSet(x, y));

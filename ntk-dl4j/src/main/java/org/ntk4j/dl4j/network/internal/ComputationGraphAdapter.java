@@ -40,6 +40,45 @@ public final class ComputationGraphAdapter implements NetworkAdapter {
     }
 
     @Override
+    public int numOutputs() {
+        return graph.getConfiguration().getNetworkOutputs().size();
+    }
+
+    @Override
+    public org.deeplearning4j.nn.api.Model model() {
+        return graph;
+    }
+
+    @Override
+    public NetworkAdapter copy() {
+        return new ComputationGraphAdapter(graph.clone());
+    }
+
+    @Override
+    public org.nd4j.linalg.api.ndarray.INDArray output(org.nd4j.linalg.api.ndarray.INDArray x) {
+        if (numInputs() != 1 || numOutputs() != 1) {
+            throw new IllegalArgumentException("expected a ComputationGraph with one input and one output (got "
+                    + numInputs() + " inputs, " + numOutputs() + " outputs)");
+        }
+        return graph.outputSingle(false, x);
+    }
+
+    @Override
+    public org.deeplearning4j.nn.conf.layers.Layer outputLayerConf() {
+        return graph.getOutputLayer(0).conf().getLayer();
+    }
+
+    @Override
+    public org.deeplearning4j.nn.api.Layer[] layers() {
+        return graph.getLayers();
+    }
+
+    @Override
+    public String kind() {
+        return "ComputationGraph";
+    }
+
+    @Override
     public ComputePlan plan() {
         ComputationGraphConfiguration c = graph.getConfiguration().clone();
         for (Map.Entry<String, org.deeplearning4j.nn.conf.graph.GraphVertex> e : c.getVertices().entrySet()) {

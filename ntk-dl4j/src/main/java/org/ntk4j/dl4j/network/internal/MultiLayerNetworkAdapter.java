@@ -35,6 +35,41 @@ public final class MultiLayerNetworkAdapter implements NetworkAdapter {
     }
 
     @Override
+    public int numOutputs() {
+        return 1;
+    }
+
+    @Override
+    public org.deeplearning4j.nn.api.Model model() {
+        return net;
+    }
+
+    @Override
+    public NetworkAdapter copy() {
+        return new MultiLayerNetworkAdapter(net.clone());
+    }
+
+    @Override
+    public org.nd4j.linalg.api.ndarray.INDArray output(org.nd4j.linalg.api.ndarray.INDArray x) {
+        return net.output(x, false);
+    }
+
+    @Override
+    public org.deeplearning4j.nn.conf.layers.Layer outputLayerConf() {
+        return net.getLayerWiseConfigurations().getConf(net.getnLayers() - 1).getLayer();
+    }
+
+    @Override
+    public org.deeplearning4j.nn.api.Layer[] layers() {
+        return net.getLayers();
+    }
+
+    @Override
+    public String kind() {
+        return "MultiLayerNetwork";
+    }
+
+    @Override
     public ComputePlan plan() {
         MultiLayerConfiguration c = net.getLayerWiseConfigurations().clone();
         for (int i = 0; i < c.getConfs().size(); i++) {
