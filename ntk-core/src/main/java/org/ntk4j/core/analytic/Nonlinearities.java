@@ -14,13 +14,13 @@ import java.util.Optional;
  *   <li>LeakyReLU(α) {@code = max(z, αz)} (ReLU: α = 0, Abs: α = −1), written as
  *       {@code ((1+α)/2) z + ((1−α)/2)|z|}: {@code E[φφ] = ((1+α)/2)² k12 + ((1−α)/2)² (2s/π)(sin θ + (π/2 − θ) cos θ)},
  *       {@code E[φ'φ'] = α + (1−α)² (π − θ)/(2π)} (the arc-cosine kernels of Cho and Saul, 2009); for a non-zero
- *       mean, a one-dimensional integral of a smooth function obtained from Price's theorem, evaluated with a
- *       32-point Gauss–Legendre rule (accurate to about 1e-12);</li>
+ *       mean, the piecewise-linear closed form of {@link #piecewiseLinear};</li>
  *   <li>erf: {@code E[φφ] = (2/π) arcsin(2 k12 / √((1+2k11)(1+2k22)))},
  *       {@code E[φ'φ'] = (4/π) / √((1+2k11)(1+2k22) − 4 k12²)} (Williams, 1997).</li>
  * </ul>
- * Every other function here is integrated numerically (see {@link FullyConnectedKernel}), with its breakpoints and
- * smoothness scale declared.
+ * Piecewise-linear functions (hard-tanh here, and any function passed to {@link #piecewiseLinear}) have closed forms
+ * for any mean from bivariate normal orthant probabilities. Every other function here is integrated numerically (see
+ * {@link FullyConnectedKernel}), with its breakpoints and smoothness scale declared.
  */
 public final class Nonlinearities {
     private Nonlinearities() {
@@ -115,10 +115,28 @@ public final class Nonlinearities {
         }, NONE, 2.0);
     }
 
-    /** @return {@code max(−1, min(1, z))}, derivative 1 on (−1, 1) and 0 outside (numerical) */
+    /** @return {@code max(−1, min(1, z))}, derivative 1 on (−1, 1) and 0 outside (closed form, any mean) */
     public static Nonlinearity hardTanh() {
-        return Nonlinearity.of("hardtanh", z -> Math.max(-1.0, Math.min(1.0, z)),
-                z -> (z > -1.0 && z < 1.0) ? 1.0 : 0.0, new double[]{-1.0, 1.0}, 4.0);
+        return piecewiseLinear(Nonlinearity.of("hardtanh", z -> Math.max(-1.0, Math.min(1.0, z)),
+                z -> (z > -1.0 && z < 1.0) ? 1.0 : 0.0, new double[]{-1.0, 1.0}, 4.0));
+    }
+
+    /**
+     * Gaussian expectations in closed form for a piecewise-linear function (kinks and jumps allowed: ReLU6,
+     * hard-tanh, hard sigmoid, thresholded ReLU, …), for any mean: bivariate normal orthant probabilities and
+     * Gaussian moments over the quadrants at the breakpoints (see {@code docs/theory.md}); accurate to about 1e-14
+     * relative to the Cauchy–Schwarz scale.
+     *
+     * @param f a function whose value is linear and whose derivative is constant between its declared
+     *          {@linkplain Nonlinearity#breakpoints() breakpoints}; {@code f.value} and {@code f.derivative} are kept
+     *          for pointwise use
+     * @return {@code f} with a {@linkplain Nonlinearity#closedForm() closed form}
+     * @throws IllegalArgumentException when {@code f} is not piecewise linear between its breakpoints (checked at five
+     *                                  points per piece)
+     */
+    public static Nonlinearity piecewiseLinear(Nonlinearity f) {
+        java.util.Objects.requireNonNull(f, "f");
+        return org.ntk4j.core.analytic.internal.PiecewiseLinear.of(f);
     }
 
     /** @return {@code z³} (numerical) */
@@ -209,7 +227,26 @@ public final class Nonlinearities {
         }
     }
 
-    private record LeakyRelu(String name, double alpha) implements Nonlinearity, GaussianClosedForm {
+    /**
+     * ReLU, leaky ReLU, abs: the arc-cosine kernels for a zero mean; the piecewise-linear closed form otherwise.
+     */
+    private static final class LeakyRelu implements Nonlinearity, GaussianClosedForm {
+        private final String name;
+        private final double alpha;
+        private final org.ntk4j.core.analytic.internal.PiecewiseLinear shifted;
+
+        LeakyRelu(String name, double alpha) {
+            this.name = name;
+            this.alpha = alpha;
+            this.shifted = org.ntk4j.core.analytic.internal.PiecewiseLinear.of(Nonlinearity.of(name,
+                    z -> z >= 0 ? z : alpha * z, z -> z > 0 ? 1.0 : alpha, ORIGIN, 4.0));
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
         @Override
         public double value(double z) {
             return z >= 0 ? z : alpha * z;
@@ -242,31 +279,32 @@ public final class Nonlinearities {
 
         @Override
         public double valueProduct(double mean, double k11, double k12, double k22) {
-            double a = (1 + alpha) / 2;
-            double b = (1 - alpha) / 2;
-            if (mean != 0.0) {
-                return ShiftedRelu.of(mean, k11, k12, k22).leakyValue(alpha);
-            }
-            double s = Math.sqrt(k11 * k22);
-            double rho = correlation(k11, k12, k22);
-            double theta = org.ntk4j.core.analytic.internal.FastArc.acos(rho);
-            double sin = Math.sqrt(Math.max(0.0, 1 - rho * rho));
-            double absAbs = 2 * s / Math.PI * (sin + (Math.PI / 2 - theta) * rho);
-            return a * a * s * rho + b * b * absAbs;
+            double[] out = new double[2];
+            products(mean, k11, k12, k22, out);
+            return out[0];
+        }
+
+        @Override
+        public double derivativeProduct(double mean, double k11, double k12, double k22) {
+            double[] out = new double[2];
+            products(mean, k11, k12, k22, out);
+            return out[1];
         }
 
         @Override
         public void products(double mean, double k11, double k12, double k22, double[] out) {
             if (mean != 0.0) {
-                ShiftedRelu r = ShiftedRelu.of(mean, k11, k12, k22);
-                out[0] = r.leakyValue(alpha);
-                out[1] = r.leakyDerivative(alpha);
+                shifted.products(mean, k11, k12, k22, out);
                 return;
             }
-            double s = Math.sqrt(k11 * k22);
+            double s = Math.sqrt(Math.max(0.0, k11) * Math.max(0.0, k22));
             double rho = s > 0 ? Math.max(-1.0, Math.min(1.0, k12 / s)) : 0.0;
+            if (Math.abs(rho) >= 1 - 2.3e-16) {
+                // within two units of rounding of ±1: arccos would turn the rounding into an error of √ε
+                rho = Math.signum(rho);
+            }
             double theta = org.ntk4j.core.analytic.internal.FastArc.acos(rho);
-            double sin = Math.sqrt(Math.max(0.0, 1 - rho * rho));
+            double sin = Math.sqrt(Math.max(0.0, (1 - rho) * (1 + rho)));
             double a = (1 + alpha) / 2;
             double b = (1 - alpha) / 2;
             out[0] = a * a * s * rho + b * b * 2 * s / Math.PI * (sin + (Math.PI / 2 - theta) * rho);
@@ -275,109 +313,8 @@ public final class Nonlinearities {
         }
 
         @Override
-        public double derivativeProduct(double mean, double k11, double k12, double k22) {
-            if (mean != 0.0) {
-                return ShiftedRelu.of(mean, k11, k12, k22).leakyDerivative(alpha);
-            }
-            double theta = org.ntk4j.core.analytic.internal.FastArc.acos(correlation(k11, k12, k22));
-            double b = 1 - alpha;
-            return alpha + b * b * (Math.PI - theta) / (2 * Math.PI);
-        }
-
-        @Override
         public String toString() {
             return name;
-        }
-    }
-
-    /**
-     * Moments of ReLU under a non-centred bivariate Gaussian (common mean μ ≠ 0), exact up to a 32-point
-     * Gauss–Legendre rule on a smooth one-dimensional integrand. By Price's theorem, with {@code c} the covariance,
-     * {@code ∂/∂c E[f(u)g(v)] = E[f'(u)g'(v)]}; for ReLU {@code ∂²/∂c² E[relu(u)relu(v)] = p_c(0, 0)}, the density
-     * of {@code (u, v)} at the origin. Integrating from the independent case {@code c = 0}:
-     * {@code P(u>0, v>0) = P1 P2 + ∫_0^c p_{c'}(0,0) dc'} and
-     * {@code E[relu(u)relu(v)] = R1 R2 + c P1 P2 + ∫_0^c (c − c') p_{c'}(0,0) dc'}, with {@code R = E[relu]},
-     * {@code P = P(· > 0)} of each marginal. The substitution {@code c' = s sin t}, {@code s = √(k11 k22)}, makes the
-     * integrand {@code exp(−μ²(k11 + k22 − 2s sin t) / (2 s² cos² t)) / 2π} smooth on {@code [0, arcsin ρ]}.
-     * Mixed terms follow from Stein's lemma: {@code E[u relu(v)] = μ R2 + c P2}.
-     */
-    private record ShiftedRelu(double mean, double c, double r1, double r2, double p1, double p2, double pp,
-                               double rr) {
-        private static final double[] GL_NODES;
-        private static final double[] GL_WEIGHTS;
-
-        static {
-            org.apache.commons.math3.analysis.integration.gauss.GaussIntegrator gl =
-                    new org.apache.commons.math3.analysis.integration.gauss.GaussIntegratorFactory()
-                            .legendre(32, 0.0, 1.0);
-            GL_NODES = new double[gl.getNumberOfPoints()];
-            GL_WEIGHTS = new double[gl.getNumberOfPoints()];
-            for (int i = 0; i < GL_NODES.length; i++) {
-                GL_NODES[i] = gl.getPoint(i);
-                GL_WEIGHTS[i] = gl.getWeight(i);
-            }
-        }
-
-        static ShiftedRelu of(double mean, double k11, double k12, double k22) {
-            double s1 = Math.sqrt(Math.max(0.0, k11));
-            double s2 = Math.sqrt(Math.max(0.0, k22));
-            double r1 = reluMean(mean, s1);
-            double r2 = reluMean(mean, s2);
-            double p1 = positive(mean, s1);
-            double p2 = positive(mean, s2);
-            double s = s1 * s2;
-            if (!(s > 0)) {
-                return new ShiftedRelu(mean, 0.0, r1, r2, p1, p2, p1 * p2, r1 * r2);
-            }
-            double rho = Math.max(-1.0, Math.min(1.0, k12 / s));
-            double big = Math.asin(rho);
-            double sinBig = rho;
-            double i0 = 0;
-            double i1 = 0;
-            double sum = s1 * s1 + s2 * s2;
-            double mu2 = mean * mean;
-            for (int i = 0; i < GL_NODES.length; i++) {
-                double t = big * GL_NODES[i];
-                double st = Math.sin(t);
-                double ct = Math.cos(t);
-                double g = Math.exp(-mu2 * (sum - 2 * s * st) / (2 * s * s * ct * ct)) / (2 * Math.PI);
-                double w = big * GL_WEIGHTS[i];
-                i0 += w * g;
-                i1 += w * (sinBig - st) * g;
-            }
-            double c = s * rho;
-            return new ShiftedRelu(mean, c, r1, r2, p1, p2, p1 * p2 + i0, r1 * r2 + c * p1 * p2 + s * i1);
-        }
-
-        /** E[relu(N(μ, σ²))]. */
-        private static double reluMean(double mu, double sigma) {
-            if (!(sigma > 0)) {
-                return Math.max(mu, 0.0);
-            }
-            double h = mu / sigma;
-            return mu * normalCdf(h) + sigma * INV_SQRT_2PI * Math.exp(-0.5 * h * h);
-        }
-
-        /** P(N(μ, σ²) > 0). */
-        private static double positive(double mu, double sigma) {
-            if (!(sigma > 0)) {
-                return mu > 0 ? 1.0 : 0.0;
-            }
-            return normalCdf(mu / sigma);
-        }
-
-        /** E[φ(u)φ(v)] for φ(z) = α z + (1 − α) relu(z). */
-        double leakyValue(double alpha) {
-            double b = 1 - alpha;
-            double uv = c + mean * mean;
-            double mixed = mean * r2 + c * p2 + mean * r1 + c * p1;
-            return alpha * alpha * uv + alpha * b * mixed + b * b * rr;
-        }
-
-        /** E[φ'(u)φ'(v)] for φ' = α + (1 − α) 1[z > 0]. */
-        double leakyDerivative(double alpha) {
-            double b = 1 - alpha;
-            return alpha * alpha + alpha * b * (p1 + p2) + b * b * pp;
         }
     }
 

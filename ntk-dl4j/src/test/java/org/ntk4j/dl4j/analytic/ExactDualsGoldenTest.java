@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The error-controlled infinite-width rule against golden values of an independent reference
  * ({@code reference/duals_reference.py}: nested adaptive Gauss–Kronrod, scipy's QUADPACK, with breakpoints; the
- * activations written there from DL4J's definitions): every DL4J activation, variances 1e-2..100, correlations −1..1,
+ * activations written there from DL4J's definitions): every DL4J activation, variances 1e-3..100, correlations −1..1,
  * both Gaussian expectations; and whole DL4J configurations in both parameterizations, FLOAT and DOUBLE. The error
  * estimate must bound the true error.
  */
@@ -144,6 +144,15 @@ class ExactDualsGoldenTest extends NtkTestBase {
                         .layer(dense(64, 32, Activation.MISH, WeightInit.RELU, 0.0, true))
                         .layer(dense(32, 32, Activation.HARDTANH, WeightInit.RELU, 0.0, true))
                         .layer(out(32, WeightInit.RELU, 0.0, true)).build();
+            case "thresholdedrelu_rrelu_cube_XAVIER":
+                return b.layer(dense(3, 64, Activation.THRESHOLDEDRELU, WeightInit.XAVIER, 0.0, true))
+                        .layer(dense(64, 32, Activation.RRELU, WeightInit.XAVIER, 0.0, true))
+                        .layer(dense(32, 16, Activation.CUBE, WeightInit.XAVIER, 0.0, true))
+                        .layer(out(16, WeightInit.XAVIER, 0.0, true)).build();
+            case "rationaltanh_rectifiedtanh_RELU_bias":
+                return b.layer(dense(3, 64, Activation.RATIONALTANH, WeightInit.RELU, 0.1, true))
+                        .layer(dense(64, 32, Activation.RECTIFIEDTANH, WeightInit.RELU, 0.1, true))
+                        .layer(out(32, WeightInit.RELU, 0.1, true)).build();
             default:
                 throw new IllegalArgumentException(name);
         }
@@ -169,7 +178,7 @@ class ExactDualsGoldenTest extends NtkTestBase {
             m[0][idx] = Double.parseDouble(r[4]);
             m[1][idx] = Double.parseDouble(r[5]);
         }
-        assertEquals(10, ref.size());
+        assertEquals(14, ref.size());
         for (DataType type : new DataType[]{DataType.DOUBLE, DataType.FLOAT}) {
             INDArray in = inputs().castTo(type);
             for (Map.Entry<String, double[][]> e : ref.entrySet()) {

@@ -5,9 +5,9 @@ import org.ntk4j.core.analytic.Nonlinearity;
 
 /**
  * Java twins of DL4J's activations that have no function in {@link Nonlinearities}, with their breakpoints and
- * smoothness scales, so that the numerical rule evaluates them in plain Java loops. Each computes what DL4J M2.1's op
- * computes (forward) and what its backprop returns (derivative); {@code Dl4jNonlinearitiesTest} compares them with
- * DL4J's ops on a grid.
+ * smoothness scales, so that the numerical rule evaluates them in plain Java loops; the piecewise-linear ones carry the
+ * closed form of {@link Nonlinearities#piecewiseLinear}. Each computes what DL4J M2.1's op computes (forward) and what
+ * its backprop returns (derivative); {@code Dl4jNonlinearitiesTest} compares them with DL4J's ops on a grid.
  */
 final class Dl4jFunctions {
     private Dl4jFunctions() {
@@ -42,8 +42,9 @@ final class Dl4jFunctions {
     /** DL4J's hard sigmoid: {@code min(1, max(0, 0.2 z + 0.5))} (slope 0.2 in float, kinks at ≈ ±2.5). */
     static Nonlinearity hardSigmoid() {
         double edge = 0.5 / HS;
-        return Nonlinearity.of("hardsigmoid", z -> Math.min(1.0, Math.max(0.0, HS * z + 0.5)),
-                z -> (z > -edge && z < edge) ? HS : 0.0, new double[]{-edge, edge}, 4.0);
+        return Nonlinearities.piecewiseLinear(Nonlinearity.of("hardsigmoid",
+                z -> Math.min(1.0, Math.max(0.0, HS * z + 0.5)), z -> (z > -edge && z < edge) ? HS : 0.0,
+                new double[]{-edge, edge}, 4.0));
     }
 
     private static final double RT_A = (double) 1.7159f;
@@ -81,8 +82,8 @@ final class Dl4jFunctions {
 
     /** DL4J's ReLU6: {@code min(6, max(0, z))}. */
     static Nonlinearity relu6() {
-        return Nonlinearity.of("relu6", z -> Math.min(6.0, Math.max(0.0, z)), z -> (z > 0 && z < 6) ? 1.0 : 0.0,
-                new double[]{0.0, 6.0}, 4.0);
+        return Nonlinearities.piecewiseLinear(Nonlinearity.of("relu6", z -> Math.min(6.0, Math.max(0.0, z)),
+                z -> (z > 0 && z < 6) ? 1.0 : 0.0, new double[]{0.0, 6.0}, 4.0));
     }
 
     /**
@@ -90,8 +91,8 @@ final class Dl4jFunctions {
      * as DL4J's backprop (the Dirac term at θ does not occur in any gradient DL4J computes).
      */
     static Nonlinearity thresholdedRelu(double theta) {
-        return Nonlinearity.of("thresholdedrelu(" + theta + ")", z -> z > theta ? z : 0.0,
-                z -> z > theta ? 1.0 : 0.0, new double[]{0.0, theta}, 4.0);
+        return Nonlinearities.piecewiseLinear(Nonlinearity.of("thresholdedrelu(" + theta + ")",
+                z -> z > theta ? z : 0.0, z -> z > theta ? 1.0 : 0.0, new double[]{0.0, theta}, 4.0));
     }
 
     /** DL4J's mish: {@code z·tanh(softplus(z))}. */
@@ -117,7 +118,7 @@ final class Dl4jFunctions {
             breaks = new double[]{t};
         }
         String name = "relu(max=" + max + ", threshold=" + threshold + ", negativeSlope=" + negativeSlope + ")";
-        return Nonlinearity.of(name, z -> {
+        return Nonlinearities.piecewiseLinear(Nonlinearity.of(name, z -> {
             double v = z >= t ? z : (t == 0.0 ? ns * z : ns * (z - t));
             return Math.min(v, mx);
         }, z -> {
@@ -128,7 +129,7 @@ final class Dl4jFunctions {
                 d = z > 0 ? 1.0 : 0.0;
             }
             return maskDerivative && !(z < mx) ? 0.0 : d;
-        }, breaks, 4.0);
+        }, breaks, 4.0));
     }
 
     /**
@@ -138,8 +139,8 @@ final class Dl4jFunctions {
      */
     static Nonlinearity rreluInference(double l, double u) {
         double a = 0.5 * (l + u);
-        return Nonlinearity.of("rrelu(inference: max(z, " + a + "))", z -> Math.max(z, a),
-                z -> z > a ? 1.0 : 0.0, new double[]{a}, 4.0);
+        return Nonlinearities.piecewiseLinear(Nonlinearity.of("rrelu(inference: max(z, " + a + "))",
+                z -> Math.max(z, a), z -> z > a ? 1.0 : 0.0, new double[]{a}, 4.0));
     }
 
     static double sigmoid(double z) {

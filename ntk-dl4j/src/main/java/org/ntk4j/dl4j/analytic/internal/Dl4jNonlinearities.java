@@ -32,8 +32,10 @@ import java.util.function.Function;
 /**
  * Maps DL4J's elementwise {@link IActivation}s to {@link Nonlinearity}. ReLU (without cap or threshold), leaky ReLU,
  * identity and ntk4j's {@code ActivationErf} map to the closed forms; every other DL4J activation to a Java function
- * computing what DL4J's op computes, with its breakpoints (checked against DL4J's ops in the tests), integrated by the
- * error-controlled numerical rule. RReLU maps to what DL4J M2.1 computes at inference (see
+ * computing what DL4J's op computes, with its breakpoints (checked against DL4J's ops in the tests): the
+ * piecewise-linear ones (hard-tanh, hard sigmoid, ReLU6, thresholded ReLU, RReLU at inference, the configurable ReLU)
+ * with the closed form of {@link Nonlinearities#piecewiseLinear}, the others integrated by the error-controlled
+ * numerical rule. RReLU maps to what DL4J M2.1 computes at inference (see
  * {@link Dl4jFunctions#rreluInference}); ThresholdedReLU, whose value jumps, to its almost-everywhere derivative, as
  * DL4J's backprop.
  */

@@ -124,9 +124,9 @@ def duals(name, mu, q1, q2, rho):
     c2 = expect_pair(f, f, brk, mu, q2, q2, 1.0, 0.0)
     e1 = expect_pair(d, d, brk, mu, q1, q1, 1.0, 0.0)
     e2 = expect_pair(d, d, brk, mu, q2, q2, 1.0, 0.0)
-    c = expect_pair(f, f, brk, mu, q1, q2, rho, 1e-15 * math.sqrt(c1 * c2))
-    e = expect_pair(d, d, brk, mu, q1, q2, rho, 1e-15 * math.sqrt(e1 * e2))
-    return [name, mu, q1, q2, rho, repr(c), repr(e), repr(math.sqrt(c1 * c2)), repr(math.sqrt(e1 * e2))]
+    c = expect_pair(f, f, brk, mu, q1, q2, rho, 1e-15 * math.sqrt(c1) * math.sqrt(c2))
+    e = expect_pair(d, d, brk, mu, q1, q2, rho, 1e-15 * math.sqrt(e1) * math.sqrt(e2))
+    return [name, mu, q1, q2, rho, repr(c), repr(e), repr(math.sqrt(c1) * math.sqrt(c2)), repr(math.sqrt(e1) * math.sqrt(e2))]
 
 
 def grid():
@@ -134,7 +134,7 @@ def grid():
     for name in ACTS:
         if name == 'IDENTITY':
             continue
-        for q in (1e-2, 1.0, 10.0, 100.0):
+        for q in (1e-3, 1e-2, 1.0, 10.0, 100.0):
             for rho in (-1.0, -0.9, 0.0, 0.5, 0.999, 1.0):
                 cases.append((name, 0.0, q, q, rho))
         for q1, q2 in ((1e-2, 1.0), (1.0, 100.0)):
@@ -156,6 +156,11 @@ NETS = [
                                           (16, 'XAVIER', 0.0, False, 'SWISH'), (1, 'XAVIER', 0.0, False, None)]),
     ('relu6_mish_hardtanh_RELU', 3, [(64, 2.0, 0.0, True, 'RELU6'), (32, 2.0, 0.0, True, 'MISH'),
                                      (32, 2.0, 0.0, True, 'HARDTANH'), (1, 2.0, 0.0, True, None)]),
+    ('thresholdedrelu_rrelu_cube_XAVIER', 3, [(64, 'XAVIER', 0.0, True, 'THRESHOLDEDRELU'),
+                                              (32, 'XAVIER', 0.0, True, 'RRELU'), (16, 'XAVIER', 0.0, True, 'CUBE'),
+                                              (1, 'XAVIER', 0.0, True, None)]),
+    ('rationaltanh_rectifiedtanh_RELU_bias', 3, [(64, 2.0, 0.1, True, 'RATIONALTANH'),
+                                                 (32, 2.0, 0.1, True, 'RECTIFIEDTANH'), (1, 2.0, 0.1, True, None)]),
 ]
 X = np.array([[1.0, -0.5, 2.0], [0.3, 0.8, -1.2], [1.1, -0.4, 1.9]])
 
