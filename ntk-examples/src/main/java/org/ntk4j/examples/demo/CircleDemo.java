@@ -97,9 +97,9 @@ public final class CircleDemo {
         KernelFigure.plot(kernels, settings, circle, dir.resolve(FIG1));
         GpFigure.plot(gp, settings, circle, sweep, dir.resolve(FIG2));
         LinearizationFigure.plot(lin, settings, sweep, dir.resolve(LINEARIZATION));
-        write(dir.resolve(KERNELS_CSV), KernelFigure.csv(kernels, circle));
-        write(dir.resolve(FUNCTIONS_CSV), GpFigure.csv(gp, circle, sweep));
-        write(dir.resolve(LINEARIZATION_CSV), LinearizationFigure.csv(sweep));
+        KernelFigure.table(kernels, circle).write(dir.resolve(KERNELS_CSV));
+        GpFigure.table(gp, circle, sweep).write(dir.resolve(FUNCTIONS_CSV));
+        LinearizationFigure.table(sweep).write(dir.resolve(LINEARIZATION_CSV));
         Results r = new Results(kernels, sweep, gp, lin, (System.nanoTime() - t0) / 1e9);
         DemoReport report = new DemoReport(settings, r);
         write(dir.resolve(REPORT_MD), report.doc().markdown());
