@@ -30,7 +30,15 @@ public record SweepResult(List<SweepRow> rows, SlopeFit driftSlope, SlopeFit gap
     /** CSV header of {@link #writeCsv(Path)}. */
     public static final String CSV_HEADER = "candidate,width,seed,learning_rate,drift,gap,test_loss,lambda_min,lambda_max,seconds";
 
-    /** Sorts and copies the rows. */
+    /**
+     * Sorts and copies the rows.
+     *
+     * @param rows                the candidates
+     * @param driftSlope          fit of {@code drift ∝ width^slope} (theory in the kernel regime: about −0.5)
+     * @param gapSlope            fit of {@code gap ∝ width^slope}, or null when the gap was not computed
+     * @param candidatesGenerated how many candidates Arbiter's grid generated
+     * @param candidatesScored    how many of them Arbiter trained and scored
+     */
     public SweepResult {
         rows = rows.stream().sorted(Comparator.comparingInt(SweepRow::width).thenComparingLong(SweepRow::seed)).toList();
     }
