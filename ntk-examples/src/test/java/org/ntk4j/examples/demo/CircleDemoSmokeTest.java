@@ -82,6 +82,14 @@ class CircleDemoSmokeTest extends NtkTestBase {
                     .collect(Collectors.toCollection(TreeSet::new));
             assertEquals(checked, written, "the demo wrote files this test does not check, or missed some");
         }
+        if (out.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Path plain = dir.resolve("plain.txt");
+            Files.newOutputStream(plain).close();     // what any program creates (the umask applies)
+            for (String f : checked) {
+                assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(out.resolve(f)),
+                        f + " has other permissions than a new file (owner-only?)");
+            }
+        }
         try (var files = Files.list(out)) {
             assertFalse(files.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "temporary file left");
         }
