@@ -357,15 +357,15 @@ class DocPagesSnippetsTest extends NtkTestBase {
                 .candidateGenerator(new RandomSearchGenerator(mySpace, null))
                 .dataProvider(FullBatchData.of(train, test))
                 .scoreFunction(NtkScoreFunctions.drift())          // or linearizationGap(), testLoss()
-                .terminationConditions(new MaxCandidatesCondition(20))
+                .terminationConditions(new MaxCandidatesCondition(8))
                 .build();
         NtkTaskListener ntk = NtkTaskListener.builder(train.getFeatures()).build();
         IOptimizationRunner runner = new LocalOptimizationRunner(conf, new MultiLayerNetworkTaskCreator(null, ntk));
         runner.execute();
         ntk.summaries();                                       // drift, λmin, λmax of Θ0 per candidate
         // end
-        assertEquals(20, runner.numCandidatesCompleted(), "candidates failed: " + runner.numCandidatesFailed());
-        assertEquals(20, ntk.summaries().size());
+        assertEquals(8, runner.numCandidatesCompleted(), "candidates failed: " + runner.numCandidatesFailed());
+        assertEquals(8, ntk.summaries().size());
         ntk.summaries().values().forEach(s -> assertTrue(s.lambdaMax() > 0 && s.lambdaMax() >= s.lambdaMin(), s.toString()));
     }
 
