@@ -228,6 +228,37 @@ public final class EmpiricalNtk {
         return sb.toString();
     }
 
+    /**
+     * The number {@code m} of output entries per example of the kernels this instance computes for features shaped
+     * like {@code x}: FULL kernels are {@code [n1, n2, m, m]}, TRACE ones the mean over the {@code m}. These are the
+     * network's outputs (or those chosen with {@link Builder#outputs}) flattened per example, as in {@link #compute}.
+     * Costs one forward and backward pass of one example, once per input shape: the count is kept with the network's
+     * plan, and a later {@link #compute} of features of that shape does not repeat it.
+     *
+     * @param model a MultiLayerNetwork or ComputationGraph
+     * @param x     one features array per network input, each {@code [n, ...]} with n &ge; 1 (only the first example
+     *              is used)
+     * @return m &ge; 1
+     * @throws IllegalArgumentException when the features do not fit the network (the messages of {@link #compute})
+     */
+    @SuppressWarnings("try") // the workspace scope is used for its side effect
+    public int outputsPerExample(Model model, INDArray... x) {
+        NetworkAdapter adapter = NetworkAdapters.of(model);
+        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            CachedPlan cached = planFor(model, adapter);
+            INDArray[] a = FeatureChecks.check("x", x, cached.plan(), null, adapter.dataType());
+            if (a[0].size(0) == 0) {
+                throw new IllegalArgumentException("x: expected at least one example to count the outputs of (got: shape "
+                        + Arrays.toString(a[0].shape()) + ")");
+            }
+            ParamMode pm = implementation == NtkImplementation.JACOBIAN ? ParamMode.JACOBIAN : ParamMode.STRUCTURED;
+            NtkEngine engine = new NtkEngine(cached.plan(), pm, cached.plan().select(outputs));
+            synchronized (cached.plan()) { // the plan's twin network holds per-call state
+                return (int) probe(cached, engine, pm, new Side(a, null))[0];
+            }
+        }
+    }
+
     private void checkImplementation(ComputePlan plan) {
         if (implementation != NtkImplementation.STRUCTURED) {
             return;
@@ -291,15 +322,18 @@ public final class EmpiricalNtk {
         log.debug("empirical NTK {}x{}, {} outputs, {} params, estimate {}", n1, n2, o, plan.numParams(),
                 MemoryBudget.human(needed));
 
-        INDArray out = trace ? Nd4j.create(type, n1, n2) : Nd4j.create(type, n1 * o, n2 * o);
-        if (n1 == 0 || n2 == 0) {
-            return finish(out, trace, o, n1, n2);
-        }
         long nb1 = (n1 + blockSize - 1) / blockSize, nb2 = (n2 + blockSize - 1) / blockSize;
         long total = symmetric ? nb1 * (nb1 + 1) / 2 : nb1 * nb2, done = 0;
-        if (pm == ParamMode.STRUCTURED && cached.chain() != null && side1.masks() == null && side2.masks() == null
-                && outputs.isEmpty()) {
-            runChain(cached.chain(), x1[0], x2[0], symmetric, trace, o, out, nb1, nb2, total);
+        if (n1 > 0 && n2 > 0 && pm == ParamMode.STRUCTURED && cached.chain() != null && side1.masks() == null
+                && side2.masks() == null && outputs.isEmpty()) {
+            // every entry is written by a tile: no zero fill; FULL tiles go straight into the [n1, n2, o, o] layout
+            INDArray k = trace ? Nd4j.createUninitialized(type, new long[]{n1, n2}, 'c')
+                    : Nd4j.createUninitialized(type, new long[]{n1, n2, o, o}, 'c');
+            runChain(cached.chain(), x1[0], x2[0], symmetric, trace, k, nb1, nb2, total);
+            return trace && o > 1 ? k.divi(o) : k;
+        }
+        INDArray out = trace ? Nd4j.create(type, n1, n2) : Nd4j.create(type, n1 * o, n2 * o);
+        if (n1 == 0 || n2 == 0) {
             return finish(out, trace, o, n1, n2);
         }
         // keep the second side's block factors when they fit, instead of recomputing them for every row of tiles
@@ -337,25 +371,32 @@ public final class EmpiricalNtk {
         return finish(out, trace, o, n1, n2);
     }
 
-    /** The tile loop of the dense-chain fast path: tiles written in place, symmetric tiles once and mirrored. */
-    private void runChain(DenseChain chain, INDArray x1, INDArray x2, boolean symmetric, boolean trace, int o,
-                          INDArray out, long nb1, long nb2, long total) {
+    /**
+     * The tile loop of the dense-chain fast path: tiles written in place ({@code [n1, n2]} trace or the blocked
+     * {@code [n1, n2, o, o]} FULL layout), symmetric tiles once and mirrored.
+     */
+    private void runChain(DenseChain chain, INDArray x1, INDArray x2, boolean symmetric, boolean trace, INDArray out,
+                          long nb1, long nb2, long total) {
         long n1 = x1.size(0), n2 = x2.size(0), done = 0;
-        int m = trace ? 1 : o;
         for (long i = 0; i < nb1; i++) {
             long s1 = i * blockSize, e1 = Math.min(n1, s1 + blockSize);
             chain.first(Stacking.rows(x1, s1, e1));
             for (long j = symmetric ? i : 0; j < nb2; j++) {
                 long s2 = j * blockSize, e2 = Math.min(n2, s2 + blockSize);
-                INDArray region = out.get(NDArrayIndex.interval(s1 * m, e1 * m), NDArrayIndex.interval(s2 * m, e2 * m));
+                INDArray region = block(out, trace, s1, e1, s2, e2);
                 chain.tile(symmetric && i == j ? null : Stacking.rows(x2, s2, e2), trace, region);
                 if (symmetric && i != j) {
-                    out.get(NDArrayIndex.interval(s2 * m, e2 * m), NDArrayIndex.interval(s1 * m, e1 * m))
-                            .assign(region.transpose());
+                    block(out, trace, s2, e2, s1, e1).assign(trace ? region.transpose() : region.permute(1, 0, 3, 2));
                 }
                 progress.update(++done, total);
             }
         }
+    }
+
+    private static INDArray block(INDArray out, boolean trace, long s1, long e1, long s2, long e2) {
+        return trace ? out.get(NDArrayIndex.interval(s1, e1), NDArrayIndex.interval(s2, e2))
+                : out.get(NDArrayIndex.interval(s1, e1), NDArrayIndex.interval(s2, e2), NDArrayIndex.all(),
+                NDArrayIndex.all());
     }
 
     private static NtkEngine.BlockFactors factors(NtkEngine engine, Side block) {

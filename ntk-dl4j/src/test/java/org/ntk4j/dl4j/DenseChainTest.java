@@ -101,7 +101,7 @@ class DenseChainTest extends NtkTestBase {
     }
 
     @Test
-    void symmetricTilesOfAtLeast128RowsUseHalfProductsAndAgree() {
+    void largeSymmetricTilesAgree() {
         for (DataType type : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
             MultiLayerNetwork n = net(type, Activation.TANH, Activation.IDENTITY, 2, true, 9);
             INDArray x = TestNets.features(type, 6, 151, 4); // 151 rows: halves of 75 and 76
@@ -111,6 +111,31 @@ class DenseChainTest extends NtkTestBase {
                 EmpiricalNtk fast = EmpiricalNtk.builder().implementation(NtkImplementation.STRUCTURED).outputMode(mode).build();
                 assertClose(ref, fast.compute(n, x), Tolerances.of(type).exact(), type + " " + mode + " symmetric");
                 assertClose(ref, fast.compute(n, x, x.dup()), Tolerances.of(type).exact(), type + " " + mode + " x2 = copy");
+            }
+        }
+    }
+
+    @Test
+    void reluAtExactlyZeroAndNegativeZeroHasDl4jsDerivative() {
+        // the fused ReLU tests the sign on the bit pattern: +0 and -0 pre-activations must give derivative 0 as DL4J's
+        // RectifiedLinearDerivative does, positive ones 1; zero biases and zero / negated-zero inputs produce them exactly
+        for (DataType type : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
+            MultiLayerNetwork n = net(type, Activation.RELU, Activation.IDENTITY, 2, true, 13);
+            n.paramTable().forEach((k, v) -> {
+                if (k.endsWith("b")) {
+                    v.assign(0);
+                }
+            });
+            assertFastPath(n);
+            INDArray x = TestNets.features(type, 8, 6, 4);
+            x.getRow(1).assign(0);
+            x.getRow(3).assign(0).negi(); // -0.0 inputs
+            for (OutputMode mode : OutputMode.values()) {
+                INDArray ref = EmpiricalNtk.builder().implementation(NtkImplementation.JACOBIAN).outputMode(mode)
+                        .build().compute(n, x);
+                INDArray fast = EmpiricalNtk.builder().implementation(NtkImplementation.STRUCTURED).outputMode(mode)
+                        .build().compute(n, x);
+                assertClose(ref, fast, Tolerances.of(type).exact(), type + " " + mode + " zero pre-activations");
             }
         }
     }

@@ -1,9 +1,11 @@
 package org.ntk4j.dl4j.linearized;
 
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.ntk4j.dl4j.analytic.MonteCarloKernels;
 
 /**
  * The covariance kernel of a network's outputs at initialisation, over random initialisations (the NNGP kernel at
@@ -22,7 +24,8 @@ public interface PriorKernel {
 
     /**
      * A Monte-Carlo estimate: the sample covariance of {@code net.output} over {@code samples} fresh initialisations
-     * of the network's configuration (seeds {@code seed, seed + 1, ...}). Its error shrinks like
+     * of the network's configuration (seeds {@code seed, seed + 1, ...}), the networks of
+     * {@link MonteCarloKernels#network(long)}. Its error shrinks like
      * {@code 1/√samples}. Note that DL4J's {@code MultiLayerNetwork.init()} seeds ND4J's global random generator with
      * each configuration's seed, as any network initialisation does.
      *
@@ -35,28 +38,26 @@ public interface PriorKernel {
         if (samples < 2) {
             throw new IllegalArgumentException("need at least 2 samples (got: " + samples + ")");
         }
-        String json = net.getLayerWiseConfigurations().toJson();
+        if (net == null) {
+            throw new IllegalArgumentException("net must not be null (got: null)");
+        }
+        // the same re-initialisations as the finite-width kernel estimates: network s is seeded with seed + s
+        MonteCarloKernels networks = MonteCarloKernels.builder(net.getLayerWiseConfigurations()).seed(seed)
+                .samples(samples).build();
         return (x1, x2) -> {
             int n1 = (int) x1.size(0);
-            INDArray both = org.nd4j.linalg.factory.Nd4j.concat(0, x1, x2);
+            INDArray both = Nd4j.concat(0, x1, x2);
             INDArray outs = null;
             for (int s = 0; s < samples; s++) {
-                MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(json);
-                for (org.deeplearning4j.nn.conf.NeuralNetConfiguration c : conf.getConfs()) {
-                    c.setSeed(seed + s);
-                }
-                MultiLayerNetwork fresh = new MultiLayerNetwork(conf);
-                fresh.init();
+                MultiLayerNetwork fresh = networks.network(seed + s);
                 INDArray f = fresh.output(both.castTo(fresh.params().dataType()), false).castTo(DataType.DOUBLE);
                 INDArray row = f.dup('c').reshape('c', 1, f.length());
-                outs = outs == null ? row : org.nd4j.linalg.factory.Nd4j.concat(0, outs, row);
+                outs = outs == null ? row : Nd4j.concat(0, outs, row);
             }
             INDArray centred = outs.subRowVector(outs.mean(0));
             long o = outs.size(1) / both.size(0);
-            INDArray a = centred.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                    org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n1 * o));
-            INDArray b = centred.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                    org.nd4j.linalg.indexing.NDArrayIndex.interval(n1 * o, outs.size(1)));
+            INDArray a = centred.get(NDArrayIndex.all(), NDArrayIndex.interval(0, n1 * o));
+            INDArray b = centred.get(NDArrayIndex.all(), NDArrayIndex.interval(n1 * o, outs.size(1)));
             return a.transpose().mmul(b).divi(samples - 1);
         };
     }

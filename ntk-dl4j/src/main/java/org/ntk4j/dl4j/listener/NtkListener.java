@@ -3,26 +3,20 @@ package org.ntk4j.dl4j.listener;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.optimize.solvers.BaseOptimizer;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.ntk4j.dl4j.EmpiricalNtk;
 import org.ntk4j.dl4j.NtkImplementation;
 import org.ntk4j.dl4j.OutputMode;
 import org.ntk4j.dl4j.internal.Checks;
-import org.ntk4j.dl4j.listener.internal.SinkCalls;
-import org.ntk4j.dl4j.listener.internal.SnapshotLog;
+import org.ntk4j.dl4j.listener.internal.NetworkKernelProbe;
+import org.ntk4j.dl4j.listener.internal.NtkTracker;
+import org.ntk4j.dl4j.listener.internal.ProbeFeatures;
 import org.ntk4j.dl4j.listener.internal.SnapshotOptions;
-import org.ntk4j.dl4j.network.NetworkAdapters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * A DL4J {@link org.deeplearning4j.optimize.api.TrainingListener} that tracks the empirical NTK of the network it is
@@ -32,6 +26,7 @@ import java.util.Optional;
  * <pre>{@code
  * NtkListener ntk = NtkListener.builder(probeFeatures)      // [n, d]: e.g. 128 training examples
  *         .probeLabels(probeLabels)                        // optional, [n, o]: enables the alignment
+ *         .kernel(EmpiricalNtk.builder().outputMode(OutputMode.TRACE).build())   // optional: how the kernel is computed
  *         .everyNIterations(100)
  *         .sink(NtkSinks.csv(Path.of("out/ntk.csv")))
  *         .sink(NtkSinks.log())
@@ -67,54 +62,34 @@ import java.util.Optional;
  * One snapshot costs about one forward and {@code o} backward passes of the {@code n} probe examples plus the kernel
  * contraction ({@code ≈ n²·o·Σ widths}) and an {@code O(N³)} eigendecomposition of the {@code N×N} kernel matrix
  * ({@code N = n} for TRACE, {@code n·o} for FULL). The listener keeps Θ0, the previous kernel and a copy of the
- * initial parameters; the history grows by one small record per snapshot.
+ * initial parameters θ0; the history grows by one small record per snapshot, and up to 64 spectra are kept for the
+ * report. Starting costs one snapshot and one forward and backward pass of one probe example (to count the outputs,
+ * which the kernel computation then reuses).
+ *
+ * <h2>Shared with the SameDiff listener</h2>
+ * Schedule, Θ0, the same-iteration guard, the metrics, the spectra and the sinks are one tracking core shared with
+ * {@link org.ntk4j.dl4j.samediff.SameDiffNtkListener}; both are an {@link NtkHistory}, and
+ * {@link NtkReport#write(NtkHistory, Path)} draws either.
  *
  * <h2>Threads</h2>
  * Snapshots are taken on the training thread. {@link #history()} and {@link #latest()} may be called from any thread
  * at any time, also while training runs. One listener tracks one network: attaching it to a second network is an error.
  */
-public final class NtkListener extends BaseTrainingListener implements AutoCloseable {
+public final class NtkListener extends BaseTrainingListener implements NtkHistory, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NtkListener.class);
-    private static final int MAX_KEPT_SPECTRA = 64;
+    private static final String NAME = "NtkListener";
 
     private final INDArray[] probe;
-    private final INDArray labels;
-    private final int everyNIterations;
-    private final int everyNEpochs;
     private final EmpiricalNtk ntk;
-    private final OutputMode outputMode;
-    private final List<NtkSink> sinks;
+    private final NtkTracker tracker;
 
     // training-thread state
     private Model model;
-    private INDArray[] probeForNet;
-    private INDArray labelsD;
-    private int outputs;
-    private INDArray theta0;
-    private double theta0Norm;
-    private long lastIteration = -1;
-
-    // read from any thread
-    private final SnapshotLog snapshots = new SnapshotLog();
-    private final List<Spectrum> spectra = new ArrayList<>();
-
-    /** Eigenvalues (largest first) of one snapshot's kernel, kept for the report. */
-    record Spectrum(long iteration, double[] eigenvalues) {
-    }
 
     private NtkListener(Builder b) {
         this.probe = b.probe;
-        this.labels = b.labels;
-        this.everyNEpochs = b.options.everyNEpochs();
-        this.everyNIterations = b.options.effectiveEveryNIterations();
-        EmpiricalNtk.Builder eb = EmpiricalNtk.builder().implementation(b.implementation).outputMode(b.outputMode)
-                .blockSize(b.blockSize);
-        if (b.memoryBudgetBytes > 0) {
-            eb.memoryBudgetBytes(b.memoryBudgetBytes);
-        }
-        this.ntk = eb.build();
-        this.outputMode = b.outputMode;
-        this.sinks = b.options.sinks();
+        this.ntk = b.kernel();
+        this.tracker = new NtkTracker(NAME, "an NtkListener", b.options, b.labels, ntk.outputMode());
     }
 
     /**
@@ -164,19 +139,13 @@ public final class NtkListener extends BaseTrainingListener implements AutoClose
     @Override
     public void iterationDone(Model model, int iteration, int epoch) {
         ensureStarted(model);
-        long updates = iteration + 1L;
-        if (everyNIterations > 0 && updates % everyNIterations == 0) {
-            snapshot(model, updates, epoch);
-        }
+        tracker.afterUpdate(iteration + 1L, epoch);
     }
 
     @Override
     public void onEpochEnd(Model model) {
         ensureStarted(model);
-        int epoch = BaseOptimizer.getEpochCount(model);
-        if (everyNEpochs > 0 && (epoch + 1L) % everyNEpochs == 0) {
-            snapshot(model, BaseOptimizer.getIterationCount(model), epoch);
-        }
+        tracker.epochEnded(BaseOptimizer.getEpochCount(model), BaseOptimizer.getIterationCount(model));
     }
 
     // ------------------------------------------------------------------------------------------ public API
@@ -194,33 +163,42 @@ public final class NtkListener extends BaseTrainingListener implements AutoClose
     }
 
     /** @return an immutable copy of every snapshot so far, oldest first; safe to call from any thread */
+    @Override
     public List<NtkSnapshot> history() {
-        return snapshots.history();
-    }
-
-    /** @return the most recent snapshot, if any; safe to call from any thread */
-    public Optional<NtkSnapshot> latest() {
-        return snapshots.latest();
+        return tracker.log().history();
     }
 
     /** @return a copy of Θ0 ({@code [n, n]} or {@code [n, n, o, o]}), or null before the listener started */
+    @Override
     public INDArray initialKernel() {
-        return snapshots.initialKernel();
+        return tracker.log().initialKernel();
     }
 
     /** @return a copy of the kernel of the latest snapshot, or null before the listener started */
+    @Override
     public INDArray latestKernel() {
-        return snapshots.latestKernel();
+        return tracker.log().latestKernel();
+    }
+
+    /** @return the eigenvalues kept for the report (the first snapshot's, the latest's and up to 62 in between) */
+    @Override
+    public List<NtkSpectrum> spectra() {
+        return tracker.log().spectra();
     }
 
     /** @return true when the probe labels were given (snapshots then have an alignment) */
     public boolean hasLabels() {
-        return labels != null;
+        return tracker.hasLabels();
     }
 
-    /** @return the output mode of the kernels */
+    /** @return the output mode of the kernels (that of {@link #kernel()}) */
     public OutputMode outputMode() {
-        return outputMode;
+        return ntk.outputMode();
+    }
+
+    /** @return how the kernels are computed (given with {@link Builder#kernel(EmpiricalNtk)} or the defaults) */
+    public EmpiricalNtk kernel() {
+        return ntk;
     }
 
     /**
@@ -237,17 +215,11 @@ public final class NtkListener extends BaseTrainingListener implements AutoClose
     /** Closes the sinks (flushing files). The listener keeps working; file sinks reopen and append if needed. */
     @Override
     public void close() {
-        SinkCalls.closeAll(sinks, "an NtkListener");
-    }
-
-    /** @return the eigenvalues kept for the report (the first snapshot's, the latest's and up to 62 in between) */
-    List<Spectrum> spectra() {
-        return snapshots.locked(() -> List.copyOf(spectra));
+        tracker.close();
     }
 
     // ------------------------------------------------------------------------------------------ internals
 
-    @SuppressWarnings("try") // the workspace scope is used for its side effect
     private void ensureStarted(Model m) {
         if (model == m) {
             return;
@@ -257,136 +229,31 @@ public final class NtkListener extends BaseTrainingListener implements AutoClose
                     + "; it was also called by another " + m.getClass().getSimpleName()
                     + ": use one NtkListener per network");
         }
-        DataType type = NetworkAdapters.of(m).dataType();
-        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            INDArray[] x = new INDArray[probe.length];
-            for (int i = 0; i < probe.length; i++) {
-                x[i] = probe[i].castTo(type);
-            }
-            int o;
-            try {
-                INDArray[] one = new INDArray[x.length];
-                for (int i = 0; i < x.length; i++) {
-                    one[i] = x[i].get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 1)).dup();
-                }
-                INDArray k1 = EmpiricalNtk.builder().implementation(ntk.implementation()).outputMode(OutputMode.FULL)
-                        .build().compute(m, one, null);
-                o = (int) k1.size(2);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("NtkListener: the probe does not fit the network: " + e.getMessage(), e);
-            }
-            if (labels != null && outputMode == OutputMode.FULL && (labels.rank() != 2 || labels.size(1) != o)) {
-                throw new IllegalArgumentException("NtkListener: with OutputMode.FULL the probe labels must be [n, o] = ["
-                        + labels.size(0) + ", " + o + "] (one column per network output), got "
-                        + Arrays.toString(labels.shape()));
-            }
-            this.probeForNet = x;
-            this.outputs = o;
-            this.labelsD = labels == null ? null : labels.castTo(DataType.DOUBLE);
-            this.theta0 = m.params().dup();
-            this.theta0Norm = theta0.norm2Number().doubleValue();
-            this.model = m;
-            log.debug("NtkListener started on a {}: {} probe examples, {} outputs, {} kernel", m.getClass().getSimpleName(),
-                    x[0].size(0), o, outputMode);
-        }
-        try {
-            snapshot(m, BaseOptimizer.getIterationCount(m), BaseOptimizer.getEpochCount(m));
-        } catch (RuntimeException e) {
-            model = null;
-            throw e;
-        }
-    }
-
-    @SuppressWarnings("try") // the workspace scope is used for its side effect
-    private void snapshot(Model m, long iteration, int epoch) {
-        if (iteration == lastIteration) {
-            return;
-        }
-        long t0 = System.nanoTime();
-        NtkSnapshot s;
-        INDArray k;
-        double[] eigenvalues;
-        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            k = ntk.compute(m, probeForNet, null);
-            double dtheta = theta0Norm > 0 ? m.params().distance2(theta0) / theta0Norm : Double.NaN;
-            SnapshotLog.Measured measured = snapshots.measure(iteration, epoch, k, outputs, labelsD, dtheta, t0);
-            s = measured.snapshot();
-            eigenvalues = measured.eigenvalues();
-        }
-        lastIteration = iteration;
-        snapshots.record(k, s, eigenvalues == null ? null : () -> {
-            spectra.add(new Spectrum(iteration, eigenvalues));
-            thinSpectra();
-        });
-        SinkCalls.deliver(sinks, "NtkListener", iteration, s, k);
-    }
-
-    /** Keeps at most MAX_KEPT_SPECTRA: drops every second one between the first and the latest. */
-    private void thinSpectra() {
-        if (spectra.size() <= MAX_KEPT_SPECTRA) {
-            return;
-        }
-        List<Spectrum> kept = new ArrayList<>();
-        for (int i = 0; i < spectra.size(); i++) {
-            if (i % 2 == 0 || i == spectra.size() - 1) {
-                kept.add(spectra.get(i));
-            }
-        }
-        spectra.clear();
-        spectra.addAll(kept);
+        NetworkKernelProbe kernelProbe = NetworkKernelProbe.start(ntk, m, probe, NAME);
+        log.debug("NtkListener started on a {}: {} probe examples, {} outputs, {} kernel", m.getClass().getSimpleName(),
+                kernelProbe.examples(), kernelProbe.outputs(), ntk.outputMode());
+        tracker.start(kernelProbe, BaseOptimizer.getIterationCount(m), BaseOptimizer.getEpochCount(m));
+        model = m;
     }
 
     // ------------------------------------------------------------------------------------------ builder
 
     /**
-     * Validated builder of {@link NtkListener}. Defaults: every 100 iterations, {@link NtkImplementation#AUTO},
-     * {@link OutputMode#TRACE}, block size 512, the default memory budget, no labels, no sinks (the in-memory history
-     * is always kept).
+     * Validated builder of {@link NtkListener}. Defaults: every 100 iterations, the kernel of
+     * {@code EmpiricalNtk.builder().build()} ({@link NtkImplementation#AUTO}, {@link OutputMode#TRACE}, block size
+     * 512, the default memory budget), no labels, no sinks (the in-memory history is always kept).
      */
     public static final class Builder {
         private final INDArray[] probe;
         private INDArray labels;
         private final SnapshotOptions options = new SnapshotOptions();
-        private NtkImplementation implementation = NtkImplementation.AUTO;
-        private OutputMode outputMode = OutputMode.TRACE;
-        private int blockSize = 512;
-        private long memoryBudgetBytes;
+        private EmpiricalNtk kernel;
+        /** The deprecated kernel settings, applied to a default EmpiricalNtk when {@link #kernel} is not given. */
+        private final EmpiricalNtk.Builder legacy = EmpiricalNtk.builder();
+        private String legacySetting;
 
-        @SuppressWarnings("try") // the workspace scope is used for its side effect
         private Builder(INDArray[] features) {
-            if (features == null || features.length == 0) {
-                throw new IllegalArgumentException("probeFeatures must not be null or empty (got: "
-                        + (features == null ? "null" : "no arrays") + ")");
-            }
-            INDArray[] copy = new INDArray[features.length];
-            long n = -1;
-            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                for (int i = 0; i < features.length; i++) {
-                    INDArray f = features[i];
-                    String name = features.length == 1 ? "probeFeatures" : "probeFeatures[" + i + "]";
-                    if (f == null) {
-                        throw new IllegalArgumentException(name + " must not be null (got: null)");
-                    }
-                    if (f.rank() < 2 || f.size(0) < 1) {
-                        throw new IllegalArgumentException(name + ": expected [n, ...] with n >= 1 examples along"
-                                + " dimension 0, got shape " + Arrays.toString(f.shape()));
-                    }
-                    if (!f.dataType().isFPType() && !f.dataType().isIntType()) {
-                        throw new IllegalArgumentException(name + ": expected numeric features, got " + f.dataType());
-                    }
-                    if (n >= 0 && f.size(0) != n) {
-                        throw new IllegalArgumentException("probeFeatures: every input needs the same number of examples,"
-                                + " got " + n + " and " + f.size(0) + " (input " + i + ")");
-                    }
-                    n = f.size(0);
-                    if (f.dataType().isFPType() && !Checks.finite(f)) {
-                        throw new IllegalArgumentException(name + " contains NaN or infinite values (got: shape "
-                                + Arrays.toString(f.shape()) + ")");
-                    }
-                    copy[i] = f.dup();
-                }
-            }
-            this.probe = copy;
+            this.probe = ProbeFeatures.copy(features);
         }
 
         /**
@@ -395,18 +262,7 @@ public final class NtkListener extends BaseTrainingListener implements AutoClose
          * @return this
          */
         public Builder probeLabels(INDArray probeLabels) {
-            if (probeLabels == null) {
-                throw new IllegalArgumentException("probeLabels must not be null (got: null); omit the call for no labels");
-            }
-            long n = probe[0].size(0);
-            if (probeLabels.rank() < 1 || probeLabels.rank() > 2 || probeLabels.size(0) != n) {
-                throw new IllegalArgumentException("probeLabels: expected [" + n + "] or [" + n + ", c] (one row per"
-                        + " probe example), got " + Arrays.toString(probeLabels.shape()));
-            }
-            if (!probeLabels.dataType().isNumerical()) {
-                throw new IllegalArgumentException("probeLabels: expected numeric labels, got " + probeLabels.dataType());
-            }
-            this.labels = SnapshotOptions.finiteLabels(probeLabels);
+            this.labels = SnapshotOptions.probeLabels(probeLabels, probe[0].size(0), -1);
             return this;
         }
 
@@ -429,40 +285,81 @@ public final class NtkListener extends BaseTrainingListener implements AutoClose
         }
 
         /**
-         * @param implementation how the kernel is computed (default AUTO)
+         * @param ntk how the kernel is computed: implementation, output mode (TRACE {@code [n, n]}; FULL
+         *            {@code [n, n, o, o]}, exact stable learning rate, about o² times the kernel memory and o³ times
+         *            the eigenvalue cost), block size, memory budget and chosen outputs. Default
+         *            {@code EmpiricalNtk.builder().build()}. Replaces the deprecated {@link #implementation},
+         *            {@link #outputMode}, {@link #blockSize} and {@link #memoryBudgetBytes}, which cannot be combined
+         *            with it
          * @return this
          */
-        public Builder implementation(NtkImplementation implementation) {
-            this.implementation = Checks.notNull("implementation", implementation);
+        public Builder kernel(EmpiricalNtk ntk) {
+            Checks.notNull("kernel", ntk);
+            if (legacySetting != null) {
+                throw conflict(legacySetting);
+            }
+            this.kernel = ntk;
             return this;
+        }
+
+        /**
+         * @param implementation how the kernel is computed (default AUTO)
+         * @return this
+         * @deprecated use {@link #kernel(EmpiricalNtk)} with {@code EmpiricalNtk.builder().implementation(...)}
+         */
+        @Deprecated
+        public Builder implementation(NtkImplementation implementation) {
+            legacy.implementation(Checks.notNull("implementation", implementation));
+            return legacy("implementation");
         }
 
         /**
          * @param outputMode TRACE (default: {@code [n, n]}, mean over outputs) or FULL ({@code [n, n, o, o]}; exact
          *                   stable learning rate, about o² times the kernel memory and o³ times the eigenvalue cost)
          * @return this
+         * @deprecated use {@link #kernel(EmpiricalNtk)} with {@code EmpiricalNtk.builder().outputMode(...)}
          */
+        @Deprecated
         public Builder outputMode(OutputMode outputMode) {
-            this.outputMode = Checks.notNull("outputMode", outputMode);
-            return this;
+            legacy.outputMode(Checks.notNull("outputMode", outputMode));
+            return legacy("outputMode");
         }
 
         /**
          * @param blockSize examples per kernel tile, ≥ 1 (default 512)
          * @return this
+         * @deprecated use {@link #kernel(EmpiricalNtk)} with {@code EmpiricalNtk.builder().blockSize(...)}
          */
+        @Deprecated
         public Builder blockSize(int blockSize) {
-            this.blockSize = Checks.atLeastOne("blockSize", blockSize);
-            return this;
+            legacy.blockSize(Checks.atLeastOne("blockSize", blockSize));
+            return legacy("blockSize");
         }
 
         /**
          * @param bytes memory budget of one kernel computation, &gt; 0 (default: half the off-heap limit)
          * @return this
+         * @deprecated use {@link #kernel(EmpiricalNtk)} with {@code EmpiricalNtk.builder().memoryBudgetBytes(...)}
          */
+        @Deprecated
         public Builder memoryBudgetBytes(long bytes) {
-            this.memoryBudgetBytes = Checks.positive("memoryBudgetBytes", bytes);
+            legacy.memoryBudgetBytes(Checks.positive("memoryBudgetBytes", bytes));
+            return legacy("memoryBudgetBytes");
+        }
+
+        private Builder legacy(String setting) {
+            if (kernel != null) {
+                throw conflict(setting);
+            }
+            if (legacySetting == null) {
+                legacySetting = setting;
+            }
             return this;
+        }
+
+        private static IllegalArgumentException conflict(String setting) {
+            return new IllegalArgumentException(setting + "(...) and kernel(EmpiricalNtk) both given (got: both): set "
+                    + setting + " on the EmpiricalNtk, EmpiricalNtk.builder()." + setting + "(...), and pass only kernel(...)");
         }
 
         /**
@@ -472,6 +369,10 @@ public final class NtkListener extends BaseTrainingListener implements AutoClose
         public Builder sink(NtkSink sink) {
             options.sink(sink);
             return this;
+        }
+
+        private EmpiricalNtk kernel() {
+            return kernel != null ? kernel : legacy.build();
         }
 
         /** @return the listener */

@@ -20,7 +20,8 @@ import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The files of a one-call report on an {@link NtkListener}'s history, drawn with XChart:
+ * The files of a one-call report on the history of an NTK listener (any {@link NtkHistory}: the DL4J or the SameDiff
+ * listener), drawn with XChart:
  * <ul>
  *   <li>{@code drift.png}: relative kernel drift {@code ‖Θt − Θ0‖/‖Θ0‖} and relative parameter change
  *   {@code ‖θt − θ0‖/‖θ0‖} against the iteration;</li>
@@ -53,11 +54,11 @@ public record NtkReport(Path directory, List<Path> files) {
     }
 
     /**
-     * @param listener  a listener with at least one snapshot
+     * @param listener  a listener (or any history) with at least one snapshot
      * @param directory created if missing
      * @return the report
      */
-    public static NtkReport write(NtkListener listener, Path directory) {
+    public static NtkReport write(NtkHistory listener, Path directory) {
         if (listener == null) {
             throw new IllegalArgumentException("listener must not be null (got: null)");
         }
@@ -76,13 +77,13 @@ public record NtkReport(Path directory, List<Path> files) {
         return write(history, List.of(), directory);
     }
 
-    static NtkReport write(List<NtkSnapshot> history, List<NtkListener.Spectrum> spectra, Path directory) {
+    private static NtkReport write(List<NtkSnapshot> history, List<NtkSpectrum> spectra, Path directory) {
         if (directory == null) {
             throw new IllegalArgumentException("directory must not be null (got: null)");
         }
         if (history == null || history.isEmpty()) {
-            throw new IllegalStateException("the NTK history is empty: attach the listener with net.addListeners(...)"
-                    + " and train (or call initialize(net)) before writing a report");
+            throw new IllegalStateException("the NTK history is empty: attach the listener (net.addListeners(...) or"
+                    + " sd.setListeners(...)) and train, or call initialize(...), before writing a report");
         }
         List<Path> files = new ArrayList<>();
         try {
@@ -144,7 +145,7 @@ public record NtkReport(Path directory, List<Path> files) {
         return c;
     }
 
-    private static XYChart spectrumChart(List<NtkListener.Spectrum> spectra) {
+    private static XYChart spectrumChart(List<NtkSpectrum> spectra) {
         XYChart c = chart("NTK spectrum", "rank of eigenvalue", "eigenvalue");
         c.getStyler().setYAxisLogarithmic(true);
         c.getStyler().setMarkerSize(0);
@@ -158,7 +159,7 @@ public record NtkReport(Path directory, List<Path> files) {
             }
         }
         for (int idx : pick) {
-            NtkListener.Spectrum s = spectra.get(idx);
+            NtkSpectrum s = spectra.get(idx);
             List<Double> x = new ArrayList<>(), y = new ArrayList<>();
             double[] ev = s.eigenvalues();
             for (int i = 0; i < ev.length; i++) {

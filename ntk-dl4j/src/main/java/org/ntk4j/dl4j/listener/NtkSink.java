@@ -8,6 +8,11 @@ import java.io.IOException;
  * Receives every snapshot of an {@link NtkListener} (or of the SameDiff listener
  * {@link org.ntk4j.dl4j.samediff.SameDiffNtkListener}), on the training thread, right after it is taken.
  * Ready-made sinks are in {@link NtkSinks}.
+ *
+ * <p>The contract every sink keeps (checked for the ready-made ones by one contract test): {@code accept} neither
+ * modifies nor keeps the kernel; nothing is written before the first snapshot; {@code close} may be called at any
+ * time and more than once; after {@code close} the sink accepts snapshots again (file sinks append to what they
+ * wrote); a failure to write is an {@link IOException}.
  */
 @FunctionalInterface
 public interface NtkSink extends AutoCloseable {

@@ -38,7 +38,7 @@ import java.util.Locale;
  * {@code "Infinity"}, {@code "-Infinity"}; times are ISO-8601 instants.
  */
 public final class NtkSinks {
-    private static final Logger LOG = LoggerFactory.getLogger(NtkListener.class);
+    private static final Logger LOG = LoggerFactory.getLogger(NtkSinks.class);
 
     private NtkSinks() {
     }
@@ -61,7 +61,7 @@ public final class NtkSinks {
         return new LineSink(file, null, SnapshotCodec::toJson);
     }
 
-    /** @return a sink writing one INFO line per snapshot to the logger {@code org.ntk4j.dl4j.listener.NtkListener} */
+    /** @return a sink writing one INFO line per snapshot to the logger {@code org.ntk4j.dl4j.listener.NtkSinks} */
     public static NtkSink log() {
         return log(LOG);
     }

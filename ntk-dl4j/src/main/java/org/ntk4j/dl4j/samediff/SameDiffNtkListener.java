@@ -6,10 +6,7 @@ import org.nd4j.autodiff.listeners.ListenerResponse;
 import org.nd4j.autodiff.listeners.Loss;
 import org.nd4j.autodiff.listeners.Operation;
 import org.nd4j.autodiff.listeners.records.LossCurve;
-import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.VariableType;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
@@ -18,21 +15,21 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.ntk4j.core.kernel.KernelMetrics;
 import org.ntk4j.dl4j.OutputMode;
 import org.ntk4j.dl4j.internal.Checks;
+import org.ntk4j.dl4j.listener.NtkHistory;
 import org.ntk4j.dl4j.listener.NtkListener;
+import org.ntk4j.dl4j.listener.NtkReport;
 import org.ntk4j.dl4j.listener.NtkSink;
 import org.ntk4j.dl4j.listener.NtkSinks;
 import org.ntk4j.dl4j.listener.NtkSnapshot;
-import org.ntk4j.dl4j.listener.internal.SinkCalls;
-import org.ntk4j.dl4j.listener.internal.SnapshotLog;
+import org.ntk4j.dl4j.listener.NtkSpectrum;
+import org.ntk4j.dl4j.listener.internal.NtkTracker;
+import org.ntk4j.dl4j.listener.internal.ProbeFeatures;
 import org.ntk4j.dl4j.listener.internal.SnapshotOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * A SameDiff {@link org.nd4j.autodiff.listeners.Listener} that tracks the NTK of fixed probe features while
@@ -53,7 +50,11 @@ import java.util.Optional;
  * sd.fit(trainIterator, epochs);
  * listener.close();                                              // flushes the file sinks
  * List<NtkSnapshot> history = listener.history();
+ * listener.writeReport(Path.of("out/ntk-report"));               // PNG plots + CSV, as for NtkListener
  * }</pre>
+ *
+ * <p>Schedule, Θ0, the same-iteration guard, the metrics, the spectra and the sinks are one tracking core shared with
+ * {@link NtkListener}: this class only translates SameDiff's callbacks. Both are an {@link NtkHistory}.
  *
  * <h2>When snapshots are taken</h2>
  * <ul>
@@ -86,32 +87,18 @@ import java.util.Optional;
  * at any time. One listener tracks the graph its {@link SameDiffNtk} was built on; being called by another graph is an
  * error.
  */
-public final class SameDiffNtkListener extends BaseListener implements AutoCloseable {
+public final class SameDiffNtkListener extends BaseListener implements NtkHistory, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SameDiffNtkListener.class);
 
     private final SameDiffNtk ntk;
     private final INDArray probe;
-    private final INDArray labels;
-    private final int everyNIterations;
-    private final int everyNEpochs;
-    private final List<NtkSink> sinks;
-
-    // training-thread state
-    private boolean started;
-    private Map<String, INDArray> theta0;
-    private double theta0Norm;
-    private long lastIteration = -1;
-
-    // read from any thread
-    private final SnapshotLog snapshots = new SnapshotLog();
+    private final NtkTracker tracker;
 
     private SameDiffNtkListener(Builder b) {
         this.ntk = b.ntk;
         this.probe = b.probe;
-        this.labels = b.labels;
-        this.everyNEpochs = b.options.everyNEpochs();
-        this.everyNIterations = b.options.effectiveEveryNIterations();
-        this.sinks = b.options.sinks();
+        this.tracker = new NtkTracker("SameDiffNtkListener", "a SameDiffNtkListener", b.options, b.labels,
+                ntk.outputMode());
     }
 
     /**
@@ -146,18 +133,13 @@ public final class SameDiffNtkListener extends BaseListener implements AutoClose
     /** SameDiff calls this with its gradient function after the update of iteration {@code at.iteration()}. */
     @Override
     public void iterationDone(SameDiff sd, At at, MultiDataSet dataSet, Loss loss) {
-        long updates = at.iteration() + 1L;
-        if (started && everyNIterations > 0 && updates % everyNIterations == 0) {
-            snapshot(updates, at.epoch());
-        }
+        tracker.afterUpdate(at.iteration() + 1L, at.epoch());
     }
 
     @Override
     public ListenerResponse epochEnd(SameDiff sd, At at, LossCurve lossCurve, long epochTimeMillis) {
         ensureStarted(sd, at.epoch());
-        if (everyNEpochs > 0 && (at.epoch() + 1L) % everyNEpochs == 0) {
-            snapshot(sd.getTrainingConfig().getIterationCount(), at.epoch());
-        }
+        tracker.epochEnded(at.epoch(), sd.getTrainingConfig().getIterationCount());
         return ListenerResponse.CONTINUE;
     }
 
@@ -175,28 +157,32 @@ public final class SameDiffNtkListener extends BaseListener implements AutoClose
     }
 
     /** @return an immutable copy of every snapshot so far, oldest first; safe to call from any thread */
+    @Override
     public List<NtkSnapshot> history() {
-        return snapshots.history();
-    }
-
-    /** @return the most recent snapshot, if any; safe to call from any thread */
-    public Optional<NtkSnapshot> latest() {
-        return snapshots.latest();
+        return tracker.log().history();
     }
 
     /** @return a copy of Θ0 ({@code [n, n]} or {@code [n, n, o, o]}), or null before the listener started */
+    @Override
     public INDArray initialKernel() {
-        return snapshots.initialKernel();
+        return tracker.log().initialKernel();
     }
 
     /** @return a copy of the kernel of the latest snapshot, or null before the listener started */
+    @Override
     public INDArray latestKernel() {
-        return snapshots.latestKernel();
+        return tracker.log().latestKernel();
+    }
+
+    /** @return the eigenvalues kept for the report (the first snapshot's, the latest's and up to 62 in between) */
+    @Override
+    public List<NtkSpectrum> spectra() {
+        return tracker.log().spectra();
     }
 
     /** @return true when probe labels were given (snapshots then have an alignment) */
     public boolean hasLabels() {
-        return labels != null;
+        return tracker.hasLabels();
     }
 
     /** @return the output mode of the kernels (that of the {@link SameDiffNtk}) */
@@ -204,85 +190,37 @@ public final class SameDiffNtkListener extends BaseListener implements AutoClose
         return ntk.outputMode();
     }
 
+    /**
+     * Writes PNG plots of the history (drift, spectrum, eigenvalues over training, alignment when labels were given)
+     * and the history as CSV into a directory, as {@link NtkListener#writeReport} does. See {@link NtkReport}.
+     *
+     * @param directory created if missing
+     * @return what was written
+     */
+    public NtkReport writeReport(Path directory) {
+        return NtkReport.write(this, directory);
+    }
+
     /** Closes the sinks (flushing files). The listener keeps working; file sinks reopen and append if needed. */
     @Override
     public void close() {
-        SinkCalls.closeAll(sinks, "a SameDiffNtkListener");
+        tracker.close();
     }
 
     // ------------------------------------------------------------------------------------------ internals
 
-    @SuppressWarnings("try") // the workspace scope is used for its side effect
     private void ensureStarted(SameDiff sd, int epoch) {
-        SameDiff source = ntk.sourceGraph();
-        if (sd != source) {
+        if (sd != ntk.sourceGraph()) {
             throw new IllegalStateException("this SameDiffNtkListener tracks the graph its SameDiffNtk was built on;"
                     + " it was called by another SameDiff: build one SameDiffNtk and one listener per graph");
         }
-        if (started) {
+        if (tracker.started()) {
             return;
         }
-        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            Map<String, INDArray> t0 = new LinkedHashMap<>();
-            double sq = 0;
-            for (SDVariable v : sd.variables()) {
-                if (v.getVariableType() == VariableType.VARIABLE && v.dataType().isFPType() && v.getArr() != null) {
-                    INDArray copy = v.getArr().castTo(DataType.DOUBLE).dup();
-                    t0.put(v.name(), copy);
-                    double norm = copy.norm2Number().doubleValue();
-                    sq += norm * norm;
-                }
-            }
-            this.theta0 = t0;
-            this.theta0Norm = Math.sqrt(sq);
-        }
-        started = true;
         long iteration = sd.getTrainingConfig() == null ? 0 : sd.getTrainingConfig().getIterationCount();
         LOG.debug("SameDiffNtkListener started: {} probe examples, {} outputs, {} kernel, at iteration {}",
                 probe.size(0), ntk.numOutputs(), ntk.outputMode(), iteration);
-        try {
-            snapshot(iteration, epoch);
-        } catch (RuntimeException e) {
-            started = false;
-            throw e;
-        }
-    }
-
-    @SuppressWarnings("try") // the workspace scope is used for its side effect
-    private void snapshot(long iteration, int epoch) {
-        if (iteration == lastIteration) {
-            return;
-        }
-        long t0 = System.nanoTime();
-        NtkSnapshot s;
-        INDArray k;
-        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            k = ntk.compute(probe);
-            s = snapshots.measure(iteration, epoch, k, ntk.numOutputs(), labels, parameterChange(), t0).snapshot();
-        }
-        lastIteration = iteration;
-        snapshots.record(k, s, null);
-        SinkCalls.deliver(sinks, "SameDiffNtkListener", iteration, s, k);
-    }
-
-    /** ‖θt − θ0‖₂ / ‖θ0‖₂ over the variables recorded at the start, in DOUBLE; reads the parameters only. */
-    private double parameterChange() {
-        if (!(theta0Norm > 0)) {
-            return Double.NaN;
-        }
-        SameDiff sd = ntk.sourceGraph();
-        double sq = 0;
-        for (Map.Entry<String, INDArray> e : theta0.entrySet()) {
-            SDVariable v = sd.getVariable(e.getKey());
-            INDArray now = v == null ? null : v.getArr();
-            if (now == null || !Arrays.equals(now.shape(), e.getValue().shape())) {
-                throw new IllegalStateException("trainable variable '" + e.getKey() + "' is no longer in the graph or"
-                        + " changed shape (got: " + (now == null ? "null" : Arrays.toString(now.shape())) + ")");
-            }
-            double d = now.castTo(DataType.DOUBLE).distance2(e.getValue());
-            sq += d * d;
-        }
-        return Math.sqrt(sq) / theta0Norm;
+        tracker.start(SameDiffKernelProbe.start(ntk, probe), iteration, epoch);
     }
 
     // ------------------------------------------------------------------------------------------ builder
@@ -302,28 +240,14 @@ public final class SameDiffNtkListener extends BaseListener implements AutoClose
         private Builder(SameDiffNtk ntk, INDArray features) {
             Checks.notNull("ntk", ntk);
             Checks.notNull("probeFeatures", features);
-            if (features.rank() < 2 || features.size(0) < 1) {
-                throw new IllegalArgumentException("probeFeatures: expected [n, d, ...] with n >= 1 examples along"
-                        + " dimension 0 (got: shape " + Arrays.toString(features.shape()) + ")");
-            }
-            if (!features.dataType().isFPType() && !features.dataType().isIntType()) {
-                throw new IllegalArgumentException("probeFeatures: expected numeric features (got: "
-                        + features.dataType() + ")");
-            }
+            INDArray copy = ProbeFeatures.copy(new INDArray[]{features})[0];
             try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                if (features.dataType().isFPType() && !Checks.finite(features)) {
-                    throw new IllegalArgumentException("probeFeatures contain NaN or infinite values (got: shape "
-                            + Arrays.toString(features.shape()) + ")");
-                }
-                INDArray copy = features.dup();
-                try {
-                    ntk.compute(copy.get(NDArrayIndex.interval(0, 1)).dup());
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("SameDiffNtkListener: the probe does not fit the graph: "
-                            + e.getMessage(), e);
-                }
-                this.probe = copy;
+                ntk.compute(copy.get(NDArrayIndex.interval(0, 1)).dup());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("SameDiffNtkListener: the probe does not fit the graph: "
+                        + e.getMessage(), e);
             }
+            this.probe = copy;
             this.ntk = ntk;
         }
 
@@ -333,26 +257,8 @@ public final class SameDiffNtkListener extends BaseListener implements AutoClose
          * @return this
          */
         public Builder probeLabels(INDArray probeLabels) {
-            if (probeLabels == null) {
-                throw new IllegalArgumentException("probeLabels must not be null (got: null); omit the call for no labels");
-            }
-            long n = probe.size(0);
-            int o = ntk.numOutputs();
-            if (ntk.outputMode() == OutputMode.FULL) {
-                if (probeLabels.rank() != 2 || probeLabels.size(0) != n || probeLabels.size(1) != o) {
-                    throw new IllegalArgumentException("probeLabels: with OutputMode.FULL expected [" + n + ", " + o
-                            + "] (one row per probe example, one column per output) (got: "
-                            + Arrays.toString(probeLabels.shape()) + ")");
-                }
-            } else if (probeLabels.rank() < 1 || probeLabels.rank() > 2 || probeLabels.size(0) != n) {
-                throw new IllegalArgumentException("probeLabels: expected [" + n + "] or [" + n + ", c] (one row per"
-                        + " probe example) (got: " + Arrays.toString(probeLabels.shape()) + ")");
-            }
-            if (!probeLabels.dataType().isNumerical()) {
-                throw new IllegalArgumentException("probeLabels: expected numeric labels (got: "
-                        + probeLabels.dataType() + ")");
-            }
-            this.labels = SnapshotOptions.finiteLabels(probeLabels);
+            int full = ntk.outputMode() == OutputMode.FULL ? ntk.numOutputs() : -1;
+            this.labels = SnapshotOptions.probeLabels(probeLabels, probe.size(0), full);
             return this;
         }
 

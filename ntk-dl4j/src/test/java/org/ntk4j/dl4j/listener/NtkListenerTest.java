@@ -331,7 +331,7 @@ class NtkListenerTest extends NtkTestBase {
         for (int i = 0; i < 80; i++) {
             net.fit(train);
         }
-        List<NtkListener.Spectrum> sp = l.spectra();
+        List<NtkSpectrum> sp = l.spectra();
         assertEquals(81, l.history().size());
         assertTrue(sp.size() <= 64 && sp.size() >= 32, "kept " + sp.size());
         assertEquals(0L, sp.get(0).iteration());

@@ -162,7 +162,7 @@ class NtkSinksTest extends NtkTestBase {
 
     @Test
     void logSinkWritesOneLinePerSnapshot() {
-        Logger logger = (Logger) LoggerFactory.getLogger(NtkListener.class);
+        Logger logger = (Logger) LoggerFactory.getLogger(NtkSinks.class);
         ListAppender<ILoggingEvent> appender = new ListAppender<>();
         appender.start();
         ch.qos.logback.classic.Level old = logger.getLevel();

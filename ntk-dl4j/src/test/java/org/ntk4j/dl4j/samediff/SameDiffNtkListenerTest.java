@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -332,7 +333,8 @@ class SameDiffNtkListenerTest extends NtkTestBase {
         NtkAssertions.assertBitIdentical(kernels.get(0), Nd4j.createFromNpyFile(npy.get(0).toFile()), "first kernel");
         NtkAssertions.assertBitIdentical(kernels.get(2), Nd4j.createFromNpyFile(npy.get(1).toFile()), "third kernel");
 
-        // the history-only report of NtkReport works on SameDiff histories too (no spectrum.png: no eigenvalues kept)
+        // the history-only report of NtkReport works on SameDiff histories too (no spectrum.png: a history alone
+        // has no eigenvalues)
         NtkReport report = NtkReport.write(h, dir.resolve("report"));
         assertEquals(List.of("drift.png", "eigenvalues.png", "alignment.png", "snapshots.csv"),
                 report.files().stream().map(p -> p.getFileName().toString()).toList());
@@ -340,6 +342,28 @@ class SameDiffNtkListenerTest extends NtkTestBase {
             assertTrue(Files.size(p) > 0, p.toString());
         }
         assertEquals(h, NtkSinks.readCsv(dir.resolve("report/snapshots.csv")));
+
+        // the listener's own report, as NtkListener's: with the spectra it kept
+        NtkReport own = l.writeReport(dir.resolve("own"));
+        assertEquals(List.of("drift.png", "spectrum.png", "eigenvalues.png", "alignment.png", "snapshots.csv"),
+                own.files().stream().map(p -> p.getFileName().toString()).toList());
+        for (Path p : own.files()) {
+            if (p.toString().endsWith(".png")) {
+                assertNotNull(javax.imageio.ImageIO.read(p.toFile()), p + " is a readable PNG");
+            }
+        }
+        assertEquals(h, NtkSinks.readCsv(dir.resolve("own/snapshots.csv")));
+        List<org.ntk4j.dl4j.listener.NtkSpectrum> spectra = l.spectra();
+        assertEquals(List.of(0L, 2L, 4L, 6L), spectra.stream().map(org.ntk4j.dl4j.listener.NtkSpectrum::iteration).toList());
+        // the latest spectrum against LAPACK's eigenvalues of the latest kernel (an independent decomposition)
+        INDArray last = kernels.get(3).dup();
+        double[] ref = org.nd4j.linalg.eigen.Eigen.symmetricGeneralizedEigenvalues(last, false).toDoubleVector();
+        java.util.Arrays.sort(ref);
+        double[] got = spectra.get(3).eigenvalues();
+        assertEquals(ref.length, got.length);
+        for (int i = 0; i < ref.length; i++) {
+            assertEquals(ref[ref.length - 1 - i], got[i], 1e-9 * Math.abs(ref[ref.length - 1]), "eigenvalue " + i);
+        }
     }
 
     @Test

@@ -5,20 +5,24 @@ import org.ntk4j.core.kernel.KernelMetrics;
 import org.ntk4j.core.kernel.KernelSpectrum;
 import org.ntk4j.dl4j.internal.Checks;
 import org.ntk4j.dl4j.listener.NtkSnapshot;
+import org.ntk4j.dl4j.listener.NtkSpectrum;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
- * What both NTK listeners (DL4J and SameDiff) keep and compute per snapshot: Θ0, the previous kernel and the history,
- * guarded by one lock so that {@link #history()} can be read from any thread while training runs; and the snapshot
- * metrics of a new kernel against them.
+ * What {@link NtkTracker} keeps and computes per snapshot: Θ0, the previous kernel, the history and the spectra kept
+ * for the report, guarded by one lock so that {@link #history()} can be read from any thread while training runs; and
+ * the snapshot metrics of a new kernel against them. Not API.
  */
 public final class SnapshotLog {
+    /** The most spectra kept: beyond it every second one between the first and the latest is dropped. */
+    public static final int MAX_KEPT_SPECTRA = 64;
+
     private final Object lock = new Object();
     private final List<NtkSnapshot> history = new ArrayList<>();
+    private final List<NtkSpectrum> spectra = new ArrayList<>();
     private INDArray kernel0;
     private INDArray kernelPrev;
 
@@ -26,7 +30,7 @@ public final class SnapshotLog {
      * A measured snapshot and the kernel's eigenvalues (null when the kernel was not finite).
      *
      * @param snapshot    the snapshot
-     * @param eigenvalues ascending eigenvalues, or null
+     * @param eigenvalues eigenvalues, largest first, or null
      */
     public record Measured(NtkSnapshot snapshot, double[] eigenvalues) {
     }
@@ -76,33 +80,45 @@ public final class SnapshotLog {
     }
 
     /**
-     * Records a snapshot and its kernel (Θ0 when it is the first).
+     * Records a snapshot, its kernel (Θ0 when it is the first) and its eigenvalues (when there are any).
      *
-     * @param k           the kernel
-     * @param s           the snapshot
-     * @param alsoLocked  more bookkeeping of the caller, run under the same lock (may be null)
+     * @param k        the kernel
+     * @param measured the snapshot and eigenvalues from {@link #measure}
      */
-    public void record(INDArray k, NtkSnapshot s, Runnable alsoLocked) {
+    public void record(INDArray k, Measured measured) {
+        NtkSnapshot s = measured.snapshot();
         synchronized (lock) {
             if (kernel0 == null) {
                 kernel0 = k;
             }
             kernelPrev = k;
             history.add(s);
-            if (alsoLocked != null) {
-                alsoLocked.run();
+            if (measured.eigenvalues() != null) {
+                spectra.add(new NtkSpectrum(s.iteration(), measured.eigenvalues()));
+                thinSpectra();
             }
         }
     }
 
-    /**
-     * @param action run under the log's lock (for callers' state recorded with {@link #record})
-     * @param <T>    result type
-     * @return what the action returns
-     */
-    public <T> T locked(java.util.function.Supplier<T> action) {
+    /** Keeps at most MAX_KEPT_SPECTRA: drops every second one between the first and the latest. */
+    private void thinSpectra() {
+        if (spectra.size() <= MAX_KEPT_SPECTRA) {
+            return;
+        }
+        List<NtkSpectrum> kept = new ArrayList<>();
+        for (int i = 0; i < spectra.size(); i++) {
+            if (i % 2 == 0 || i == spectra.size() - 1) {
+                kept.add(spectra.get(i));
+            }
+        }
+        spectra.clear();
+        spectra.addAll(kept);
+    }
+
+    /** @return an immutable copy of the spectra kept, oldest first */
+    public List<NtkSpectrum> spectra() {
         synchronized (lock) {
-            return action.get();
+            return List.copyOf(spectra);
         }
     }
 
@@ -110,13 +126,6 @@ public final class SnapshotLog {
     public List<NtkSnapshot> history() {
         synchronized (lock) {
             return List.copyOf(history);
-        }
-    }
-
-    /** @return the most recent snapshot, if any */
-    public Optional<NtkSnapshot> latest() {
-        synchronized (lock) {
-            return history.isEmpty() ? Optional.empty() : Optional.of(history.get(history.size() - 1));
         }
     }
 

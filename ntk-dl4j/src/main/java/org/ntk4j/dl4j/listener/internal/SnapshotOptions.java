@@ -57,6 +57,37 @@ public final class SnapshotOptions {
     }
 
     /**
+     * The probe labels both listener builders take, checked and copied.
+     *
+     * @param probeLabels the targets of the probe examples
+     * @param n           the number of probe examples
+     * @param fullOutputs o when the kernels are FULL and o is known ({@code [n, o]} required), else -1 ({@code [n]} or
+     *                    {@code [n, c]})
+     * @return a DOUBLE copy, made outside any workspace
+     * @throws IllegalArgumentException naming what was expected and what was given
+     */
+    public static INDArray probeLabels(INDArray probeLabels, long n, int fullOutputs) {
+        if (probeLabels == null) {
+            throw new IllegalArgumentException("probeLabels must not be null (got: null); omit the call for no labels");
+        }
+        if (fullOutputs > 0 && (probeLabels.rank() != 2 || probeLabels.size(0) != n
+                || probeLabels.size(1) != fullOutputs)) {
+            throw new IllegalArgumentException("probeLabels: with OutputMode.FULL expected [" + n + ", " + fullOutputs
+                    + "] (one row per probe example, one column per output) (got: "
+                    + Arrays.toString(probeLabels.shape()) + ")");
+        }
+        if (probeLabels.rank() < 1 || probeLabels.rank() > 2 || probeLabels.size(0) != n) {
+            throw new IllegalArgumentException("probeLabels: expected [" + n + "] or [" + n + ", c] (one row per"
+                    + " probe example) (got: " + Arrays.toString(probeLabels.shape()) + ")");
+        }
+        if (!probeLabels.dataType().isNumerical()) {
+            throw new IllegalArgumentException("probeLabels: expected numeric labels (got: " + probeLabels.dataType()
+                    + ")");
+        }
+        return finiteLabels(probeLabels);
+    }
+
+    /**
      * @param probeLabels the probe labels, already checked for shape and a numeric data type
      * @return a DOUBLE copy, made outside any workspace
      * @throws IllegalArgumentException when they contain NaN or infinite values

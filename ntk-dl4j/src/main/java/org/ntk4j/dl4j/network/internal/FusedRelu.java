@@ -10,8 +10,11 @@ import java.nio.FloatBuffer;
 
 /**
  * DL4J's plain ReLU ({@code max(z, 0)}, derivative {@code z > 0 ? 1 : 0} as its {@code RectifiedLinearDerivative})
- * fused with the bias addition and the derivative in one Java pass over {@link DenseChain}'s buffers, and the stacked
- * gradient product {@code Δ = σ'(z) ⊙ ε} in a second: no ND4J op start-up per step. c-ordered buffers, offset 0.
+ * fused with the bias addition in one Java pass over {@link DenseChain}'s buffers, and the stacked gradient product
+ * {@code Δ = σ'(z) ⊙ ε} in a second, where {@code σ'(z) = 1} exactly where the activation is positive (so no derivative
+ * buffer is written or read). Both passes are branch-free (ReLU's sign test on the bit pattern: about half the
+ * pre-activations are negative, and a branch there is mispredicted half the time). No ND4J op start-up per step.
+ * c-ordered buffers, offset 0.
  */
 final class FusedRelu {
     private static final ActivationReLU PLAIN = new ActivationReLU();
@@ -24,33 +27,39 @@ final class FusedRelu {
         return a.getClass() == ActivationReLU.class && a.equals(PLAIN);
     }
 
+    /** @return 1 when the float with these bits is {@code > 0} (sign clear, not zero), else 0 */
+    private static int positive(int bits) {
+        return ~(bits | (bits - 1)) >>> 31;
+    }
+
+    /** @return 1 when the double with these bits is {@code > 0} (sign clear, not zero), else 0 */
+    private static long positive(long bits) {
+        return ~(bits | (bits - 1)) >>> 63;
+    }
+
     /**
-     * @param z     {@code [n, w]} {@code a W}; the bias is added in place
-     * @param b     bias {@code [1, w]} or null
-     * @param act   {@code [n, w]} receives {@code max(z, 0)}
-     * @param deriv {@code [n, w]} receives {@code z > 0 ? 1 : 0}
+     * @param z   {@code [n, w]} {@code a W} (read only)
+     * @param b   bias {@code [1, w]} or null
+     * @param act {@code [n, w]} receives {@code max(z + b, 0)} (+0 where not positive, as DL4J)
      */
-    static void forward(INDArray z, INDArray b, INDArray act, INDArray deriv) {
+    static void forward(INDArray z, INDArray b, INDArray act) {
         int n = (int) z.size(0), w = (int) z.size(1);
-        double[] bias = b == null ? new double[w] : b.toDoubleVector();
         if (z.dataType() == DataType.FLOAT) {
-            FloatBuffer zb = z.data().asNioFloat(), ab = act.data().asNioFloat(), db = deriv.data().asNioFloat();
+            float[] bias = b == null ? new float[w] : b.toFloatVector();
+            FloatBuffer zb = z.data().asNioFloat(), ab = act.data().asNioFloat();
             for (int i = 0, q = 0; i < n; i++) {
                 for (int j = 0; j < w; j++, q++) {
-                    float v = zb.get(q) + (float) bias[j];
-                    zb.put(q, v);
-                    ab.put(q, v > 0 ? v : 0f);
-                    db.put(q, v > 0 ? 1f : 0f);
+                    int bits = Float.floatToRawIntBits(zb.get(q) + bias[j]);
+                    ab.put(q, Float.intBitsToFloat(bits & -positive(bits)));
                 }
             }
         } else {
-            DoubleBuffer zb = z.data().asNioDouble(), ab = act.data().asNioDouble(), db = deriv.data().asNioDouble();
+            double[] bias = b == null ? new double[w] : b.toDoubleVector();
+            DoubleBuffer zb = z.data().asNioDouble(), ab = act.data().asNioDouble();
             for (int i = 0, q = 0; i < n; i++) {
                 for (int j = 0; j < w; j++, q++) {
-                    double v = zb.get(q) + bias[j];
-                    zb.put(q, v);
-                    ab.put(q, v > 0 ? v : 0.0);
-                    db.put(q, v > 0 ? 1.0 : 0.0);
+                    long bits = Double.doubleToRawLongBits(zb.get(q) + bias[j]);
+                    ab.put(q, Double.longBitsToDouble(bits & -positive(bits)));
                 }
             }
         }
@@ -58,26 +67,28 @@ final class FusedRelu {
 
     /**
      * @param eps   {@code [n·o, w]} stacked gradients w.r.t. the activation's output
-     * @param deriv {@code [n, w]} derivative per example
-     * @param delta {@code [n·o, w]} receives {@code deriv ⊙ eps} row by row
+     * @param act   {@code [n, w]} the activation of {@link #forward} per example
+     * @param delta {@code [n·o, w]} receives {@code (act > 0) ⊙ eps} row by row
      * @param o     outputs per example
      */
-    static void backward(INDArray eps, INDArray deriv, INDArray delta, int o) {
+    static void backward(INDArray eps, INDArray act, INDArray delta, int o) {
         int rows = (int) eps.size(0), w = (int) eps.size(1);
         if (eps.dataType() == DataType.FLOAT) {
-            FloatBuffer e = eps.data().asNioFloat(), d = deriv.data().asNioFloat(), out = delta.data().asNioFloat();
+            FloatBuffer e = eps.data().asNioFloat(), a = act.data().asNioFloat(), out = delta.data().asNioFloat();
             for (int r = 0, q = 0; r < rows; r++) {
                 int base = (r / o) * w;
                 for (int j = 0; j < w; j++, q++) {
-                    out.put(q, e.get(q) * d.get(base + j));
+                    int mask = -positive(Float.floatToRawIntBits(a.get(base + j)));
+                    out.put(q, Float.intBitsToFloat(Float.floatToRawIntBits(e.get(q)) & mask));
                 }
             }
         } else {
-            DoubleBuffer e = eps.data().asNioDouble(), d = deriv.data().asNioDouble(), out = delta.data().asNioDouble();
+            DoubleBuffer e = eps.data().asNioDouble(), a = act.data().asNioDouble(), out = delta.data().asNioDouble();
             for (int r = 0, q = 0; r < rows; r++) {
                 int base = (r / o) * w;
                 for (int j = 0; j < w; j++, q++) {
-                    out.put(q, e.get(q) * d.get(base + j));
+                    long mask = -positive(Double.doubleToRawLongBits(a.get(base + j)));
+                    out.put(q, Double.longBitsToDouble(Double.doubleToRawLongBits(e.get(q)) & mask));
                 }
             }
         }

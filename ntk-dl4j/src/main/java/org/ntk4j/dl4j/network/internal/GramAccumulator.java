@@ -7,47 +7,72 @@ import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 
 /**
- * The one element-wise pass of a dense layer's kernel contribution, {@code acc += (g + c) ⊙ dd}, in plain Java over the
- * buffers' native memory (one read of each operand, no temporary, no OpenMP start-up). All arrays are contiguous
- * c-ordered buffers of {@link DenseChain} with offset 0.
+ * The one element-wise pass of a dense layer's kernel contribution, {@code acc += (g + c) ⊙ dd}, in plain Java over
+ * the buffers' native memory (one read of each operand, no temporary, no OpenMP start-up). All arrays are contiguous
+ * c-ordered buffers with offset 0. {@code dd} is always the flat Gram matrix {@code [n1·o, n2·o]} (example-major);
+ * {@code acc} is either the same flat layout or the blocked layout {@code [n1, n2, o, o]} of a FULL kernel, written
+ * directly so that no reordering copy is needed afterwards.
  */
 final class GramAccumulator {
     private GramAccumulator() {
     }
 
     /**
-     * @param acc   {@code [m1, m2]} accumulated kernel, {@code m = n} (trace) or {@code n·o} (full, example-major)
-     * @param g     {@code [n1, n2]} example Gram matrix, or null for zero
-     * @param c     constant added to {@code g} (1 for a trainable bias, else 0)
-     * @param dd    {@code [m1, m2]} Gram matrix of the stacked pre-activation gradients
-     * @param o     outputs per example in {@code acc} and {@code dd} (1 for trace)
+     * @param acc       {@code [m1, m2]} (trace: {@code m = n}; flat full: {@code m = n·o}) or {@code [n1, n2, o, o]}
+     * @param g         {@code [n1, n2]} example Gram matrix, or null for zero
+     * @param c         constant added to {@code g} (1 for a trainable bias, else 0)
+     * @param dd        {@code [n1·o, n2·o]} Gram matrix of the stacked pre-activation gradients ({@code o = 1}: trace)
+     * @param o         outputs per example in {@code dd} (1 for trace)
      * @param overwrite true: {@code acc = (g + c) ⊙ dd} (the first term)
      */
     static void add(INDArray acc, INDArray g, double c, INDArray dd, int o, boolean overwrite) {
-        int m1 = (int) acc.size(0), m2 = (int) acc.size(1);
-        int n2 = m2 / o;
+        int m1 = (int) dd.size(0), m2 = (int) dd.size(1);
+        int n1 = m1 / o, n2 = m2 / o;
+        boolean blocked = acc.rank() == 4;
         if (acc.dataType() == DataType.FLOAT) {
             FloatBuffer a = acc.data().asNioFloat(), d = dd.data().asNioFloat();
             FloatBuffer gb = g == null ? null : g.data().asNioFloat();
             float cf = (float) c;
-            for (int r = 0; r < m1; r++) {
-                int gRow = (r / o) * n2, row = r * m2;
-                for (int j = 0, q = row; j < n2; j++) {
-                    float gv = gb == null ? cf : gb.get(gRow + j) + cf;
-                    for (int k = 0; k < o; k++, q++) {
-                        a.put(q, (overwrite ? 0 : a.get(q)) + gv * d.get(q));
+            if (o == 1) { // trace: one flat pass, no inner loop
+                int size = m1 * m2;
+                for (int q = 0; q < size; q++) {
+                    float gv = gb == null ? cf : gb.get(q) + cf;
+                    a.put(q, (overwrite ? 0 : a.get(q)) + gv * d.get(q));
+                }
+                return;
+            }
+            for (int i = 0; i < n1; i++) {
+                for (int k = 0; k < o; k++) {
+                    int q = (i * o + k) * m2; // row (i, k) of dd
+                    for (int j = 0; j < n2; j++) {
+                        float gv = gb == null ? cf : gb.get(i * n2 + j) + cf;
+                        int t = blocked ? ((i * n2 + j) * o + k) * o : q;
+                        for (int e = 0; e < o; e++, q++, t++) {
+                            a.put(t, (overwrite ? 0 : a.get(t)) + gv * d.get(q));
+                        }
                     }
                 }
             }
         } else {
             DoubleBuffer a = acc.data().asNioDouble(), d = dd.data().asNioDouble();
             DoubleBuffer gb = g == null ? null : g.data().asNioDouble();
-            for (int r = 0; r < m1; r++) {
-                int gRow = (r / o) * n2, row = r * m2;
-                for (int j = 0, q = row; j < n2; j++) {
-                    double gv = gb == null ? c : gb.get(gRow + j) + c;
-                    for (int k = 0; k < o; k++, q++) {
-                        a.put(q, (overwrite ? 0 : a.get(q)) + gv * d.get(q));
+            if (o == 1) { // trace: one flat pass, no inner loop
+                int size = m1 * m2;
+                for (int q = 0; q < size; q++) {
+                    double gv = gb == null ? c : gb.get(q) + c;
+                    a.put(q, (overwrite ? 0 : a.get(q)) + gv * d.get(q));
+                }
+                return;
+            }
+            for (int i = 0; i < n1; i++) {
+                for (int k = 0; k < o; k++) {
+                    int q = (i * o + k) * m2;
+                    for (int j = 0; j < n2; j++) {
+                        double gv = gb == null ? c : gb.get(i * n2 + j) + c;
+                        int t = blocked ? ((i * n2 + j) * o + k) * o : q;
+                        for (int e = 0; e < o; e++, q++, t++) {
+                            a.put(t, (overwrite ? 0 : a.get(t)) + gv * d.get(q));
+                        }
                     }
                 }
             }
