@@ -66,6 +66,7 @@ import org.ntk4j.dl4j.analytic.MonteCarloResult;
 import org.ntk4j.dl4j.arbiter.FullBatchData;
 import org.ntk4j.dl4j.arbiter.NtkScoreFunctions;
 import org.ntk4j.dl4j.arbiter.NtkTaskListener;
+import org.ntk4j.dl4j.listener.NtkListener;
 import org.ntk4j.dl4j.listener.NtkSinks;
 import org.ntk4j.dl4j.listener.NtkSnapshot;
 import org.ntk4j.dl4j.samediff.SameDiffNtk;
@@ -367,6 +368,31 @@ class DocPagesSnippetsTest extends NtkTestBase {
         assertEquals(8, runner.numCandidatesCompleted(), "candidates failed: " + runner.numCandidatesFailed());
         assertEquals(8, ntk.summaries().size());
         ntk.summaries().values().forEach(s -> assertTrue(s.lambdaMax() > 0 && s.lambdaMax() >= s.lambdaMin(), s.toString()));
+    }
+
+    @Test
+    void listenerWithItsOwnKernel() {
+        MultiLayerNetwork net = mlp32();
+        INDArray probe = Nd4j.rand(DataType.FLOAT, 6, 32);
+        DataSet train = new DataSet(Nd4j.rand(DataType.FLOAT, 16, 32), Nd4j.rand(DataType.FLOAT, 16, 3));
+        // snippet:listener-kernel
+        NtkListener full = NtkListener.builder(probe)
+                .kernel(EmpiricalNtk.builder().outputMode(OutputMode.FULL).blockSize(128).build())
+                .everyNIterations(50)
+                .build();
+        // end
+        INDArray traceAtInit = EmpiricalNtk.builder().build().compute(net, probe);
+        net.addListeners(full);
+        for (int i = 0; i < 50; i++) {
+            net.fit(train);                                   // full batch: one iteration per call
+        }
+        full.close();
+        assertEquals(List.of(0L, 50L), full.history().stream().map(NtkSnapshot::iteration).toList());
+        // the FULL kernel [n, n, o, o] of the probe: its mean over outputs is the TRACE kernel computed directly
+        INDArray k0 = full.initialKernel();
+        assertArrayEquals(new long[]{6, 6, 3, 3}, k0.shape());
+        assertEquals(0.0, KernelLayout.traceOf(k0).sub(traceAtInit).norm2Number().doubleValue(),
+                1e-5 * traceAtInit.norm2Number().doubleValue());
     }
 
     @Test
