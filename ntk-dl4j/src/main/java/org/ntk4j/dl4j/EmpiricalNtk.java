@@ -168,6 +168,9 @@ public final class EmpiricalNtk {
     /**
      * Multi-input form with feature masks (see {@link #compute(Model, INDArray, INDArray, INDArray, INDArray)}).
      *
+     * @param model  a MultiLayerNetwork or ComputationGraph
+     * @param x1     features per network input, each {@code [n1, ...]}
+     * @param x2     features per network input, each {@code [n2, ...]}, or {@code null} for {@code x1} with itself
      * @param masks1 per network input a mask {@code [n1, T]} or null; the array may be null
      * @param masks2 same for x2; must be null when x2 is
      * @return {@code [n1, n2]} (TRACE) or {@code [n1, n2, m, m]} (FULL)

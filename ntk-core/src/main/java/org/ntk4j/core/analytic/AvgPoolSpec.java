@@ -21,7 +21,20 @@ package org.ntk4j.core.analytic;
 public record AvgPoolSpec(int kernelH, int kernelW, int strideH, int strideW, int dilationH, int dilationW,
                           boolean same, int padH, int padW, boolean includePadInDivisor) {
 
-    /** Validates the fields. */
+    /**
+     * Validates the fields.
+     *
+     * @param kernelH             window height ≥ 1
+     * @param kernelW             window width ≥ 1
+     * @param strideH             vertical stride ≥ 1
+     * @param strideW             horizontal stride ≥ 1
+     * @param dilationH           vertical dilation ≥ 1
+     * @param dilationW           horizontal dilation ≥ 1
+     * @param same                SAME padding (else explicit {@code padH, padW}, truncating)
+     * @param padH                rows of zeros on each side (explicit padding)
+     * @param padW                columns of zeros on each side (explicit padding)
+     * @param includePadInDivisor whether padded taps count in the divisor
+     */
     public AvgPoolSpec {
         ConvLayerSpec.positive("kernelH", kernelH);
         ConvLayerSpec.positive("kernelW", kernelW);

@@ -37,7 +37,25 @@ public record ConvLayerSpec(int channels, int kernelH, int kernelW, int strideH,
                             int dilationW, boolean same, int padH, int padW, double weightVariance, double biasMean,
                             double biasVariance, boolean bias, Nonlinearity activation) {
 
-    /** Validates the fields. */
+    /**
+     * Validates the fields.
+     *
+     * @param channels       output channels {@code C_out ≥ 1} (enters the next layer's NTK in the standard parameterization)
+     * @param kernelH        kernel height ≥ 1
+     * @param kernelW        kernel width ≥ 1
+     * @param strideH        vertical stride ≥ 1
+     * @param strideW        horizontal stride ≥ 1
+     * @param dilationH      vertical dilation ≥ 1
+     * @param dilationW      horizontal dilation ≥ 1
+     * @param same           SAME padding (else explicit padding {@code padH, padW} on both sides, truncating)
+     * @param padH           rows of zeros above and below (explicit padding), ≥ 0
+     * @param padW           columns of zeros left and right (explicit padding), ≥ 0
+     * @param weightVariance {@code σ_w² ≥ 0}: per-entry weight variance times {@code fanIn}
+     * @param biasMean       {@code β}, the constant part of the bias
+     * @param biasVariance   {@code σ_b² ≥ 0}
+     * @param bias           whether the layer has a trainable bias
+     * @param activation     {@code φ}, applied to every pixel of {@code z}
+     */
     public ConvLayerSpec {
         positive("channels", channels);
         positive("kernelH", kernelH);
@@ -106,14 +124,22 @@ public record ConvLayerSpec(int channels, int kernelH, int kernelW, int strideH,
             this.kernelW = kernelW;
         }
 
-        /** @param h vertical stride; @param w horizontal stride; @return this */
+        /**
+         * @param h vertical stride
+         * @param w horizontal stride
+         * @return this
+         */
         public Builder stride(int h, int w) {
             this.strideH = h;
             this.strideW = w;
             return this;
         }
 
-        /** @param h vertical dilation; @param w horizontal dilation; @return this */
+        /**
+         * @param h vertical dilation
+         * @param w horizontal dilation
+         * @return this
+         */
         public Builder dilation(int h, int w) {
             this.dilationH = h;
             this.dilationW = w;
@@ -126,7 +152,11 @@ public record ConvLayerSpec(int channels, int kernelH, int kernelW, int strideH,
             return this;
         }
 
-        /** @param h rows of zeros on each side; @param w columns of zeros on each side; @return this (truncating) */
+        /**
+         * @param h rows of zeros on each side
+         * @param w columns of zeros on each side
+         * @return this (truncating)
+         */
         public Builder padding(int h, int w) {
             this.same = false;
             this.padH = h;
@@ -134,31 +164,46 @@ public record ConvLayerSpec(int channels, int kernelH, int kernelW, int strideH,
             return this;
         }
 
-        /** @param v σ_w², per-entry weight variance times fan-in; @return this */
+        /**
+         * @param v σ_w², per-entry weight variance times fan-in
+         * @return this
+         */
         public Builder weightVariance(double v) {
             this.weightVariance = v;
             return this;
         }
 
-        /** @param m the constant bias β; @return this */
+        /**
+         * @param m the constant bias β
+         * @return this
+         */
         public Builder biasMean(double m) {
             this.biasMean = m;
             return this;
         }
 
-        /** @param v σ_b²; @return this */
+        /**
+         * @param v σ_b²
+         * @return this
+         */
         public Builder biasVariance(double v) {
             this.biasVariance = v;
             return this;
         }
 
-        /** @param present whether the layer has a bias; @return this */
+        /**
+         * @param present whether the layer has a bias
+         * @return this
+         */
         public Builder bias(boolean present) {
             this.bias = present;
             return this;
         }
 
-        /** @param phi the activation; @return this */
+        /**
+         * @param phi the activation
+         * @return this
+         */
         public Builder activation(Nonlinearity phi) {
             this.activation = phi;
             return this;

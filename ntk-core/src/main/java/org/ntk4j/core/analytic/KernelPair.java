@@ -37,6 +37,7 @@ public record KernelPair(INDArray nngp, INDArray ntk, double errorEstimate) {
      * @param ntk  {@code [n1, n2]}: the neural tangent kernel {@code Σ_θ ∂z(x_i)/∂θ · ∂z(x'_j)/∂θ} of one output
      *             pre-activation (the limit of the diagonal blocks of the empirical NTK; off-diagonal output blocks
      *             vanish in the limit, so this is also the limit of the TRACE kernel)
+     * @param errorEstimate the estimated error of the numerical integration, relative to the kernels' natural scale
      */
     public KernelPair {
         Objects.requireNonNull(nngp, "nngp");

@@ -5,8 +5,11 @@ package org.ntk4j.core.analytic;
  * returned. {@link #estimate()} is what was achieved.
  */
 public final class ToleranceNotMetException extends ArithmeticException {
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
+    /** The achieved error estimate. */
     private final double estimate;
+    /** The tolerance that was asked for. */
     private final double tolerance;
 
     /**

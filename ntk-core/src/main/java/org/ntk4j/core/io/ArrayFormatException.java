@@ -10,6 +10,7 @@ package org.ntk4j.core.io;
 public final class ArrayFormatException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
+    /** The file or stream name. */
     private final String source;
 
     /**

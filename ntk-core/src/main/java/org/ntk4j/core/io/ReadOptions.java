@@ -18,6 +18,10 @@ import org.ntk4j.core.kernel.MemoryBudget;
  */
 public record ReadOptions(String npzEntry, CsvHeader csvHeader, MemoryBudget memoryBudget) {
     /**
+     * @param npzEntry     the array to read from an {@code .npz} (its name, with or without {@code .npy}), or {@code null}
+     *                     when the archive holds exactly one array
+     * @param csvHeader    whether the first data row of a CSV file holds column names
+     * @param memoryBudget the largest array (bytes, after conversion to its ND4J type) that may be allocated
      * @throws IllegalArgumentException for a {@code null} header mode or budget, or an empty entry name
      */
     public ReadOptions {

@@ -259,4 +259,38 @@ class ArrayFilesTest extends NtkTestBase {
         System.arraycopy(b, 0, c, a.length, b.length);
         return c;
     }
+
+    @Test
+    void writtenFilesGetTheUsualPermissionsNotOwnerOnly() throws IOException {
+        assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        Path plain = dir.resolve("plain.txt");
+        Files.newOutputStream(plain).close();          // what any program creates here (the umask applies)
+        INDArray a = Nd4j.createFromArray(new double[][]{{1, 2}, {3, 4}});
+        for (String name : new String[]{"a.npy", "a.npz", "a.csv"}) {
+            ArrayFiles.write(a, dir.resolve(name));
+            assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(dir.resolve(name)), name);
+        }
+        ArrayFiles.writeCsv(a, java.util.List.of("p", "q"), dir.resolve("t.csv"));
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(dir.resolve("t.csv")));
+        try (var files = Files.list(dir)) {
+            assertFalse(files.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "temporary file left");
+        }
+    }
+
+    @Test
+    void csvWritesIntegersWithoutAFractionAndReadsEveryValueBack() throws IOException {
+        INDArray t = Nd4j.createFromArray(new double[][]{{64, -3, 0.1, 1e300}, {Math.pow(2, 53), -0.0, Double.NaN,
+                Double.NEGATIVE_INFINITY}});
+        Path p = dir.resolve("ints.csv");
+        ArrayFiles.writeCsv(t, java.util.List.of("w", "s", "x", "y"), p);
+        String[] lines = Files.readString(p, StandardCharsets.UTF_8).split("\n");
+        assertEquals("64,-3,0.1,1.0E300", lines[1]);
+        INDArray back = ArrayFiles.read(p);
+        for (int i = 0; i < 2; i++) {
+            for (int j = 0; j < 4; j++) {
+                assertEquals(Double.doubleToLongBits(t.getDouble(i, j)), Double.doubleToLongBits(back.getDouble(i, j)),
+                        "(" + i + ", " + j + ")");
+            }
+        }
+    }
 }

@@ -26,7 +26,9 @@ import java.util.Map;
 public final class FullBatchData implements DataProvider {
     private static final long serialVersionUID = 1L;
 
+    /** The training set, served as one minibatch. */
     private final DataSet train;
+    /** The test set, served as one minibatch. */
     private final DataSet test;
 
     private FullBatchData(DataSet train, DataSet test) {

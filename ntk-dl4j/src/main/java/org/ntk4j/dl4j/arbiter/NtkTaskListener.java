@@ -54,7 +54,9 @@ public final class NtkTaskListener implements TaskListener {
         EPOCHS.put(GraphConfiguration.class, c -> ((GraphConfiguration) c).getNumEpochs());
     }
 
+    /** The probe features the kernel is computed on. */
     private final INDArray probe;
+    /** Snapshot interval in iterations. */
     private final int everyNIterations;
     private final transient Map<Integer, CandidateSummary> summaries = new ConcurrentHashMap<>();
 

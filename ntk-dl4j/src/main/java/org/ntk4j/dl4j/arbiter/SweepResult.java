@@ -1,13 +1,14 @@
 package org.ntk4j.dl4j.arbiter;
 
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+import org.ntk4j.core.io.ArrayFiles;
 import org.ntk4j.dl4j.arbiter.internal.SweepPlots;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +30,15 @@ public record SweepResult(List<SweepRow> rows, SlopeFit driftSlope, SlopeFit gap
     /** CSV header of {@link #writeCsv(Path)}. */
     public static final String CSV_HEADER = "candidate,width,seed,learning_rate,drift,gap,test_loss,lambda_min,lambda_max,seconds";
 
-    /** Sorts and copies the rows. */
+    /**
+     * Sorts and copies the rows.
+     *
+     * @param rows                the candidates
+     * @param driftSlope          fit of {@code drift ∝ width^slope} (theory in the kernel regime: about −0.5)
+     * @param gapSlope            fit of {@code gap ∝ width^slope}, or null when the gap was not computed
+     * @param candidatesGenerated how many candidates Arbiter's grid generated
+     * @param candidatesScored    how many of them Arbiter trained and scored
+     */
     public SweepResult {
         rows = rows.stream().sorted(Comparator.comparingInt(SweepRow::width).thenComparingLong(SweepRow::seed)).toList();
     }
@@ -76,28 +85,31 @@ public record SweepResult(List<SweepRow> rows, SlopeFit driftSlope, SlopeFit gap
     }
 
     /**
-     * Writes the rows as CSV ({@link #CSV_HEADER}), atomically (a temporary file, then a rename).
+     * Writes the rows as CSV ({@link #CSV_HEADER}) with {@link ArrayFiles#writeCsv}: atomically (a temporary file, then
+     * a rename), numbers that read back to the same {@code double}s, {@code NaN} for a gap not computed.
      *
      * @param file the CSV file; its folder is created
      * @return {@code file}
      */
     public Path writeCsv(Path file) {
-        StringBuilder csv = new StringBuilder(CSV_HEADER).append('\n');
+        int cols = CSV_HEADER.split(",").length;
+        double[] flat = new double[rows.size() * cols];
+        int i = 0;
         for (SweepRow r : rows) {
-            csv.append(String.format(Locale.ROOT, "%d,%d,%d,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.3f%n",
-                    r.candidateIndex(), r.width(), r.seed(), r.learningRate(), r.drift(), r.gap(), r.testLoss(),
-                    r.lambdaMin(), r.lambdaMax(), r.seconds()));
+            for (double v : new double[]{r.candidateIndex(), r.width(), r.seed(), r.learningRate(), r.drift(), r.gap(),
+                    r.testLoss(), r.lambdaMin(), r.lambdaMax(), r.seconds()}) {
+                flat[i++] = v;
+            }
         }
         try {
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);
-            Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
-            Files.writeString(tmp, csv.toString(), StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
+        ArrayFiles.writeCsv(Nd4j.create(flat, new long[]{rows.size(), cols}, DataType.DOUBLE),
+                List.of(CSV_HEADER.split(",")), file);
+        return file;
     }
 
     /**

@@ -208,7 +208,8 @@ public record NtkReport(Path directory, List<Path> files) {
 
     private static void atomicWrite(Path file, Writer w) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, ".ntk-report-", ".tmp");
+        // not createTempFile: its file is owner-only (rw-------); this one gets the umask's permissions
+        Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
         try {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 w.write(out);

@@ -23,7 +23,7 @@ class LinearizedDocExampleTest extends NtkTestBase {
 
     @Test
     void docExampleRuns() {
-        // --- docs/linearized.md example begins
+        // snippet:linearized-page
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                 .seed(1).dataType(DataType.DOUBLE).updater(new Sgd(0.05)).weightInit(WeightInit.NORMAL)
                 .list()
@@ -52,7 +52,7 @@ class LinearizedDocExampleTest extends NtkTestBase {
             net.fit(train);                                      // one full-batch step
         }
         INDArray trained = net.output(xTest);                    // ≈ after100 (wide network)
-        // --- docs/linearized.md example ends
+        // end
         assertArrayEquals(new long[] {5, 2}, after100.shape());
         assertArrayEquals(new long[] {5, 2}, atTime.shape());
         assertArrayEquals(new long[] {5, 2}, limit.shape());

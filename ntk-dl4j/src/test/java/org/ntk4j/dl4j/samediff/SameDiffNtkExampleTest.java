@@ -26,7 +26,7 @@ class SameDiffNtkExampleTest extends NtkTestBase {
 
     @Test
     void documentedExampleRuns() {
-        // --- docs/samediff.md example begins ---
+        // snippet:samediff-page
         SameDiff sd = SameDiff.create();
         SDVariable x = sd.placeHolder("input", DataType.DOUBLE, -1, 3);
         SDVariable y = sd.placeHolder("label", DataType.DOUBLE, -1, 2);
@@ -67,7 +67,7 @@ class SameDiffNtkExampleTest extends NtkTestBase {
             System.err.printf("iteration %3d  drift %.4f  trace %.3f  eff. rank %.2f  max stable lr %.3f%n",
                     s.iteration(), s.drift(), s.trace(), s.effectiveRank(), s.maxStableLearningRate());
         }
-        // --- docs/samediff.md example ends ---
+        // end
 
         assertArrayEquals(new long[]{5, 4, 2, 2}, k12.shape());
         assertArrayEquals(new long[]{5, 5, 2, 2}, k11.shape());

@@ -125,7 +125,11 @@ public final class AnalyticKernelRunner {
     /** A kernel ready to compute, dense or convolutional, with the CLI's tile size and memory budget. */
     @FunctionalInterface
     public interface Limited {
-        /** @return the kernels of {@code x1} (features or images) with {@code x2} ({@code null}: with itself) */
+        /**
+         * @param x1 features or images
+         * @param x2 the same, or {@code null} for {@code x1} with itself
+         * @return the kernels of {@code x1} with {@code x2}
+         */
         KernelPair compute(INDArray x1, INDArray x2);
     }
 

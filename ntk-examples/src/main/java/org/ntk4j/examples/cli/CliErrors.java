@@ -14,6 +14,9 @@ import java.io.PrintWriter;
 public final class CliErrors {
     /** Exit code of every refused input or failed run. */
     public static final int EXIT_ERROR = 2;
+    /** The analytic kernels' shape message, "expected x1 of shape [n, 3], got [2, 3, 4]". */
+    private static final java.util.regex.Pattern ANALYTIC_SHAPE =
+            java.util.regex.Pattern.compile("expected (x[12]) of shape (.*)", java.util.regex.Pattern.DOTALL);
 
     private CliErrors() {
     }
@@ -77,8 +80,11 @@ public final class CliErrors {
             return ex.getClass().getSimpleName();
         }
         // the library names its arguments x1/x2; on the command line they are --x1/--x2
-        return msg.startsWith("x1: ") || msg.startsWith("x2: ") ? "--" + msg.substring(0, 2) + " "
-                + msg.substring(4) : msg;
+        if (msg.startsWith("x1: ") || msg.startsWith("x2: ")) {
+            return "--" + msg.substring(0, 2) + " " + msg.substring(4);
+        }
+        java.util.regex.Matcher shape = ANALYTIC_SHAPE.matcher(msg);
+        return shape.matches() ? "--" + shape.group(1) + " expected shape " + shape.group(2) : msg;
     }
 
     private static String suggest(long bytes) {

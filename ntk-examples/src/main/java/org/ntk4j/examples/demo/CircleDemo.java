@@ -97,9 +97,9 @@ public final class CircleDemo {
         KernelFigure.plot(kernels, settings, circle, dir.resolve(FIG1));
         GpFigure.plot(gp, settings, circle, sweep, dir.resolve(FIG2));
         LinearizationFigure.plot(lin, settings, sweep, dir.resolve(LINEARIZATION));
-        write(dir.resolve(KERNELS_CSV), KernelFigure.csv(kernels, circle));
-        write(dir.resolve(FUNCTIONS_CSV), GpFigure.csv(gp, circle, sweep));
-        write(dir.resolve(LINEARIZATION_CSV), LinearizationFigure.csv(sweep));
+        KernelFigure.table(kernels, circle).write(dir.resolve(KERNELS_CSV));
+        GpFigure.table(gp, circle, sweep).write(dir.resolve(FUNCTIONS_CSV));
+        LinearizationFigure.table(sweep).write(dir.resolve(LINEARIZATION_CSV));
         Results r = new Results(kernels, sweep, gp, lin, (System.nanoTime() - t0) / 1e9);
         DemoReport report = new DemoReport(settings, r);
         write(dir.resolve(REPORT_MD), report.doc().markdown());
@@ -109,18 +109,18 @@ public final class CircleDemo {
 
     String summary(Results r) {
         StringBuilder t = new StringBuilder();
-        t.append(String.format(Locale.ROOT, "%-22s %-8s %-6s %-26s %-26s %-12s%n", "experiment", "width", "nets",
+        t.append(String.format(Locale.ROOT, "%-22s %-8s %-6s %-28s %-28s %-12s%n", "experiment", "width", "nets",
                 "||Θ0 − Θ∞||/||Θ∞|| | ratio", "drift | GP band coverage", "loss end"));
         for (int w : settings.kernelWidths()) {
             List<KernelFigure.Curve> cs = r.kernels().curves().stream().filter(c -> c.width() == w).toList();
-            t.append(String.format(Locale.ROOT, "%-22s %-8d %-6d %-26.4f %-26.4f %-12.3g%n", "Fig. 1 (kernel)", w,
+            t.append(String.format(Locale.ROOT, "%-22s %-8d %-6d %-28.4f %-28.4f %-12.3g%n", "Fig. 1 (kernel)", w,
                     cs.size(), avg(cs, KernelFigure.Curve::initError), avg(cs, KernelFigure.Curve::drift),
                     avg(cs, KernelFigure.Curve::lossEnd)));
         }
         for (int i = 0; i < settings.sweepWidths().length; i++) {
             int w = settings.sweepWidths()[i];
             List<WidthSweep.Run> rs = r.sweep().stream().filter(x -> x.width() == w).toList();
-            t.append(String.format(Locale.ROOT, "%-22s %-8d %-6d %-26.4f %-26.3f %-12.3g%n", "Fig. 2 / linearization",
+            t.append(String.format(Locale.ROOT, "%-22s %-8d %-6d %-28.4f %-28.3f %-12.3g%n", "Fig. 2 / linearization",
                     w, rs.size(), avg(rs, WidthSweep.Run::ratio), r.gp().coverage()[i], avg(rs, WidthSweep.Run::lossEnd)));
         }
         t.append(String.format(Locale.ROOT, "linearization slope: ratio ∝ width^%.3f; total %.1f s%n",

@@ -107,21 +107,24 @@ final class GpFigure {
         Charts.png(chart, file);
     }
 
-    /** @return the CSV: γ, GP mean, 10th and 90th percentiles, then f_T per sweep network */
-    static String csv(Result r, Circle c, List<WidthSweep.Run> runs) {
-        StringBuilder b = new StringBuilder("gamma,gp_p50,gp_p10,gp_p90");
+    /** @return the table behind the figure: γ, GP mean, 10th and 90th percentiles, then f_T per sweep network */
+    static Table table(Result r, Circle c, List<WidthSweep.Run> runs) {
+        Table t = new Table().columns("gamma", "gp_p50", "gp_p10", "gp_p90");
         for (WidthSweep.Run run : runs) {
-            b.append(",f_trained_w").append(run.width()).append("_s").append(run.seed());
+            t.columns("f_trained_w" + run.width() + "_s" + run.seed());
         }
-        b.append('\n');
         for (int i = 0; i < c.grid().length; i++) {
             double m = r.mean()[i], d = Z90 * r.std()[i];
-            b.append(String.format(Locale.ROOT, "%.6f,%.8g,%.8g,%.8g", c.grid()[i], m, m - d, m + d));
-            for (WidthSweep.Run run : runs) {
-                b.append(String.format(Locale.ROOT, ",%.8g", run.trainedGrid()[i]));
+            double[] row = new double[4 + runs.size()];
+            row[0] = c.grid()[i];
+            row[1] = m;
+            row[2] = m - d;
+            row[3] = m + d;
+            for (int n = 0; n < runs.size(); n++) {
+                row[4 + n] = runs.get(n).trainedGrid()[i];
             }
-            b.append('\n');
+            t.row(row);
         }
-        return b.toString();
+        return t;
     }
 }

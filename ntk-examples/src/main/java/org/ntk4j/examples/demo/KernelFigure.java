@@ -72,21 +72,22 @@ final class KernelFigure {
         Charts.png(chart, file);
     }
 
-    /** @return the CSV: γ, the limit, then Θ at init and after training per network */
-    static String csv(Result r, Circle c) {
-        StringBuilder b = new StringBuilder("gamma,theta_limit");
+    /** @return the table behind the figure: γ, the limit, then Θ at init and after training per network */
+    static Table table(Result r, Circle c) {
+        Table t = new Table().columns("gamma", "theta_limit");
         for (Curve cv : r.curves()) {
-            b.append(",theta_init_w").append(cv.width()).append("_s").append(cv.seed())
-                    .append(",theta_trained_w").append(cv.width()).append("_s").append(cv.seed());
+            t.columns("theta_init_w" + cv.width() + "_s" + cv.seed(), "theta_trained_w" + cv.width() + "_s" + cv.seed());
         }
-        b.append('\n');
         for (int i = 0; i < c.grid().length; i++) {
-            b.append(String.format(Locale.ROOT, "%.6f,%.8g", c.grid()[i], r.limit()[i]));
-            for (Curve cv : r.curves()) {
-                b.append(String.format(Locale.ROOT, ",%.8g,%.8g", cv.init()[i], cv.trained()[i]));
+            double[] row = new double[2 + 2 * r.curves().size()];
+            row[0] = c.grid()[i];
+            row[1] = r.limit()[i];
+            for (int n = 0; n < r.curves().size(); n++) {
+                row[2 + 2 * n] = r.curves().get(n).init()[i];
+                row[3 + 2 * n] = r.curves().get(n).trained()[i];
             }
-            b.append('\n');
+            t.row(row);
         }
-        return b.toString();
+        return t;
     }
 }

@@ -60,13 +60,12 @@ final class LinearizationFigure {
         Charts.png(chart, file);
     }
 
-    /** @return the CSV: one row per network */
-    static String csv(List<WidthSweep.Run> runs) {
-        StringBuilder b = new StringBuilder("width,seed,ratio,loss_end,seconds\n");
+    /** @return the table behind the figure: one row per network */
+    static Table table(List<WidthSweep.Run> runs) {
+        Table t = new Table().columns("width", "seed", "ratio", "loss_end", "seconds");
         for (WidthSweep.Run r : runs) {
-            b.append(String.format(Locale.ROOT, "%d,%d,%.8g,%.8g,%.3f%n", r.width(), r.seed(), r.ratio(), r.lossEnd(),
-                    r.seconds()));
+            t.row(r.width(), r.seed(), r.ratio(), r.lossEnd(), r.seconds());
         }
-        return b.toString();
+        return t;
     }
 }

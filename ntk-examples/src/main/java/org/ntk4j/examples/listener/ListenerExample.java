@@ -11,12 +11,12 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.ntk4j.dl4j.listener.NtkListener;
 import org.ntk4j.dl4j.listener.NtkReport;
 import org.ntk4j.dl4j.listener.NtkSinks;
-import org.ntk4j.dl4j.listener.NtkSnapshot;
 
 import java.nio.file.Path;
 
@@ -49,6 +49,7 @@ public final class ListenerExample {
         }
         DataSet all = new DataSet(x, y);
 
+        // snippet:listener-page
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                 .seed(1).updater(new Sgd(0.05)).weightInit(WeightInit.XAVIER).list()
                 .layer(new DenseLayer.Builder().nIn(2).nOut(128).activation(Activation.TANH).build())
@@ -59,8 +60,7 @@ public final class ListenerExample {
         net.init();
 
         // probe: every 4th training point, with its label (for the kernel-target alignment)
-        DataSet probe = new DataSet(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 4, n)).dup(),
-                y.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 4, n)).dup());
+        DataSet probe = new DataSet(x.get(NDArrayIndex.interval(0, 4, n)).dup(), y.get(NDArrayIndex.interval(0, 4, n)).dup());
         NtkListener ntk = NtkListener.builder(probe)
                 .everyNIterations(20)
                 .sink(NtkSinks.csv(out.resolve("ntk.csv")))
@@ -69,11 +69,12 @@ public final class ListenerExample {
         net.addListeners(ntk);
 
         net.fit(new ListDataSetIterator<>(all.asList(), 32), 50);   // 8 iterations per epoch, 400 in all
-        ntk.close();
+        ntk.close();                                                // flushes and closes the file sinks
 
-        NtkReport report = ntk.writeReport(out.resolve("report"));
-        NtkSnapshot last = ntk.latest().orElseThrow();
-        System.out.println(NtkSinks.format(last));
+        NtkReport report = ntk.writeReport(out.resolve("report"));  // drift.png, spectrum.png, eigenvalues.png,
+                                                                    // alignment.png, snapshots.csv
+        System.out.println(NtkSinks.format(ntk.latest().orElseThrow()));
+        // end
         System.out.println("report: " + report.files());
     }
 }

@@ -42,7 +42,7 @@ public final class SweepExample {
         DataSet train = new DataSet(xTrain, Transforms.tanh(xTrain.mmul(teacher)));
         DataSet test = new DataSet(xTest, Transforms.tanh(xTest.mmul(teacher)));
 
-        // the user's own search space: the hidden width is an Arbiter parameter space
+        // snippet:sweep-page
         IntegerParameterSpace width = new IntegerParameterSpace(64, 1024);   // grid: 64, 304, 544, 784, 1024
         MultiLayerSpace space = new MultiLayerSpace.Builder()
                 .weightInit(WeightInit.NORMAL)
@@ -53,14 +53,17 @@ public final class SweepExample {
                 .build();
 
         SweepResult result = WidthSweep.builder()
-                .space(space, width)
-                .data(train, test)
+                .space(space, width)                    // the same width object used in nOut(...)
+                .data(train, test)                      // DataSets (or data(DataSetIterator, DataSetIterator),
+                                                        //  data(DataProvider), dataSource(Class, Properties))
                 .steps(100).learningRateScaledByWidth(0.05, 64)
-                .seeds(2)
+                .seeds(2)                               // or seedValues(7, 11, 13)
                 .build()
                 .run();
         System.out.print(result.table());
-        result.write(out);
-        System.out.println("wrote " + out.resolve("results.csv"));
+        result.write(out);                              // results.csv, drift-vs-width.png, gap-vs-width.png
+        double b = result.driftSlope().slope();         // with .low(), .high()
+        // end
+        System.out.println("wrote " + out.resolve("results.csv") + "; drift ~ width^" + b);
     }
 }

@@ -184,6 +184,7 @@ class AnalyticKernelCommandTest extends NtkTestBase {
         r = run("kernel", "--config", good.toString(), "--x1", dir.resolve("wide.npy").toString(), "--out", out.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("[n, 3], got [6, 4]"), r.err());
+        assertTrue(r.err().contains("--x1 expected shape"), "names the flag, as the empirical path does: " + r.err());
         assertFalse(Files.exists(out));
 
         r = run("kernel", "--config", good.toString(), "--x1", a, "--tolerance", "0", "--out", out.toString());

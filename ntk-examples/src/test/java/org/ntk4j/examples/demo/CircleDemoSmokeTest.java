@@ -2,7 +2,11 @@ package org.ntk4j.examples.demo;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.ntk4j.core.io.ArrayFiles;
 import org.ntk4j.core.testing.NtkTestBase;
+import org.ntk4j.dl4j.listener.NtkSinks;
+import org.ntk4j.dl4j.listener.NtkSnapshot;
 import org.ntk4j.examples.NtkCli;
 
 import java.io.ByteArrayOutputStream;
@@ -15,6 +19,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -47,7 +55,9 @@ class CircleDemoSmokeTest extends NtkTestBase {
         assertTrue(printed.contains("linearization slope"), printed);
 
         DemoSettings s = DemoSettings.tiny();
+        Set<String> checked = new TreeSet<>();
         for (String f : CircleDemo.files()) {
+            checked.add(f);
             assertTrue(Files.isRegularFile(out.resolve(f)), "missing " + f);
         }
         for (String png : List.of(CircleDemo.FIG1, CircleDemo.FIG2, CircleDemo.LINEARIZATION)) {
@@ -57,8 +67,28 @@ class CircleDemoSmokeTest extends NtkTestBase {
             Path wd = out.resolve("width-" + w);
             for (String png : List.of("drift.png", "spectrum.png", "eigenvalues.png")) {
                 assertPng(wd.resolve(png), 0, 0);
+                checked.add("width-" + w + "/" + png);
             }
-            assertTrue(Files.size(wd.resolve("snapshots.csv")) > 0);
+            // the NTK tracked while the first network trained: snapshots from iteration 0 to the last step
+            List<NtkSnapshot> snaps = NtkSinks.readCsv(wd.resolve("snapshots.csv"));
+            assertTrue(snaps.size() >= 2, "width-" + w + "/snapshots.csv: " + snaps.size() + " snapshots");
+            assertEquals(0, snaps.get(0).iteration());
+            assertEquals(s.steps(), snaps.get(snaps.size() - 1).iteration());
+            checked.add("width-" + w + "/snapshots.csv");
+        }
+        try (Stream<Path> all = Files.walk(out)) {
+            Set<String> written = all.filter(Files::isRegularFile)
+                    .map(p -> out.relativize(p).toString().replace('\\', '/'))
+                    .collect(Collectors.toCollection(TreeSet::new));
+            assertEquals(checked, written, "the demo wrote files this test does not check, or missed some");
+        }
+        if (out.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Path plain = dir.resolve("plain.txt");
+            Files.newOutputStream(plain).close();     // what any program creates (the umask applies)
+            for (String f : checked) {
+                assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(out.resolve(f)),
+                        f + " has other permissions than a new file (owner-only?)");
+            }
         }
         try (var files = Files.list(out)) {
             assertFalse(files.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "temporary file left");
@@ -79,6 +109,24 @@ class CircleDemoSmokeTest extends NtkTestBase {
         }
         List<String[]> lin = csv(out.resolve(CircleDemo.LINEARIZATION_CSV), 5, nets2);
         assertArrayEquals(new String[]{"width", "seed", "ratio", "loss_end", "seconds"}, lin.get(0));
+        // the same numbers through the array reader (header row detected): widths and seeds of the sweep
+        INDArray linTable = ArrayFiles.read(out.resolve(CircleDemo.LINEARIZATION_CSV));
+        assertArrayEquals(new long[]{nets2, 5}, linTable.shape());
+        for (int i = 0; i < nets2; i++) {
+            int w = (int) linTable.getDouble(i, 0);
+            assertTrue(Arrays.stream(s.sweepWidths()).anyMatch(x -> x == w), "width " + w);
+            assertTrue(linTable.getDouble(i, 2) > 0, "ratio of row " + i);
+        }
+        // Fig. 1's grid: γ increasing over [−π, π]; every Θ positive (ReLU networks on the unit circle)
+        INDArray kTable = ArrayFiles.read(out.resolve(CircleDemo.KERNELS_CSV));
+        assertArrayEquals(new long[]{s.gridPoints(), 2 + 2 * nets1}, kTable.shape());
+        assertEquals(-Math.PI, kTable.getDouble(0, 0), 1e-12);
+        assertEquals(Math.PI, kTable.getDouble(s.gridPoints() - 1, 0), 1e-12);
+        for (int i = 1; i < s.gridPoints(); i++) {
+            assertTrue(kTable.getDouble(i, 0) > kTable.getDouble(i - 1, 0), "γ not increasing at row " + i);
+        }
+        assertTrue(kTable.getColumns(java.util.stream.IntStream.range(1, 2 + 2 * nets1).toArray())
+                .minNumber().doubleValue() > 0, "a non-positive Θ in " + CircleDemo.KERNELS_CSV);
 
         String md = Files.readString(out.resolve(CircleDemo.REPORT_MD));
         String html = Files.readString(out.resolve(CircleDemo.REPORT_HTML));

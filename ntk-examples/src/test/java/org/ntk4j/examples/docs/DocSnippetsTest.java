@@ -29,6 +29,8 @@ import org.ntk4j.dl4j.NtkImplementation;
 import org.ntk4j.dl4j.OutputMode;
 import org.ntk4j.dl4j.analytic.AnalyticKernel;
 import org.ntk4j.dl4j.analytic.AnalyticKernels;
+import org.ntk4j.dl4j.arbiter.SweepResult;
+import org.ntk4j.dl4j.arbiter.WidthSweep;
 import org.ntk4j.dl4j.linearized.LinearizedNetwork;
 import org.ntk4j.dl4j.listener.NtkListener;
 import org.ntk4j.dl4j.listener.NtkSinks;
@@ -249,6 +251,41 @@ class DocSnippetsTest extends NtkTestBase {
         INDArray k = SameDiffNtk.of(sd, "input", "output").compute(x1, x2);   // [5, 4], TRACE
         // end
         assertArrayEquals(new long[]{5, 4}, k.shape());
+    }
+
+    /** A DOUBLE ReLU MLP of the given width, 2 inputs, 1 output (MSE). */
+    static MultiLayerConfiguration myConfiguration(int w) {
+        return new NeuralNetConfiguration.Builder().seed(11).dataType(DataType.DOUBLE).weightInit(WeightInit.RELU)
+                .list()
+                .layer(new DenseLayer.Builder().nIn(2).nOut(w).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(w).nOut(1)
+                        .activation(Activation.IDENTITY).build())
+                .build();
+    }
+
+    @Test
+    void sweep() throws Exception {
+        DataSet train = data(8, 5), test = data(16, 6);
+        String printed = captured(() -> {
+            // snippet:sweep
+            SweepResult sweep = WidthSweep.builder()
+                    .configuration(w -> myConfiguration(w), 16, 64, 256)   // one network per width and seed
+                    .data(train, test)
+                    .steps(50).learningRateScaledByWidth(0.02, 16)        // Sgd(0.02 · 16 / width), 50 full-batch steps
+                    .seeds(2)
+                    .build()
+                    .run();
+            System.out.print(sweep.table());                  // width, seed, drift, gap, test loss, λmin, λmax, seconds
+            double slope = sweep.driftSlope().slope();        // drift ∝ width^slope (with .low(), .high())
+            sweep.write(out.resolve("sweep"));                // results.csv, drift-vs-width.png, gap-vs-width.png
+            // end
+            assertEquals(6, sweep.rows().size());
+            // the drift of a wider network is smaller (lazy training): a negative slope
+            assertTrue(slope < 0, "drift slope " + slope);
+        });
+        assertTrue(printed.contains("width"), printed);
+        INDArray rows = org.ntk4j.core.io.ArrayFiles.read(out.resolve("sweep").resolve("results.csv"));
+        assertArrayEquals(new long[]{6, 10}, rows.shape());
     }
 
     @Test

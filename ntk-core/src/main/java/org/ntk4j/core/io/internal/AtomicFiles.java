@@ -4,12 +4,17 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 
 /** Writes a file through a temporary file in the same directory and a rename: readers never see a partial file. */
 public final class AtomicFiles {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private AtomicFiles() {
     }
 
@@ -33,9 +38,22 @@ public final class AtomicFiles {
         if (dir != null && !Files.isDirectory(dir)) {
             throw new IOException("directory " + dir + " does not exist");
         }
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        // a fresh name created with the process's umask (createTempFile would make it owner-only, rw-------)
+        Path tmp = null;
+        OutputStream raw = null;
+        for (int attempt = 0; raw == null; attempt++) {
+            tmp = (dir == null ? Path.of("") : dir).resolve("." + target.getFileName() + "."
+                    + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+            try {
+                raw = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt > 100) {
+                    throw e;
+                }
+            }
+        }
         try {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            try (OutputStream out = new BufferedOutputStream(raw, 1 << 16)) {
                 content.writeTo(out);
             }
             try {

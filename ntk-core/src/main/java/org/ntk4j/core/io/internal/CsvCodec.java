@@ -173,12 +173,21 @@ public final class CsvCodec {
                 if (j > 0) {
                     sb.append(',');
                 }
-                sb.append(row[j]);
+                appendNumber(sb, row[j]);
             }
             sb.append('\n');
             w.write(sb.toString());
         }
         w.flush();
+    }
+
+    /** Integers (below 2^53) without a fraction ({@code 64}, not {@code 64.0}); others as {@link Double#toString}. */
+    private static void appendNumber(StringBuilder sb, double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 0x1p53 && (v != 0 || 1 / v > 0)) {
+            sb.append((long) v);
+        } else {
+            sb.append(v);
+        }
     }
 
     /**
