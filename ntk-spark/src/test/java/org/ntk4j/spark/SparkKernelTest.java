@@ -70,6 +70,26 @@ class SparkKernelTest extends NtkTestBase {
     }
 
     @Test
+    void scalePageSnippet(@TempDir Path dir) {
+        MultiLayerNetwork net = net(DataType.DOUBLE, 1);
+        INDArray x1 = randn(DataType.DOUBLE, 5, 11, 3);
+        String tiles = dir.resolve("tiles").toString();
+        // snippet:scale-spark
+        // jsc: a JavaSparkContext, e.g. new JavaSparkContext(new SparkConf().setAppName("ntk")) under spark-submit
+        // tiles: a directory the driver and every executor reach, e.g. "hdfs:///ntk/run1"
+        SparkKernelResult r = SparkKernel.builder(jsc)
+                .tileSize(512)                          // examples per tile side (the CLI's --block-size)
+                .tileDirectory(tiles)
+                .build()
+                .empirical(net, x1, null);              // or .analytic(conf, null, 1e-6, false, x1, null)
+        INDArray k = r.kernel();                        // [n1, n1]; r.tasks(), r.taskAttempts(), r.reusedTiles(), ...
+        // end
+        assertClose(EmpiricalNtk.builder().build().compute(net, x1), k, tol(DataType.DOUBLE).exact(),
+                "docs/scale.md's Spark kernel vs single machine");
+        assertEquals(1, r.tasks(), "11 examples in one tile of 512");
+    }
+
+    @Test
     void symmetricTraceEqualsSingleMachineAndFiniteDifferencesDouble() {
         MultiLayerNetwork net = net(DataType.DOUBLE, 2);
         INDArray x = randn(DataType.DOUBLE, 1, 23, 3);
