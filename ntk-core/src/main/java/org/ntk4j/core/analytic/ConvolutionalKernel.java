@@ -101,7 +101,10 @@ public final class ConvolutionalKernel {
         this.parallel = b.parallel;
     }
 
-    /** @param inputChannels channels {@code C_0 ≥ 1} of the input images; @return a builder */
+    /**
+     * @param inputChannels channels {@code C_0 ≥ 1} of the input images
+     * @return a builder
+     */
     public static Builder builder(int inputChannels) {
         return new Builder(inputChannels);
     }
@@ -190,7 +193,10 @@ public final class ConvolutionalKernel {
         return plan(height, width, null).readoutShape();
     }
 
-    /** @param x images; @return the kernels of {@code x} with itself, exactly symmetric */
+    /**
+     * @param x images
+     * @return the kernels of {@code x} with itself, exactly symmetric
+     */
     public KernelPair compute(INDArray x) {
         return compute(x, null);
     }
@@ -302,37 +308,55 @@ public final class ConvolutionalKernel {
             this.inputChannels = inputChannels;
         }
 
-        /** @param last images {@code [n, H, W, C]} (DL4J NHWC) instead of {@code [n, C, H, W]}; @return this */
+        /**
+         * @param last images {@code [n, H, W, C]} (DL4J NHWC) instead of {@code [n, C, H, W]}
+         * @return this
+         */
         public Builder channelsLast(boolean last) {
             this.channelsLast = last;
             return this;
         }
 
-        /** @param p STANDARD (DL4J's, the default) or NTK; @return this */
+        /**
+         * @param p STANDARD (DL4J's, the default) or NTK
+         * @return this
+         */
         public Builder parameterization(Parameterization p) {
             this.parameterization = Objects.requireNonNull(p, "parameterization");
             return this;
         }
 
-        /** @param spec the next convolution; @return this */
+        /**
+         * @param spec the next convolution
+         * @return this
+         */
         public Builder conv(ConvLayerSpec spec) {
             stages.add(new ConvStage(Objects.requireNonNull(spec, "conv"), null));
             return this;
         }
 
-        /** @param spec the next average pooling; @return this */
+        /**
+         * @param spec the next average pooling
+         * @return this
+         */
         public Builder avgPool(AvgPoolSpec spec) {
             stages.add(new ConvStage(null, Objects.requireNonNull(spec, "avgPool")));
             return this;
         }
 
-        /** @param r how the last activations reach the first dense layer (default FLATTEN); @return this */
+        /**
+         * @param r how the last activations reach the first dense layer (default FLATTEN)
+         * @return this
+         */
         public Builder readout(Readout r) {
             this.readout = Objects.requireNonNull(r, "readout");
             return this;
         }
 
-        /** @param spec the next fully connected layer after the readout; @return this */
+        /**
+         * @param spec the next fully connected layer after the readout
+         * @return this
+         */
         public Builder dense(DenseLayerSpec spec) {
             dense.add(Objects.requireNonNull(spec, "dense"));
             return this;
@@ -373,19 +397,28 @@ public final class ConvolutionalKernel {
             return this;
         }
 
-        /** @param t example rows per tile, ≥ 1; @return this */
+        /**
+         * @param t example rows per tile, ≥ 1
+         * @return this
+         */
         public Builder tileSize(int t) {
             this.tileSize = t;
             return this;
         }
 
-        /** @param p whether rows of a tile run on several cores (same result bit for bit); @return this */
+        /**
+         * @param p whether rows of a tile run on several cores (same result bit for bit)
+         * @return this
+         */
         public Builder parallel(boolean p) {
             this.parallel = p;
             return this;
         }
 
-        /** @param b the memory budget checked before allocating; @return this */
+        /**
+         * @param b the memory budget checked before allocating
+         * @return this
+         */
         public Builder memoryBudget(MemoryBudget b) {
             this.budget = Objects.requireNonNull(b, "memoryBudget");
             return this;
