@@ -9,7 +9,8 @@ import org.ntk4j.dl4j.network.internal.Stacking;
 
 /**
  * The {@link TileScheduler.TileComputer}s of {@code EmpiricalNtk}: the dense-chain fast path and the general engine.
- * Tiles come out in the flattened layout, TRACE tiles already divided by the number of outputs (the mean).
+ * Tiles come out in the layout of the region they are given (the dense chain also writes the blocked
+ * {@code [b1, b2, o, o]} regions of a {@code BlockedArraySink}), TRACE tiles already divided by the number of outputs.
  */
 public final class EmpiricalTiles {
     private EmpiricalTiles() {
@@ -49,7 +50,7 @@ public final class EmpiricalTiles {
      * @param chain the chain of the plan
      * @param x1    first-side features {@code [n1, d]}
      * @param x2    second-side features {@code [n2, d]}
-     * @param trace TRACE (mean over outputs) or FULL (flattened)
+     * @param trace TRACE (mean over outputs) or FULL (flattened, or blocked when the sink's regions are 4-D)
      * @param o     outputs
      * @return the computer; its factors are the blocks' feature rows
      */
