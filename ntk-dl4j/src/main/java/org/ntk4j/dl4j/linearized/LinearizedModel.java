@@ -32,7 +32,7 @@ import java.util.Optional;
  * <p>Predictions compute the test–train kernel on each call; the model itself is never modified, so it may be shared
  * between threads that do not call DL4J on the same network concurrently (calls to the network are synchronized).
  */
-public final class LinearizedModel {
+public final class LinearizedModel implements FittedLinearization {
     private final LinearizedNetwork config;
     private final INDArray features;
     private final INDArray targets;
@@ -59,14 +59,7 @@ public final class LinearizedModel {
 
     // ------------------------------------------------------------------ predictions
 
-    /**
-     * Outputs at convergence ({@code t = ∞}): {@code f0(x) − Θ(x, X) α}, {@code α = (Θ + diagReg·I)⁻¹ (f0(X) − y)}.
-     *
-     * @param x features {@code [nt, ...]}
-     * @return {@code [nt, o]}, the network's data type
-     * @throws NotPositiveDefiniteException when the training kernel is singular and no {@code diagReg} was set; the
-     *                                      message names the value to use
-     */
+    @Override
     public INDArray output(INDArray x) {
         if (singular != null) {
             throw new NotPositiveDefiniteException("outputs at convergence need (Θ + diagReg·I)⁻¹ but "
@@ -90,29 +83,14 @@ public final class LinearizedModel {
         return f.reshape('c', xt.size(0), o).castTo(config.settings().type());
     }
 
-    /**
-     * Outputs after {@code steps} full-batch {@code Sgd(learningRate)} steps on the training set (exact discrete
-     * recursion of the linearized network).
-     *
-     * @param x     features {@code [nt, ...]}
-     * @param steps ≥ 0
-     * @return {@code [nt, o]}
-     * @throws IllegalStateException after an iterative fit (finite steps need the eigendecomposition of Θ)
-     */
+    @Override
     public INDArray output(INDArray x, long steps) {
         requireDense("outputs after a finite number of steps");
         INDArray xt = features(x);
         return gd.atSteps(steps, config.settings().learningRate(), testKernel(xt), config.settings().frozenOutput(xt)).test();
     }
 
-    /**
-     * Outputs after gradient flow for time {@code t = learningRate · steps}.
-     *
-     * @param x features {@code [nt, ...]}
-     * @param t ≥ 0; {@code +∞} gives {@link #output(INDArray)}
-     * @return {@code [nt, o]}
-     * @throws IllegalStateException for a finite t after an iterative fit
-     */
+    @Override
     public INDArray outputAtTime(INDArray x, double t) {
         if (t == Double.POSITIVE_INFINITY) {
             return output(x);
@@ -122,33 +100,19 @@ public final class LinearizedModel {
         return gd.atTime(t, testKernel(xt), config.settings().frozenOutput(xt)).test();
     }
 
-    /**
-     * @param steps ≥ 0
-     * @return outputs on the training inputs after {@code steps} steps {@code [n, o]}
-     */
+    @Override
     public INDArray trainOutput(long steps) {
         requireDense("outputs after a finite number of steps");
         return gd.atSteps(steps, config.settings().learningRate(), null, null).train();
     }
 
-    /** @return {@code 2 / (c λmax(Θ))} with {@code c = 2/(n·o)}: the largest stable full-batch learning rate */
+    @Override
     public double maxStableLearningRate() {
         requireDense("the maximum stable learning rate (λmax of Θ)");
         return gd.maxStableLearningRate();
     }
 
-    /**
-     * Covariance over random initialisations of the test outputs of networks trained like this one for time
-     * {@code t}, from the ensemble formulas of Lee et al. (2019) with this network's empirical NTK Θ for the dynamics
-     * and {@code prior} for the covariance of the initial outputs:
-     * {@code K** − A K_X* − K*X Aᵀ + A K_XX Aᵀ}, {@code A = Θ*X Θ⁻¹ (I − e^{−cΘt})}
-     * (see {@link org.ntk4j.core.predict.GaussianProcessEnsemble}). Its diagonal is the predictive variance.
-     *
-     * @param x     test features {@code [nt, ...]}
-     * @param t     time ≥ 0, or {@code +∞}
-     * @param prior the covariance kernel of the initial outputs
-     * @return {@code [nt·o, nt·o]}, symmetric PSD, DOUBLE
-     */
+    @Override
     public INDArray predictiveCovariance(INDArray x, double t, PriorKernel prior) {
         requireDense("the predictive covariance");
         if (prior == null) {
@@ -163,20 +127,12 @@ public final class LinearizedModel {
         return ens.ntkGp(t, testKernel(xt).castTo(DataType.DOUBLE), ktx, ktt).covariance();
     }
 
-    /**
-     * @param data  labelled data
-     * @param steps steps, or a negative value for convergence
-     * @return DL4J's classification {@link Evaluation} of the outputs
-     */
+    @Override
     public Evaluation evaluate(DataSetIterator data, long steps) {
         return evaluateWith(new Evaluation(config.settings().outputs()), data, steps);
     }
 
-    /**
-     * @param data  labelled data
-     * @param steps steps, or a negative value for convergence
-     * @return DL4J's {@link RegressionEvaluation} of the outputs
-     */
+    @Override
     public RegressionEvaluation evaluateRegression(DataSetIterator data, long steps) {
         return evaluateWith(new RegressionEvaluation(config.settings().outputs()), data, steps);
     }
@@ -253,7 +209,7 @@ public final class LinearizedModel {
         return Optional.ofNullable(iterative);
     }
 
-    /** @return a copy of the training kernel {@code [n·o, n·o]} */
+    @Override
     public INDArray trainKernel() {
         return kernel.dup();
     }
@@ -263,10 +219,7 @@ public final class LinearizedModel {
         return config.settings().frozen().copy().model();
     }
 
-    /**
-     * @return the closed-form predictor on the training set
-     * @throws IllegalStateException after an iterative fit
-     */
+    @Override
     public GradientDescentMse predictor() {
         requireDense("the closed-form predictor");
         return gd;
@@ -274,12 +227,7 @@ public final class LinearizedModel {
 
     // ------------------------------------------------------------------ persistence
 
-    /**
-     * Writes the model (see {@link LinearizedNetwork#save(File)}).
-     *
-     * @param file destination zip
-     * @throws IOException when writing fails
-     */
+    @Override
     public void save(File file) throws IOException {
         LinearizedPersistence.save(this, file);
     }

@@ -10,6 +10,7 @@ import org.ntk4j.core.kernel.MemoryBudget;
 import org.ntk4j.core.linalg.NotPositiveDefiniteException;
 import org.ntk4j.core.predict.GradientDescentMse;
 import org.ntk4j.dl4j.OutputMode;
+import org.ntk4j.dl4j.internal.Checks;
 import org.ntk4j.dl4j.linearized.internal.KernelEngine;
 import org.ntk4j.dl4j.network.NetworkAdapter;
 import org.ntk4j.dl4j.network.NetworkAdapters;
@@ -28,7 +29,8 @@ import static org.ntk4j.dl4j.linearized.internal.LinearizedChecks.positiveFinite
  * in a private copy, learning rate, regulariser, solver); {@link #fit(DataSet)} computes the FULL kernel on the training
  * set and the initial outputs f0 — no SGD — and returns a new, fitted instance (this one is unchanged and may be
  * fitted again); {@link #fitModel(DataSet)} returns the immutable fitted {@link LinearizedModel} itself. The
- * prediction methods of a fitted instance delegate to its {@link #model()}.
+ * prediction methods of a fitted instance ({@link FittedLinearization}) delegate to its {@link #model()}; those of an
+ * unfitted configuration throw {@link IllegalStateException}.
  *
  * <pre>{@code
  * LinearizedNetwork lin = LinearizedNetwork.of(net)      // freezes a copy of θ0; net may keep training
@@ -59,7 +61,7 @@ import static org.ntk4j.dl4j.linearized.internal.LinearizedChecks.positiveFinite
  * {@code net.output}), features {@code [n, ...]} and labels {@code [n, o]}. Other losses have no closed form: use
  * {@link org.ntk4j.core.predict.FunctionSpaceOde} with a kernel.
  */
-public final class LinearizedNetwork {
+public final class LinearizedNetwork implements FittedLinearization {
     private final LinearizedSettings s;
     private final LinearizedModel fitted;
 
@@ -131,85 +133,42 @@ public final class LinearizedNetwork {
         return fitted;
     }
 
-    /**
-     * @param x features {@code [nt, ...]}
-     * @return outputs at convergence {@code [nt, o]}; see {@link LinearizedModel#output(INDArray)}
-     */
+    @Override
     public INDArray output(INDArray x) {
         return model().output(x);
     }
 
-    /**
-     * @param x features
-     * @param steps ≥ 0
-     * @return outputs after {@code steps} Sgd steps; see {@link LinearizedModel#output(INDArray, long)}
-     */
+    @Override
     public INDArray output(INDArray x, long steps) {
         return model().output(x, steps);
     }
 
-    /**
-     * @param x features
-     * @param t ≥ 0 or ∞
-     * @return outputs at flow time t; see {@link LinearizedModel#outputAtTime}
-     */
+    @Override
     public INDArray outputAtTime(INDArray x, double t) {
         return model().outputAtTime(x, t);
     }
 
-    /**
-     * @param steps ≥ 0
-     * @return training outputs after {@code steps} steps {@code [n, o]}
-     */
+    @Override
     public INDArray trainOutput(long steps) {
         return model().trainOutput(steps);
     }
 
-    /** @return {@code 2 / (c λmax(Θ))} with {@code c = 2/(n·o)}: the largest stable full-batch learning rate */
+    @Override
     public double maxStableLearningRate() {
         return model().maxStableLearningRate();
     }
 
-    /**
-     * @param x     test features {@code [nt, ...]}
-     * @param t     time ≥ 0, or {@code +∞}
-     * @param prior the covariance kernel of the initial outputs, e.g. {@link PriorKernel#monteCarlo}
-     * @return the predictive covariance {@code [nt·o, nt·o]}; see {@link LinearizedModel#predictiveCovariance}
-     */
+    @Override
     public INDArray predictiveCovariance(INDArray x, double t, PriorKernel prior) {
         return model().predictiveCovariance(x, t, prior);
     }
 
-    /**
-     * @param data labelled data
-     * @return classification metrics of the converged outputs
-     */
-    public Evaluation evaluate(DataSetIterator data) {
-        return model().evaluate(data, -1);
-    }
-
-    /**
-     * @param data labelled data
-     * @param steps steps, or negative for convergence
-     * @return classification metrics
-     */
+    @Override
     public Evaluation evaluate(DataSetIterator data, long steps) {
         return model().evaluate(data, steps);
     }
 
-    /**
-     * @param data labelled data
-     * @return regression metrics of the converged outputs
-     */
-    public RegressionEvaluation evaluateRegression(DataSetIterator data) {
-        return model().evaluateRegression(data, -1);
-    }
-
-    /**
-     * @param data labelled data
-     * @param steps steps, or negative for convergence
-     * @return regression metrics
-     */
+    @Override
     public RegressionEvaluation evaluateRegression(DataSetIterator data, long steps) {
         return model().evaluateRegression(data, steps);
     }
@@ -254,14 +213,12 @@ public final class LinearizedNetwork {
         return s.solver();
     }
 
-
-
     /** @return whether this instance is fitted (returned by {@link #fit(DataSet)}) */
     public boolean isFitted() {
         return fitted != null;
     }
 
-    /** @return a copy of the training kernel {@code [n·o, n·o]} */
+    @Override
     public INDArray trainKernel() {
         return model().trainKernel();
     }
@@ -271,21 +228,14 @@ public final class LinearizedNetwork {
         return s.frozen().copy().model();
     }
 
-    /** @return the closed-form predictor on the training set (dense fits) */
+    @Override
     public GradientDescentMse predictor() {
         return model().predictor();
     }
 
     // ------------------------------------------------------------------ persistence
 
-    /**
-     * Writes θ0 (the network), the training data, f0, the training kernel and the converged coefficients to a zip in
-     * the versioned format of {@code linearized.internal.LinearizedFiles}; written to a temporary file first and moved
-     * into place, so a failure leaves no partial file.
-     *
-     * @param file destination, e.g. {@code lin.zip}
-     * @throws IOException when writing fails
-     */
+    @Override
     public void save(File file) throws IOException {
         model().save(file);
     }
@@ -327,10 +277,7 @@ public final class LinearizedNetwork {
         private int preconditionerRank = 256;
 
         private Builder(Model net) {
-            if (net == null) {
-                throw new IllegalArgumentException("network must not be null");
-            }
-            this.net = net;
+            this.net = Checks.notNull("network", net);
         }
 
         /**
@@ -358,10 +305,7 @@ public final class LinearizedNetwork {
          * @return this
          */
         public Builder memoryBudget(MemoryBudget b) {
-            if (b == null) {
-                throw new IllegalArgumentException("memory budget must not be null");
-            }
-            this.budget = b;
+            this.budget = Checks.notNull("memoryBudget", b);
             return this;
         }
 
@@ -371,10 +315,7 @@ public final class LinearizedNetwork {
          * @return this
          */
         public Builder kernelMode(OutputMode mode) {
-            if (mode == null) {
-                throw new IllegalArgumentException("kernel mode must not be null");
-            }
-            this.kernelMode = mode;
+            this.kernelMode = Checks.notNull("kernelMode", mode);
             return this;
         }
 
@@ -383,10 +324,7 @@ public final class LinearizedNetwork {
          * @return this
          */
         public Builder solver(LinearizedSolver s) {
-            if (s == null) {
-                throw new IllegalArgumentException("solver must not be null");
-            }
-            this.solver = s;
+            this.solver = Checks.notNull("solver", s);
             return this;
         }
 
