@@ -2,35 +2,17 @@ package org.ntk4j.dl4j;
 
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.ntk4j.core.io.KernelFile;
 import org.ntk4j.core.io.KernelFileResult;
 import org.ntk4j.core.io.KernelFileSpec;
-import org.ntk4j.core.kernel.KernelLayout;
 import org.ntk4j.core.kernel.MemoryBudget;
-import org.ntk4j.core.kernel.internal.ArraySink;
-import org.ntk4j.core.kernel.internal.BlockedArraySink;
-import org.ntk4j.core.kernel.internal.TileScheduler;
 import org.ntk4j.dl4j.internal.Checks;
-import org.ntk4j.dl4j.internal.EmpiricalFiles;
 import org.ntk4j.dl4j.internal.EmpiricalJob;
-import org.ntk4j.dl4j.internal.EmpiricalTiles;
-import org.ntk4j.dl4j.internal.EmpiricalTiles.Side;
-import org.ntk4j.dl4j.network.internal.FeatureChecks;
-import org.ntk4j.dl4j.network.NetworkAdapter;
-import org.ntk4j.dl4j.network.NetworkAdapters;
-import org.ntk4j.dl4j.network.internal.ComputePlan;
-import org.ntk4j.dl4j.network.internal.DenseChain;
-import org.ntk4j.dl4j.network.internal.ParamMode;
-import org.ntk4j.dl4j.network.internal.Stacking;
-import org.ntk4j.dl4j.network.internal.Unit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.ntk4j.dl4j.internal.EmpiricalOutOfCore;
+import org.ntk4j.dl4j.internal.EmpiricalRunner;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 
 /**
  * The empirical Neural Tangent Kernel {@code Θ(x, x') = J(x) J(x')ᵀ} of a DL4J network at its current parameters.
@@ -65,30 +47,20 @@ import java.util.Arrays;
  * network is the same object with the same parameter array, which makes repeated calls (listeners) cheap.
  */
 public final class EmpiricalNtk {
-    private static final Logger log = LoggerFactory.getLogger(EmpiricalNtk.class);
-
     private final NtkImplementation implementation;
     private final OutputMode outputMode;
     private final int blockSize;
     private final MemoryBudget budget;
-    private final NtkProgress progress;
-    private final java.util.List<String> outputs;
-    /** The plan of the last network seen, reused while it is the same object with the same parameter array. */
-    private final java.util.concurrent.atomic.AtomicReference<CachedPlan> lastPlan =
-            new java.util.concurrent.atomic.AtomicReference<>();
-
-    /** A network's plan and the probe results per input shape. */
-    private record CachedPlan(java.lang.ref.WeakReference<Model> model, INDArray params, ComputePlan plan,
-                              java.util.Map<String, long[]> probes, DenseChain chain) {
-    }
+    /** The plans, validation and runs; keeps the plan of the last network seen. */
+    private final EmpiricalRunner runner;
 
     private EmpiricalNtk(Builder b) {
         this.implementation = b.implementation;
         this.outputMode = b.outputMode;
         this.blockSize = b.blockSize;
         this.budget = b.budget == null ? MemoryBudget.defaultBudget() : b.budget;
-        this.progress = b.progress;
-        this.outputs = java.util.List.copyOf(b.outputs);
+        this.runner = new EmpiricalRunner(new EmpiricalJob.Settings(implementation, outputMode,
+                java.util.List.copyOf(b.outputs), blockSize), budget, b.progress);
     }
 
     /** @return a builder with defaults AUTO, TRACE, block size 512, the default memory budget */
@@ -176,12 +148,7 @@ public final class EmpiricalNtk {
      * @return {@code [n1, n2]} (TRACE) or {@code [n1, n2, m, m]} (FULL)
      */
     public INDArray compute(Model model, INDArray[] x1, INDArray[] x2, INDArray[] masks1, INDArray[] masks2) {
-        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            Input in = input(model, x1, x2, masks1, masks2);
-            synchronized (in.cached().plan()) { // the plan's twin network holds per-call state
-                return run(in.cached(), in.side1(), in.side2(), in.symmetric(), in.type());
-            }
-        }
+        return runner.compute(model, x1, x2, masks1, masks2);
     }
 
     /**
@@ -219,16 +186,7 @@ public final class EmpiricalNtk {
      * @throws org.ntk4j.core.io.ArrayFormatException              when a foreign or damaged partial file is in the way
      */
     public KernelFileResult computeToFile(Model model, INDArray x1, INDArray x2, Path out, DataType fileType) {
-        Checks.notNull("out", out);
-        Checks.notNull("fileType", fileType);
-        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            Input in = input(model, new INDArray[]{x1}, x2 == null ? null : new INDArray[]{x2}, null, null);
-            synchronized (in.cached().plan()) {
-                EmpiricalJob job = job(in.cached(), in.side1(), in.side2(), in.symmetric(), in.type());
-                return EmpiricalFiles.write(job.grid(), job.computer(), job.chain(), spec(model, job, fileType), out,
-                        job.type(), job.tileBytes(), job.perExample(), budget, job.what(), progress::update);
-            }
-        }
+        return EmpiricalOutOfCore.write(runner, model, x1, x2, out, fileType);
     }
 
     /**
@@ -243,12 +201,7 @@ public final class EmpiricalNtk {
      * @return the kernel file's description
      */
     public KernelFileSpec fileSpec(Model model, INDArray x1, INDArray x2, DataType fileType) {
-        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            Input in = input(model, new INDArray[]{x1}, x2 == null ? null : new INDArray[]{x2}, null, null);
-            synchronized (in.cached().plan()) {
-                return spec(model, job(in.cached(), in.side1(), in.side2(), in.symmetric(), in.type()), fileType);
-            }
-        }
+        return EmpiricalOutOfCore.fileSpec(runner, model, x1, x2, fileType);
     }
 
     /**
@@ -265,59 +218,7 @@ public final class EmpiricalNtk {
      * @return the tile
      */
     public INDArray computeTile(Model model, INDArray x1, INDArray x2, long bi, long bj) {
-        Checks.notNull("x1", x1);
-        long n1 = x1.size(0), n2 = x2 == null ? n1 : x2.size(0);
-        TileScheduler.Grid grid = new TileScheduler.Grid(n1, n2, blockSize, x2 == null);
-        if (!grid.contains(bi, bj)) {
-            throw new IllegalArgumentException("tile (" + bi + ", " + bj + ") is not in the grid of " + grid.rowBlocks()
-                    + " x " + grid.colBlocks() + " blocks of " + blockSize + " examples"
-                    + (x2 == null ? " (symmetric: column >= row)" : ""));
-        }
-        INDArray rows = Stacking.rows(x1, grid.start(bi), grid.rowEnd(bi));
-        INDArray k = x2 == null && bi == bj ? compute(model, rows)
-                : compute(model, rows, Stacking.rows(x2 == null ? x1 : x2, grid.start(bj), grid.colEnd(bj)));
-        return k.rank() == 4 ? KernelLayout.flatten(k) : k;
-    }
-
-    private KernelFileSpec spec(Model model, EmpiricalJob job, DataType fileType) {
-        return job.fileSpec(fileType, model.getClass().getName() + "\n" + describe(model), model.params());
-    }
-
-    /** Validated inputs of one computation. */
-    private record Input(CachedPlan cached, Side side1, Side side2, boolean symmetric, DataType type) {
-    }
-
-    private Input input(Model model, INDArray[] x1, INDArray[] x2, INDArray[] masks1, INDArray[] masks2) {
-        NetworkAdapter adapter = NetworkAdapters.of(model);
-        DataType type = adapter.dataType();
-        if (type != DataType.FLOAT && type != DataType.DOUBLE) {
-            throw new IllegalArgumentException("unsupported network data type " + type
-                    + ": ntk4j computes in FLOAT or DOUBLE; build the network with .dataType(DataType.FLOAT) or DOUBLE");
-        }
-        boolean symmetric = x2 == null;
-        CachedPlan cached = planFor(model, adapter);
-        ComputePlan plan = cached.plan();
-        INDArray[] a = FeatureChecks.check("x1", x1, plan, null, type);
-        INDArray[] b = symmetric ? a : FeatureChecks.check("x2", x2, plan, a, type);
-        if (symmetric && masks2 != null) {
-            throw new IllegalArgumentException("mask2 given without x2: pass x2 as well, or only mask1 for Θ(x1, x1)");
-        }
-        INDArray[] m1 = FeatureChecks.masks("mask1", masks1, a, type);
-        INDArray[] m2 = symmetric ? m1 : FeatureChecks.masks("mask2", masks2, b, type);
-        checkImplementation(plan);
-        return new Input(cached, new Side(a, m1), new Side(b, m2), symmetric, type);
-    }
-
-    private CachedPlan planFor(Model model, NetworkAdapter adapter) {
-        CachedPlan c = lastPlan.get();
-        if (c != null && c.model().get() == model && c.params() == model.params()) {
-            return c;
-        }
-        ComputePlan plan = adapter.plan();
-        CachedPlan fresh = new CachedPlan(new java.lang.ref.WeakReference<>(model), model.params(), plan,
-                new java.util.concurrent.ConcurrentHashMap<>(), DenseChain.of(plan, ParamMode.STRUCTURED));
-        lastPlan.set(fresh);
-        return fresh;
+        return EmpiricalOutOfCore.tile(runner, model, x1, x2, bi, bj);
     }
 
     /**
@@ -325,25 +226,7 @@ public final class EmpiricalNtk {
      * @return one line per unit of the network with the rule the engine uses for it (for reports)
      */
     public String describe(Model model) {
-        ComputePlan plan = planFor(model, NetworkAdapters.of(model)).plan();
-        StringBuilder sb = new StringBuilder();
-        for (Unit u : plan.units()) {
-            String how = !u.rule().hasParameters() ? "no parameters"
-                    : implementation == NtkImplementation.JACOBIAN ? "per-example gradients"
-                    : u.rule().structured() ? "structured rule" : "exact per-example fallback";
-            sb.append(u.name()).append(": ").append(how).append('\n');
-        }
-        int[] ids = plan.select(outputs);
-        for (int h = 0; h < ids.length; h++) {
-            int k = java.util.Arrays.stream(plan.outputIds()).boxed().toList().indexOf(ids[h]);
-            sb.append("output ").append(h).append(": '").append(plan.outputNames().get(k)).append("' ")
-                    .append(plan.outputLayouts().get(k)).append('\n');
-        }
-        if (ids.length > 1) {
-            sb.append("outputs concatenated per example in this order (FULL [n1, n2, m, m] includes the cross-output blocks)\n");
-        }
-        sb.append("trainable parameters: ").append(plan.numParams());
-        return sb.toString();
+        return runner.describe(model);
     }
 
     /**
@@ -359,77 +242,8 @@ public final class EmpiricalNtk {
      * @return m &ge; 1
      * @throws IllegalArgumentException when the features do not fit the network (the messages of {@link #compute})
      */
-    @SuppressWarnings("try") // the workspace scope is used for its side effect
     public int outputsPerExample(Model model, INDArray... x) {
-        NetworkAdapter adapter = NetworkAdapters.of(model);
-        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            CachedPlan cached = planFor(model, adapter);
-            INDArray[] a = FeatureChecks.check("x", x, cached.plan(), null, adapter.dataType());
-            if (a[0].size(0) == 0) {
-                throw new IllegalArgumentException("x: expected at least one example to count the outputs of (got: shape "
-                        + Arrays.toString(a[0].shape()) + ")");
-            }
-            synchronized (cached.plan()) { // the plan's twin network holds per-call state
-                Side one = new Side(a, null);
-                return job(cached, one, one, true, adapter.dataType()).o();
-            }
-        }
-    }
-
-    private void checkImplementation(ComputePlan plan) {
-        if (implementation != NtkImplementation.STRUCTURED) {
-            return;
-        }
-        for (Unit u : plan.units()) {
-            if (u.rule().hasParameters() && !u.rule().structured()) {
-                throw new IllegalArgumentException(u.name() + " has no structured rule; use NtkImplementation.AUTO"
-                        + " (structured rules where they exist, the exact fallback elsewhere) or JACOBIAN");
-            }
-        }
-    }
-
-    private EmpiricalJob job(CachedPlan cached, Side side1, Side side2, boolean symmetric, DataType type) {
-        return EmpiricalJob.of(new EmpiricalJob.Settings(implementation, outputMode, outputs, blockSize), cached.plan(),
-                cached.chain(), cached.probes(), side1, side2, symmetric, type);
-    }
-
-    private INDArray run(CachedPlan cached, Side side1, Side side2, boolean symmetric, DataType type) {
-        EmpiricalJob job = job(cached, side1, side2, symmetric, type);
-        long n1 = job.n1(), n2 = job.n2();
-        int o = job.o();
-        boolean trace = job.trace();
-        long result = trace ? MemoryBudget.bytes(type, n1, n2) : 2 * MemoryBudget.bytes(type, n1 * o, n2 * o);
-        long needed = result + job.tileBytes();
-        budget.check(job.what(), needed, (trace ? "" : "use OutputMode.TRACE, ") + "use a smaller blockSize (now "
-                + blockSize + "), compute the kernel in pieces of x1, write it to a file with computeToFile(...),"
-                + " or raise the budget with memoryBudgetBytes(...)");
-        log.debug("empirical NTK {}x{}, {} outputs, {} params, estimate {}", n1, n2, o, cached.plan().numParams(),
-                MemoryBudget.human(needed));
-        if (job.chain() && n1 > 0 && n2 > 0) {
-            // every entry is written by a tile: no zero fill; FULL tiles accumulate straight into [n1, n2, o, o]
-            INDArray k = trace ? Nd4j.createUninitialized(type, new long[]{n1, n2}, 'c')
-                    : Nd4j.createUninitialized(type, new long[]{n1, n2, o, o}, 'c');
-            TileScheduler.run(job.grid(), job.computer(), trace ? new ArraySink(k, 1) : new BlockedArraySink(k), 0,
-                    progress::update);
-            return k;
-        }
-        INDArray out = trace ? Nd4j.create(type, n1, n2) : Nd4j.create(type, n1 * o, n2 * o);
-        if (n1 == 0 || n2 == 0) {
-            return finish(out, trace, o, n1, n2);
-        }
-        TileScheduler.Grid grid = job.grid();
-        // keep the second side's block factors when they fit, instead of recomputing them for every row of tiles
-        boolean cache = !job.chain() && grid.colBlocks() > 1 && budget.bytes() >= needed + job.perExample() * n2;
-        TileScheduler.run(grid, job.computer(), new ArraySink(out, job.m()), cache ? Long.MAX_VALUE : 0,
-                progress::update);
-        return finish(out, trace, o, n1, n2);
-    }
-
-    private static INDArray finish(INDArray out, boolean trace, int o, long n1, long n2) {
-        if (trace) {
-            return out;
-        }
-        return n1 == 0 || n2 == 0 ? Nd4j.create(out.dataType(), n1, n2, o, o) : KernelLayout.unflatten(out, o);
+        return runner.outputsPerExample(model, x);
     }
 
     /** Validated builder of {@link EmpiricalNtk}. */
