@@ -21,8 +21,10 @@ import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.ntk4j.core.testing.NtkAssertions.assertClose;
 
 /**
@@ -30,7 +32,9 @@ import static org.ntk4j.core.testing.NtkAssertions.assertClose;
  * {@code layer.activate} in inference mode; its input epsilons are DL4J's {@code backpropGradient} (or, where DL4J's
  * backward pass is not the inference-mode derivative, central finite differences of {@code activate}); its factor's
  * Gram, FULL and TRACE, structured and explicit, equals that of the exact fallback {@link GenericLayerRule} on the same
- * layer. Tolerances come from the one table, {@link Tolerances}.
+ * layer; a layer without parameters (a loss layer's activation) must have no factor. Activations of any rank: the
+ * layer's input and output are {@code [n, ...]} (sequences, images), the stacked epsilons {@code [n·o, ...]} shaped
+ * like the output. Tolerances come from the one table, {@link Tolerances}.
  */
 abstract class UnitRuleContract extends NtkTestBase {
     /** Outputs o of the stacked epsilons. */
@@ -195,7 +199,7 @@ abstract class UnitRuleContract extends NtkTestBase {
 
     /** @return the same layer in DOUBLE holding the parameters of {@code layer} (itself when DOUBLE) */
     private Layer doubleTwin(Layer layer) {
-        if (layer.params().dataType() == DataType.DOUBLE) {
+        if (layer.params() != null && layer.params().dataType() == DataType.DOUBLE) {
             return layer;
         }
         Layer d = network.apply(DataType.DOUBLE).getLayer(layerIndex);
@@ -261,6 +265,17 @@ abstract class UnitRuleContract extends NtkTestBase {
         Layer layer = layer(t);
         UnitRule rule = LayerRules.of(layer);
         INDArray x1 = input(t, 4, 4), x2 = input(t, 5, 3);
+        if (layer.numParams() == 0) {
+            // no parameters (a loss layer's activation): Θ gets nothing from the unit, and its factor says so
+            assertFalse(rule.hasParameters(), ruleClass.getSimpleName() + " hasParameters without parameters");
+            for (ParamMode mode : ParamMode.values()) {
+                Forward f = rule.forward(new INDArray[]{x1});
+                assertNull(rule.backward(new INDArray[]{x1}, f, blockEps(f.output(), 0), O, mode, false).factor(),
+                        ruleClass.getSimpleName() + " " + mode + " factor of a unit without parameters");
+            }
+            return;
+        }
+        assertTrue(rule.hasParameters(), ruleClass.getSimpleName() + " hasParameters");
         double tol = t == DataType.DOUBLE && finiteDifferences ? Tolerances.DOUBLE.finiteDiff()
                 : Tolerances.of(t).exact();
         INDArray reference = referenceGram(layer, x1, x2);
