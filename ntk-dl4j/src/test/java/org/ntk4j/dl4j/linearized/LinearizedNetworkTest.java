@@ -207,6 +207,10 @@ class LinearizedNetworkTest extends NtkTestBase {
         RegressionEvaluation reg = lin.evaluateRegression(new SingletonDataSetIterator(test));
         double mse0 = lin.output(xTest).getColumn(0).sub(labels.getColumn(0)).norm2Number().doubleValue();
         assertEquals(mse0 * mse0 / 5, reg.meanSquaredError(0), 1e-12);
+        FittedLinearization model = lin.model(); // the fitted model has the same one-argument evaluations
+        assertEquals(manual.accuracy(), model.evaluate(new SingletonDataSetIterator(test)).accuracy(), 0.0);
+        assertEquals(mse0 * mse0 / 5,
+                model.evaluateRegression(new SingletonDataSetIterator(test)).meanSquaredError(0), 1e-12);
     }
 
     @Test

@@ -12,6 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The UnitRule contract for {@link LastTimeStepRule}: LastTimeStep around a SimpleRnn (2 → 3, tanh) on NCW sequences
@@ -40,6 +41,6 @@ class LastTimeStepRuleContractTest extends UnitRuleContract {
         INDArray ones = Nd4j.ones(DataType.DOUBLE, 3, 4);
         UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
                 () -> rule.mask(new INDArray[]{ones}, 3));
-        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("GlobalPoolingLayer"), e.getMessage());
+        assertTrue(e.getMessage().contains("GlobalPoolingLayer"), e.getMessage());
     }
 }
