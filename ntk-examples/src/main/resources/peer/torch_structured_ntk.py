@@ -101,7 +101,10 @@ def main():
         x = torch.randn(args.n, args.d, dtype=dtype)
     times = []
     with torch.no_grad():
-        k = structured_ntk(x, ws, bs, full)  # warm-up
+        warm, w = time.perf_counter(), 0
+        while w < 3 or time.perf_counter() - warm < 1.0:  # warm-up as ntk4j's (at least three calls and one second)
+            k = structured_ntk(x, ws, bs, full)
+            w += 1
         for _ in range(max(1, args.reps)):
             t0 = time.perf_counter()
             k = structured_ntk(x, ws, bs, full)

@@ -29,7 +29,8 @@ import java.util.function.Supplier;
  * time; the PyTorch peer's time on the same shapes (explicit backward pass + Gram products, see
  * {@code /peer/torch_structured_ntk.py}) when a Python with torch is found, and the relative difference of the two
  * kernels on the same weights; the time of the matrix products the structured method cannot avoid, as preallocated
- * ND4J {@code gemm} calls (this machine's real GEMM rate); numpy's time for the same products as a sanity check; and,
+ * ND4J {@code gemm} calls and, for the symmetric Gram matrices, OpenBLAS {@code syrk} calls (this machine's real BLAS
+ * rate); numpy's time for the same products ({@code a @ a.T} is a {@code syrk} in numpy) as a sanity check; and,
  * for o = 1, the JACOBIAN method.
  */
 public final class EngineBenchmark {
@@ -102,22 +103,23 @@ public final class EngineBenchmark {
     }
 
     /**
-     * The matrix products of the structured computation of the symmetric kernel, as {@code {m, k, n}} for
+     * The matrix products of the structured computation of the symmetric kernel, as {@code {m, k, n, symmetric}} for
      * {@code [m, k] × [k, n]}: forward pass, stacked backward pass, per layer the input Gram {@code A Aᵀ} and the
-     * gradient Gram {@code Δ Δᵀ} ({@code [n, o·w]} rows for TRACE, {@code [n·o, w]} rows for FULL).
+     * gradient Gram {@code Δ Δᵀ} ({@code [n, o·w]} rows for TRACE, {@code [n·o, w]} rows for FULL). The Gram
+     * matrices are symmetric ({@code symmetric = 1}: a {@code syrk}, half the multiply–adds of a {@code gemm}).
      */
     static List<long[]> products(long n, int o, boolean trace) {
         List<long[]> p = new ArrayList<>();
         long[] sizes = {D, WIDTHS[0], WIDTHS[1], o};
         for (int l = 0; l + 1 < sizes.length; l++) {
-            p.add(new long[]{n, sizes[l], sizes[l + 1]});                        // forward
+            p.add(new long[]{n, sizes[l], sizes[l + 1], 0});                     // forward
         }
         for (int l = sizes.length - 1; l >= 2; l--) {
-            p.add(new long[]{n * o, sizes[l], sizes[l - 1]});                    // backward Δ_l W_lᵀ
+            p.add(new long[]{n * o, sizes[l], sizes[l - 1], 0});                 // backward Δ_l W_lᵀ
         }
         for (int l = 0; l + 1 < sizes.length; l++) {
-            p.add(new long[]{n, sizes[l], n});                                   // input Gram of layer l+1
-            p.add(trace ? new long[]{n, o * sizes[l + 1], n} : new long[]{n * o, sizes[l + 1], n * o});
+            p.add(new long[]{n, sizes[l], n, 1});                                // input Gram of layer l+1
+            p.add(trace ? new long[]{n, o * sizes[l + 1], n, 1} : new long[]{n * o, sizes[l + 1], n * o, 1});
         }
         return p;
     }
@@ -126,7 +128,7 @@ public final class EngineBenchmark {
         List<String> args = new ArrayList<>(List.of("--dtype", type == DataType.FLOAT ? "float32" : "float64",
                 "--reps", String.valueOf(reps)));
         for (long[] s : products) {
-            args.add(s[0] + "," + s[1] + "," + s[2]);
+            args.add(s[0] + "," + s[1] + "," + s[2] + (s[3] == 1 ? ",s" : ""));
         }
         return PythonPeer.number(p.run("numpy_gemm.py", args), "min_s");
     }
@@ -151,9 +153,15 @@ public final class EngineBenchmark {
         return net;
     }
 
-    /** @return {median, min} seconds over {@code reps} runs after one warm-up */
+    /**
+     * @return {median, min} seconds over {@code reps} runs after a warm-up of at least three calls and one second (so
+     * that the JIT has compiled the Java passes before anything is timed; the peer warms up likewise)
+     */
     static double[] times(int reps, Supplier<INDArray> task) {
-        task.get().sumNumber(); // warm-up
+        long warm = System.nanoTime();
+        for (int w = 0; w < 3 || System.nanoTime() - warm < 1_000_000_000L; w++) {
+            task.get().sumNumber();
+        }
         double[] t = new double[reps];
         for (int r = 0; r < reps; r++) {
             long t0 = System.nanoTime();
