@@ -30,8 +30,9 @@ import java.util.function.Supplier;
  * {@code /peer/torch_structured_ntk.py}) when a Python with torch is found, and the relative difference of the two
  * kernels on the same weights; the time of the matrix products the structured method cannot avoid, as preallocated
  * ND4J {@code gemm} calls and, for the symmetric Gram matrices, OpenBLAS {@code syrk} calls (this machine's real BLAS
- * rate); numpy's time for the same products ({@code a @ a.T} is a {@code syrk} in numpy) as a sanity check; and,
- * for o = 1, the JACOBIAN method.
+ * rate); numpy's {@code dot} of the same operands as a sanity check; the time of allocating one fresh result array of
+ * the kernel's shape (fresh native memory is touched page by page, and on this VM the first touch of a page costs
+ * about 15 µs, so this is a floor for any call that returns a new kernel); and, for o = 1, the JACOBIAN method.
  */
 public final class EngineBenchmark {
     private static final int D = 32;
@@ -60,8 +61,9 @@ public final class EngineBenchmark {
                     + " apt-get install python3-torch libopenblas0-pthread)");
         }
         line(sb, onLine, "| type | o | mode | ntk4j s (median / min) | torch s (median / min) | ntk4j/torch"
-                + " | kernel diff vs torch | GEMM s (ND4J, preallocated) | GFLOP/s | ntk4j/GEMM | numpy GEMM s | JACOBIAN s |");
-        line(sb, onLine, "|---|---|---|---|---|---|---|---|---|---|---|---|");
+                + " | kernel diff vs torch | GEMM s (ND4J, preallocated) | GFLOP/s | ntk4j/GEMM | numpy GEMM s"
+                + " | result allocation s | JACOBIAN s |");
+        line(sb, onLine, "|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         List<Case> cases = new ArrayList<>();
         for (DataType t : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
             cases.add(new Case(t, 1, OutputMode.TRACE));
@@ -86,13 +88,16 @@ public final class EngineBenchmark {
             double gflop = GemmBaseline.gflop(products);
             String np = numpy.map(p -> String.format(Locale.ROOT, "%.4f", numpyTime(p, c.type(), products, reps)))
                     .orElse("–");
+            long[] shape = c.mode() == OutputMode.TRACE ? new long[]{n, n} : new long[]{n, n, c.outputs(), c.outputs()};
+            double alloc = times(reps, () -> Nd4j.create(c.type(), shape))[1];
             String jac = "–";
             if (c.outputs() == 1) {
                 EmpiricalNtk jacobian = EmpiricalNtk.builder().implementation(NtkImplementation.JACOBIAN).blockSize(64).build();
                 jac = String.format(Locale.ROOT, "%.3f", times(1, () -> jacobian.compute(net, x))[0]);
             }
-            line(sb, onLine, String.format(Locale.ROOT, "| %s | %d | %s | %.4f / %.4f | %s | %s | %s | %.4f | %.0f | %.2f× | %s | %s |",
-                    c.type(), c.outputs(), c.mode(), ts[0], ts[1], torchCol, ratio, diff, tg, gflop / tg, ts[0] / tg, np, jac));
+            line(sb, onLine, String.format(Locale.ROOT, "| %s | %d | %s | %.4f / %.4f | %s | %s | %s | %.4f | %.0f | %.2f× | %s | %.4f | %s |",
+                    c.type(), c.outputs(), c.mode(), ts[0], ts[1], torchCol, ratio, diff, tg, gflop / tg, ts[0] / tg, np,
+                    alloc, jac));
         }
         return sb.toString();
     }
