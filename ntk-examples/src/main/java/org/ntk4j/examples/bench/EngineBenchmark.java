@@ -75,13 +75,17 @@ public final class EngineBenchmark {
             INDArray x = Nd4j.getRandomFactory().getNewRandomInstance(1).nextGaussian(new long[]{n, D}).castTo(c.type());
             EmpiricalNtk ntk = EmpiricalNtk.builder().implementation(NtkImplementation.STRUCTURED)
                     .outputMode(c.mode()).build();
-            double[] ts = times(reps, () -> ntk.compute(net, x));
+            double[] ts;
             String torchCol = "–", ratio = "–", diff = "–";
             if (torch.isPresent()) {
-                double[] tt = torchTimes(torch.get(), c, n, reps);
+                double[][] both = alternating(torch.get(), c, n, reps, () -> ntk.compute(net, x));
+                ts = both[0];
+                double[] tt = both[1];
                 torchCol = String.format(Locale.ROOT, "%.4f / %.4f", tt[0], tt[1]);
                 ratio = String.format(Locale.ROOT, "%.2f×", ts[0] / tt[0]);
                 diff = String.format(Locale.ROOT, "%.1e", TorchAgreement.relativeDifference(torch.get(), net, c.mode()));
+            } else {
+                ts = times(reps, () -> ntk.compute(net, x));
             }
             List<long[]> products = products(n, c.outputs(), c.mode() == OutputMode.TRACE);
             double tg = GemmBaseline.seconds(c.type(), products, reps);
@@ -138,12 +142,45 @@ public final class EngineBenchmark {
         return PythonPeer.number(p.run("numpy_gemm.py", args), "min_s");
     }
 
-    private static double[] torchTimes(PythonPeer p, Case c, int n, int reps) {
-        String json = p.run("torch_structured_ntk.py", List.of("--n", String.valueOf(n), "--d", String.valueOf(D),
-                "--widths", WIDTHS[0] + "," + WIDTHS[1], "--o", String.valueOf(c.outputs()),
+    /**
+     * ntk4j and the torch peer timed in alternating blocks (ntk4j, torch, ntk4j, torch, ntk4j, torch; each block a
+     * third of the repetitions, a one-second pause before each) after both warmed up, so that both sample the same
+     * stretch of machine state — on a shared machine the load changes within seconds. Not call by call: each side's
+     * BLAS threads keep spinning for a while after a call and would slow the other side's next call.
+     *
+     * @return {{ntk4j median, min}, {torch median, min}} seconds
+     */
+    private static double[][] alternating(PythonPeer p, Case c, int n, int reps, Supplier<INDArray> task) {
+        try (PythonPeer.Server torch = p.serve("torch_structured_ntk.py", List.of("--n", String.valueOf(n),
+                "--d", String.valueOf(D), "--widths", WIDTHS[0] + "," + WIDTHS[1], "--o", String.valueOf(c.outputs()),
                 "--dtype", c.type() == DataType.FLOAT ? "float32" : "float64",
-                "--mode", c.mode() == OutputMode.TRACE ? "trace" : "full", "--reps", String.valueOf(reps)));
-        return new double[]{PythonPeer.number(json, "median_s"), PythonPeer.number(json, "min_s")};
+                "--mode", c.mode() == OutputMode.TRACE ? "trace" : "full"))) {
+            warmUp(task);
+            int rounds = 3, block = Math.max(1, (reps + rounds - 1) / rounds);
+            double[] ours = new double[rounds * block], theirs = new double[rounds * block];
+            for (int r = 0, q = 0; r < rounds; r++, q += block) {
+                pause();
+                for (int b = 0; b < block; b++) {
+                    long t0 = System.nanoTime();
+                    task.get().sumNumber();
+                    ours[q + b] = (System.nanoTime() - t0) / 1e9;
+                }
+                pause();
+                for (int b = 0; b < block; b++) {
+                    theirs[q + b] = torch.once();
+                }
+            }
+            return new double[][]{medianMin(ours), medianMin(theirs)};
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     static MultiLayerNetwork mlp(DataType type, int o) {
@@ -159,20 +196,30 @@ public final class EngineBenchmark {
     }
 
     /**
-     * @return {median, min} seconds over {@code reps} runs after a warm-up of at least three calls and one second (so
+     * @return {median, min} seconds over {@code reps} runs after a warm-up of at least three calls and three seconds (so
      * that the JIT has compiled the Java passes before anything is timed; the peer warms up likewise)
      */
     static double[] times(int reps, Supplier<INDArray> task) {
-        long warm = System.nanoTime();
-        for (int w = 0; w < 3 || System.nanoTime() - warm < 1_000_000_000L; w++) {
-            task.get().sumNumber();
-        }
+        warmUp(task);
         double[] t = new double[reps];
         for (int r = 0; r < reps; r++) {
             long t0 = System.nanoTime();
             task.get().sumNumber();
             t[r] = (System.nanoTime() - t0) / 1e9;
         }
+        return medianMin(t);
+    }
+
+    private static void warmUp(Supplier<INDArray> task) {
+        long warm = System.nanoTime();
+        for (int w = 0; w < 3 || System.nanoTime() - warm < 3_000_000_000L; w++) {
+            task.get().sumNumber();
+        }
+    }
+
+    private static double[] medianMin(double[] times) {
+        double[] t = times.clone();
+        int reps = t.length;
         Arrays.sort(t);
         double median = reps % 2 == 1 ? t[reps / 2] : (t[reps / 2 - 1] + t[reps / 2]) / 2;
         return new double[]{median, t[0]};
