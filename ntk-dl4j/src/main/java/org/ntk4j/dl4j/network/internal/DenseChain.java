@@ -27,8 +27,8 @@ import java.util.Map;
  *
  * <p>Per layer {@code l} with input {@code A_{l-1}} and stacked pre-activation gradients {@code Δ_l} ({@code [n·o, w_l]},
  * example-major): {@code Θ += (A_{l-1} A'_{l-1}ᵀ + 1) ⊙ (Δ_l Δ'_lᵀ)} — the same mathematics as {@link DenseRule} with
- * {@link GramFactor}, which it is tested against. Instances hold buffers and are not thread-safe; {@link #accumulate}
- * is synchronized.
+ * {@link GramFactor}, which it is tested against. Instances hold buffers; {@link #first} and {@link #tile} are
+ * synchronized.
  */
 public final class DenseChain {
     private final List<DenseRule> layers;
