@@ -16,6 +16,7 @@ Usage (agreement check; DIR holds W0.npy b0.npy W1.npy ... x.npy as written by n
     python3 torch_structured_ntk.py --weights DIR --dtype float64 --mode full
     -> writes DIR/kernel.npy
 Prints one JSON line: {"median_s": .., "min_s": .., "threads": .., "torch": .., "shape": [..]}
+With --serve: prints 'ready' after the warm-up, then the seconds of one call per 'run' line read from stdin.
 """
 import argparse
 import json
@@ -80,6 +81,9 @@ def main():
     p.add_argument("--mode", default="trace", choices=["trace", "full"])
     p.add_argument("--reps", type=int, default=5)
     p.add_argument("--weights", default=None)
+    p.add_argument("--serve", action="store_true",
+                   help="after the warm-up print 'ready', then time one call per 'run' line on stdin (seconds, one per"
+                        " line) until 'quit': lets ntk bench alternate blocks of calls of the two engines")
     p.add_argument("--threads", type=int, default=os.cpu_count(), help="intra-op threads (default: all cores)")
     args = p.parse_args()
     torch.set_num_threads(max(1, args.threads))
@@ -101,7 +105,20 @@ def main():
         x = torch.randn(args.n, args.d, dtype=dtype)
     times = []
     with torch.no_grad():
-        k = structured_ntk(x, ws, bs, full)  # warm-up
+        warm, w = time.perf_counter(), 0
+        while w < 3 or time.perf_counter() - warm < 3.0:  # warm-up as ntk4j's (at least three calls and three seconds)
+            k = structured_ntk(x, ws, bs, full)
+            w += 1
+        if args.serve:
+            print("ready", flush=True)
+            for line in sys.stdin:
+                if line.strip() != "run":
+                    break
+                t0 = time.perf_counter()
+                k = structured_ntk(x, ws, bs, full)
+                float(k.sum())
+                print(repr(time.perf_counter() - t0), flush=True)
+            return 0
         for _ in range(max(1, args.reps)):
             t0 = time.perf_counter()
             k = structured_ntk(x, ws, bs, full)

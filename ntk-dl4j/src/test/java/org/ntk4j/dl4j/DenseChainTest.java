@@ -15,12 +15,14 @@ import org.ntk4j.core.testing.Tolerances;
 import org.ntk4j.dl4j.network.NetworkAdapters;
 import org.ntk4j.dl4j.network.internal.DenseChain;
 import org.ntk4j.dl4j.network.internal.ParamMode;
+import org.ntk4j.dl4j.network.internal.SymmetricGram;
 
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.ntk4j.core.testing.NtkAssertions.assertClose;
 
 /**
@@ -72,6 +74,54 @@ class DenseChainTest extends NtkTestBase {
                 }
                 assertEquals(params, n.params(), "parameters must be untouched");
             }
+        }
+    }
+
+    @Test
+    void symmetricKernelMatchesFiniteDifferencesWithSyrkAndWithGemm() {
+        // a symmetric tile takes the lower-triangle path (OpenBLAS syrk on the CPU backend, mirrored at the end)
+        assertTrue(SymmetricGram.syrkInUse(), "the CPU backend's syrk must be found (else this tests gemm twice)");
+        DataType d = DataType.DOUBLE;
+        for (int o : new int[]{1, 3}) {
+            MultiLayerNetwork n = net(d, Activation.RELU, o == 1 ? Activation.IDENTITY : Activation.SOFTMAX, o, true, 17);
+            assertFastPath(n);
+            INDArray x = TestNets.features(d, 9, 6, 4);
+            INDArray ref = FiniteDifferenceNtk.full(n, new INDArray[]{x}, new INDArray[]{x}, Set.of(), 1e-5);
+            for (boolean syrk : new boolean[]{true, false}) {
+                SymmetricGram.useSyrk(syrk);
+                try {
+                    for (int block : new int[]{512, 4}) {
+                        String what = "o=" + o + " syrk " + syrk + " block " + block;
+                        INDArray full = EmpiricalNtk.builder().implementation(NtkImplementation.STRUCTURED)
+                                .outputMode(OutputMode.FULL).blockSize(block).build().compute(n, x);
+                        assertClose(ref, full, Tolerances.DOUBLE.finiteDiff(), what + " FULL");
+                        assertClose(KernelLayout.traceOf(ref), EmpiricalNtk.builder().blockSize(block).build().compute(n, x),
+                                Tolerances.DOUBLE.finiteDiff(), what + " TRACE");
+                    }
+                } finally {
+                    SymmetricGram.useSyrk(true);
+                }
+            }
+        }
+    }
+
+    @Test
+    void syrkAndGemmGiveTheSameSymmetricKernelInFloat() {
+        MultiLayerNetwork n = net(DataType.FLOAT, Activation.RELU, Activation.IDENTITY, 2, true, 19);
+        INDArray x = TestNets.features(DataType.FLOAT, 10, 40, 4);
+        for (OutputMode mode : OutputMode.values()) {
+            EmpiricalNtk ntk = EmpiricalNtk.builder().implementation(NtkImplementation.STRUCTURED).outputMode(mode).build();
+            INDArray withSyrk = ntk.compute(n, x);
+            SymmetricGram.useSyrk(false);
+            INDArray withGemm;
+            try {
+                withGemm = ntk.compute(n, x);
+            } finally {
+                SymmetricGram.useSyrk(true);
+            }
+            assertClose(withGemm, withSyrk, Tolerances.FLOAT.exact(), mode + ": syrk vs gemm");
+            INDArray swapped = mode == OutputMode.TRACE ? withSyrk.transpose() : withSyrk.permute(1, 0, 3, 2);
+            assertEquals(withSyrk, swapped.dup('c'), mode + ": the mirrored kernel is exactly symmetric");
         }
     }
 

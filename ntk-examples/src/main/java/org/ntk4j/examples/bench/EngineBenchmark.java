@@ -29,8 +29,10 @@ import java.util.function.Supplier;
  * time; the PyTorch peer's time on the same shapes (explicit backward pass + Gram products, see
  * {@code /peer/torch_structured_ntk.py}) when a Python with torch is found, and the relative difference of the two
  * kernels on the same weights; the time of the matrix products the structured method cannot avoid, as preallocated
- * ND4J {@code gemm} calls (this machine's real GEMM rate); numpy's time for the same products as a sanity check; and,
- * for o = 1, the JACOBIAN method.
+ * ND4J {@code gemm} calls and, for the symmetric Gram matrices, OpenBLAS {@code syrk} calls (this machine's real BLAS
+ * rate); numpy's {@code dot} of the same operands as a sanity check; the time of allocating one fresh result array of
+ * the kernel's shape (fresh native memory is touched page by page, and on this VM the first touch of a page costs
+ * about 15 µs, so this is a floor for any call that returns a new kernel); and, for o = 1, the JACOBIAN method.
  */
 public final class EngineBenchmark {
     private static final int D = 32;
@@ -59,8 +61,9 @@ public final class EngineBenchmark {
                     + " apt-get install python3-torch libopenblas0-pthread)");
         }
         line(sb, onLine, "| type | o | mode | ntk4j s (median / min) | torch s (median / min) | ntk4j/torch"
-                + " | kernel diff vs torch | GEMM s (ND4J, preallocated) | GFLOP/s | ntk4j/GEMM | numpy GEMM s | JACOBIAN s |");
-        line(sb, onLine, "|---|---|---|---|---|---|---|---|---|---|---|---|");
+                + " | kernel diff vs torch | GEMM s (ND4J, preallocated) | GFLOP/s | ntk4j/GEMM | numpy GEMM s"
+                + " | result allocation s | JACOBIAN s |");
+        line(sb, onLine, "|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         List<Case> cases = new ArrayList<>();
         for (DataType t : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
             cases.add(new Case(t, 1, OutputMode.TRACE));
@@ -72,26 +75,33 @@ public final class EngineBenchmark {
             INDArray x = Nd4j.getRandomFactory().getNewRandomInstance(1).nextGaussian(new long[]{n, D}).castTo(c.type());
             EmpiricalNtk ntk = EmpiricalNtk.builder().implementation(NtkImplementation.STRUCTURED)
                     .outputMode(c.mode()).build();
-            double[] ts = times(reps, () -> ntk.compute(net, x));
+            double[] ts;
             String torchCol = "–", ratio = "–", diff = "–";
             if (torch.isPresent()) {
-                double[] tt = torchTimes(torch.get(), c, n, reps);
+                double[][] both = alternating(torch.get(), c, n, reps, () -> ntk.compute(net, x));
+                ts = both[0];
+                double[] tt = both[1];
                 torchCol = String.format(Locale.ROOT, "%.4f / %.4f", tt[0], tt[1]);
                 ratio = String.format(Locale.ROOT, "%.2f×", ts[0] / tt[0]);
                 diff = String.format(Locale.ROOT, "%.1e", TorchAgreement.relativeDifference(torch.get(), net, c.mode()));
+            } else {
+                ts = times(reps, () -> ntk.compute(net, x));
             }
             List<long[]> products = products(n, c.outputs(), c.mode() == OutputMode.TRACE);
             double tg = GemmBaseline.seconds(c.type(), products, reps);
             double gflop = GemmBaseline.gflop(products);
             String np = numpy.map(p -> String.format(Locale.ROOT, "%.4f", numpyTime(p, c.type(), products, reps)))
                     .orElse("–");
+            long[] shape = c.mode() == OutputMode.TRACE ? new long[]{n, n} : new long[]{n, n, c.outputs(), c.outputs()};
+            double alloc = times(reps, () -> Nd4j.create(c.type(), shape))[1];
             String jac = "–";
             if (c.outputs() == 1) {
                 EmpiricalNtk jacobian = EmpiricalNtk.builder().implementation(NtkImplementation.JACOBIAN).blockSize(64).build();
                 jac = String.format(Locale.ROOT, "%.3f", times(1, () -> jacobian.compute(net, x))[0]);
             }
-            line(sb, onLine, String.format(Locale.ROOT, "| %s | %d | %s | %.4f / %.4f | %s | %s | %s | %.4f | %.0f | %.2f× | %s | %s |",
-                    c.type(), c.outputs(), c.mode(), ts[0], ts[1], torchCol, ratio, diff, tg, gflop / tg, ts[0] / tg, np, jac));
+            line(sb, onLine, String.format(Locale.ROOT, "| %s | %d | %s | %.4f / %.4f | %s | %s | %s | %.4f | %.0f | %.2f× | %s | %.4f | %s |",
+                    c.type(), c.outputs(), c.mode(), ts[0], ts[1], torchCol, ratio, diff, tg, gflop / tg, ts[0] / tg, np,
+                    alloc, jac));
         }
         return sb.toString();
     }
@@ -102,22 +112,23 @@ public final class EngineBenchmark {
     }
 
     /**
-     * The matrix products of the structured computation of the symmetric kernel, as {@code {m, k, n}} for
+     * The matrix products of the structured computation of the symmetric kernel, as {@code {m, k, n, symmetric}} for
      * {@code [m, k] × [k, n]}: forward pass, stacked backward pass, per layer the input Gram {@code A Aᵀ} and the
-     * gradient Gram {@code Δ Δᵀ} ({@code [n, o·w]} rows for TRACE, {@code [n·o, w]} rows for FULL).
+     * gradient Gram {@code Δ Δᵀ} ({@code [n, o·w]} rows for TRACE, {@code [n·o, w]} rows for FULL). The Gram
+     * matrices are symmetric ({@code symmetric = 1}: a {@code syrk}, half the multiply–adds of a {@code gemm}).
      */
     static List<long[]> products(long n, int o, boolean trace) {
         List<long[]> p = new ArrayList<>();
         long[] sizes = {D, WIDTHS[0], WIDTHS[1], o};
         for (int l = 0; l + 1 < sizes.length; l++) {
-            p.add(new long[]{n, sizes[l], sizes[l + 1]});                        // forward
+            p.add(new long[]{n, sizes[l], sizes[l + 1], 0});                     // forward
         }
         for (int l = sizes.length - 1; l >= 2; l--) {
-            p.add(new long[]{n * o, sizes[l], sizes[l - 1]});                    // backward Δ_l W_lᵀ
+            p.add(new long[]{n * o, sizes[l], sizes[l - 1], 0});                 // backward Δ_l W_lᵀ
         }
         for (int l = 0; l + 1 < sizes.length; l++) {
-            p.add(new long[]{n, sizes[l], n});                                   // input Gram of layer l+1
-            p.add(trace ? new long[]{n, o * sizes[l + 1], n} : new long[]{n * o, sizes[l + 1], n * o});
+            p.add(new long[]{n, sizes[l], n, 1});                                // input Gram of layer l+1
+            p.add(trace ? new long[]{n, o * sizes[l + 1], n, 1} : new long[]{n * o, sizes[l + 1], n * o, 1});
         }
         return p;
     }
@@ -126,17 +137,50 @@ public final class EngineBenchmark {
         List<String> args = new ArrayList<>(List.of("--dtype", type == DataType.FLOAT ? "float32" : "float64",
                 "--reps", String.valueOf(reps)));
         for (long[] s : products) {
-            args.add(s[0] + "," + s[1] + "," + s[2]);
+            args.add(s[0] + "," + s[1] + "," + s[2] + (s[3] == 1 ? ",s" : ""));
         }
         return PythonPeer.number(p.run("numpy_gemm.py", args), "min_s");
     }
 
-    private static double[] torchTimes(PythonPeer p, Case c, int n, int reps) {
-        String json = p.run("torch_structured_ntk.py", List.of("--n", String.valueOf(n), "--d", String.valueOf(D),
-                "--widths", WIDTHS[0] + "," + WIDTHS[1], "--o", String.valueOf(c.outputs()),
+    /**
+     * ntk4j and the torch peer timed in alternating blocks (ntk4j, torch, ntk4j, torch, ntk4j, torch; each block a
+     * third of the repetitions, a one-second pause before each) after both warmed up, so that both sample the same
+     * stretch of machine state — on a shared machine the load changes within seconds. Not call by call: each side's
+     * BLAS threads keep spinning for a while after a call and would slow the other side's next call.
+     *
+     * @return {{ntk4j median, min}, {torch median, min}} seconds
+     */
+    private static double[][] alternating(PythonPeer p, Case c, int n, int reps, Supplier<INDArray> task) {
+        try (PythonPeer.Server torch = p.serve("torch_structured_ntk.py", List.of("--n", String.valueOf(n),
+                "--d", String.valueOf(D), "--widths", WIDTHS[0] + "," + WIDTHS[1], "--o", String.valueOf(c.outputs()),
                 "--dtype", c.type() == DataType.FLOAT ? "float32" : "float64",
-                "--mode", c.mode() == OutputMode.TRACE ? "trace" : "full", "--reps", String.valueOf(reps)));
-        return new double[]{PythonPeer.number(json, "median_s"), PythonPeer.number(json, "min_s")};
+                "--mode", c.mode() == OutputMode.TRACE ? "trace" : "full"))) {
+            warmUp(task);
+            int rounds = 3, block = Math.max(1, (reps + rounds - 1) / rounds);
+            double[] ours = new double[rounds * block], theirs = new double[rounds * block];
+            for (int r = 0, q = 0; r < rounds; r++, q += block) {
+                pause();
+                for (int b = 0; b < block; b++) {
+                    long t0 = System.nanoTime();
+                    task.get().sumNumber();
+                    ours[q + b] = (System.nanoTime() - t0) / 1e9;
+                }
+                pause();
+                for (int b = 0; b < block; b++) {
+                    theirs[q + b] = torch.once();
+                }
+            }
+            return new double[][]{medianMin(ours), medianMin(theirs)};
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     static MultiLayerNetwork mlp(DataType type, int o) {
@@ -151,15 +195,31 @@ public final class EngineBenchmark {
         return net;
     }
 
-    /** @return {median, min} seconds over {@code reps} runs after one warm-up */
+    /**
+     * @return {median, min} seconds over {@code reps} runs after a warm-up of at least three calls and three seconds (so
+     * that the JIT has compiled the Java passes before anything is timed; the peer warms up likewise)
+     */
     static double[] times(int reps, Supplier<INDArray> task) {
-        task.get().sumNumber(); // warm-up
+        warmUp(task);
         double[] t = new double[reps];
         for (int r = 0; r < reps; r++) {
             long t0 = System.nanoTime();
             task.get().sumNumber();
             t[r] = (System.nanoTime() - t0) / 1e9;
         }
+        return medianMin(t);
+    }
+
+    private static void warmUp(Supplier<INDArray> task) {
+        long warm = System.nanoTime();
+        for (int w = 0; w < 3 || System.nanoTime() - warm < 3_000_000_000L; w++) {
+            task.get().sumNumber();
+        }
+    }
+
+    private static double[] medianMin(double[] times) {
+        double[] t = times.clone();
+        int reps = t.length;
         Arrays.sort(t);
         double median = reps % 2 == 1 ? t[reps / 2] : (t[reps / 2 - 1] + t[reps / 2]) / 2;
         return new double[]{median, t[0]};

@@ -1,5 +1,9 @@
 package org.ntk4j.examples.bench;
 
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas_nolapack;
+
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -7,8 +11,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.util.List;
 
 /**
- * The time of a list of matrix products at this machine's real GEMM rate: operands and outputs allocated once, then
- * {@code Nd4j.gemm(a, b, out, false, false, 1, 0)} into the preallocated outputs (no allocation while timed).
+ * The time of a list of matrix products at this machine's real BLAS rate: operands and outputs allocated once, then
+ * {@code Nd4j.gemm(a, b, out, false, false, 1, 0)} into the preallocated outputs, or for a symmetric product
+ * {@code a aᵀ} OpenBLAS's {@code syrk} (lower triangle) as the engine does (no allocation while timed).
  */
 final class GemmBaseline {
     private GemmBaseline() {
@@ -16,7 +21,7 @@ final class GemmBaseline {
 
     /**
      * @param type     data type
-     * @param products {@code {m, k, n}} per product
+     * @param products {@code {m, k, n, symmetric}} per product ({@code symmetric = 1}: {@code a aᵀ}, {@code n = m})
      * @param reps     timed rounds after a warm-up
      * @return the minimum over rounds of the time of one round of all products, seconds
      */
@@ -26,14 +31,18 @@ final class GemmBaseline {
         for (int i = 0; i < np; i++) {
             long[] s = products.get(i);
             a[i] = Nd4j.rand(type, s[0], s[1]);
-            b[i] = Nd4j.rand(type, s[1], s[2]);
-            c[i] = Nd4j.createUninitialized(type, new long[]{s[0], s[2]}, 'f');
+            b[i] = s[3] == 1 ? null : Nd4j.rand(type, s[1], s[2]);
+            c[i] = Nd4j.createUninitialized(type, new long[]{s[0], s[2]}, s[3] == 1 ? 'c' : 'f');
         }
         double best = Double.MAX_VALUE;
         for (int r = 0; r <= reps; r++) {
             long t0 = System.nanoTime();
             for (int i = 0; i < np; i++) {
-                Nd4j.gemm(a[i], b[i], c[i], false, false, 1.0, 0.0);
+                if (b[i] == null) {
+                    syrk(a[i], c[i]);
+                } else {
+                    Nd4j.gemm(a[i], b[i], c[i], false, false, 1.0, 0.0);
+                }
             }
             double t = (System.nanoTime() - t0) / 1e9;
             if (r > 0) {
@@ -43,14 +52,28 @@ final class GemmBaseline {
         return best;
     }
 
+    /** Row-major lower-triangle {@code c = a aᵀ} ({@code a} c-ordered {@code [m, k]}, {@code c} {@code [m, m]}). */
+    private static void syrk(INDArray a, INDArray c) {
+        int m = (int) a.size(0), k = (int) a.size(1);
+        if (a.dataType() == DataType.FLOAT) {
+            openblas_nolapack.cblas_ssyrk(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasLower,
+                    openblas_nolapack.CblasNoTrans, m, k, 1f, new FloatPointer(a.data().addressPointer()), k, 0f,
+                    new FloatPointer(c.data().addressPointer()), m);
+        } else {
+            openblas_nolapack.cblas_dsyrk(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasLower,
+                    openblas_nolapack.CblasNoTrans, m, k, 1.0, new DoublePointer(a.data().addressPointer()), k, 0.0,
+                    new DoublePointer(c.data().addressPointer()), m);
+        }
+    }
+
     /**
-     * @param products {@code {m, k, n}} per product
-     * @return floating-point operations of one round, in GFLOP
+     * @param products {@code {m, k, n, symmetric}} per product
+     * @return floating-point operations of one round, in GFLOP ({@code m (m + 1) k} for a symmetric product)
      */
     static double gflop(List<long[]> products) {
         double f = 0;
         for (long[] s : products) {
-            f += 2.0 * s[0] * s[1] * s[2];
+            f += s[3] == 1 ? (double) s[0] * (s[0] + 1) * s[1] : 2.0 * s[0] * s[1] * s[2];
         }
         return f / 1e9;
     }

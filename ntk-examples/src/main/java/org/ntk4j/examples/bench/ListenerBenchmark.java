@@ -136,7 +136,7 @@ public final class ListenerBenchmark {
 
         /** @return a few lines for a terminal */
         public String summary() {
-            return String.format(Locale.ROOT, "NtkListener overhead: %.1f %% (median of paired runs; target < 10 %%);"
+            return String.format(Locale.ROOT, "NtkListener overhead: %.1f %% (median of paired runs; target < 2 %%);"
                             + " snapshot time / training time: %.1f %%%n"
                             + "  MLP 784-%d-%d-%d, batch %d, %d iterations; probe %d examples every %d iterations (%d snapshots)%n"
                             + "  training without listener: median %.2f s (%.1f ms/iteration), runs %s%n"

@@ -27,8 +27,8 @@ import java.util.Map;
  *
  * <p>Per layer {@code l} with input {@code A_{l-1}} and stacked pre-activation gradients {@code Δ_l} ({@code [n·o, w_l]},
  * example-major): {@code Θ += (A_{l-1} A'_{l-1}ᵀ + 1) ⊙ (Δ_l Δ'_lᵀ)} — the same mathematics as {@link DenseRule} with
- * {@link GramFactor}, which it is tested against. Instances hold buffers and are not thread-safe; {@link #accumulate}
- * is synchronized.
+ * {@link GramFactor}, which it is tested against. Instances hold buffers; {@link #first} and {@link #tile} are
+ * synchronized.
  */
 public final class DenseChain {
     private final List<DenseRule> layers;
@@ -114,7 +114,8 @@ public final class DenseChain {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             Side s1 = current1;
             Side s2 = s1;
-            if (x2 != null) {
+            boolean symmetric = x2 == null;
+            if (!symmetric) {
                 s2 = side(sides2, x2.size(0));
                 s2.run(x2);
             }
@@ -131,20 +132,31 @@ public final class DenseChain {
                     continue;
                 }
                 INDArray a1 = l == 0 ? s1.input : s1.act[l - 1], a2 = l == 0 ? s2.input : s2.act[l - 1];
-                if (r.trainW) {
-                    product(a1, a2, g);
-                }
                 INDArray d1 = s1.delta[l], d2 = s2.delta[l];
                 if (trace) {
-                    product(d1.reshape('c', s1.n, d1.size(1) * outputs), d2.reshape('c', s2.n, d2.size(1) * outputs), dd);
-                } else {
-                    product(d1, d2, dd);
+                    d1 = d1.reshape('c', s1.n, d1.size(1) * outputs);
+                    d2 = d2.reshape('c', s2.n, d2.size(1) * outputs);
                 }
-                GramAccumulator.add(acc, r.trainW ? g : null, r.trainB ? 1.0 : 0.0, dd, trace ? 1 : outputs, first);
+                double c = r.trainB ? 1.0 : 0.0;
+                if (symmetric) { // lower triangles only (syrk: half the multiply-adds), mirrored once at the end
+                    if (r.trainW) {
+                        SymmetricGram.lower(a1, g);
+                    }
+                    SymmetricGram.lower(d1, dd);
+                    GramAccumulator.addLower(acc, r.trainW ? g : null, c, dd, trace ? 1 : outputs, first);
+                } else {
+                    if (r.trainW) {
+                        product(a1, a2, g);
+                    }
+                    product(d1, d2, dd);
+                    GramAccumulator.add(acc, r.trainW ? g : null, c, dd, trace ? 1 : outputs, first);
+                }
                 first = false;
             }
             if (first) {
                 acc.assign(0); // no trainable layer
+            } else if (symmetric) {
+                GramAccumulator.mirror(acc, (int) s1.n, trace ? 1 : outputs);
             }
             if (!direct) {
                 out.assign(acc);
@@ -153,9 +165,9 @@ public final class DenseChain {
     }
 
     /**
-     * {@code out = a bᵀ} by one {@code gemm} into the preallocated output, also for a symmetric tile ({@code a == b}):
-     * splitting it into three half-size products (three quarters of the multiply–adds) measured 1.5–2.5× slower here,
-     * the half-size products run at a lower rate and the assembly pass costs more than the saved work.
+     * {@code out = a bᵀ} by one {@code gemm} into the preallocated output (an off-diagonal tile; a symmetric tile goes
+     * through {@link SymmetricGram#lower}, BLAS {@code syrk}: splitting it into three half-size {@code gemm}s instead
+     * measured 1.5–2.5× slower here, the half-size products run at a lower rate and the assembly costs more).
      */
     private static void product(INDArray a, INDArray b, INDArray out) {
         Nd4j.gemm(a, b, out, false, true, 1.0, 0.0);
@@ -192,6 +204,7 @@ public final class DenseChain {
         final INDArray[] delta;
         final INDArray[] eps;
         final INDArray ones;
+        final FusedRelu.Scratch heap = new FusedRelu.Scratch();
         INDArray input;
 
         Side(long n) {
@@ -222,7 +235,7 @@ public final class DenseChain {
                 DenseRule r = layers.get(l);
                 Nd4j.gemm(l == 0 ? x : act[l - 1], r.w, z[l], false, false, 1.0, 0.0);
                 if (l < nl - 1 && FusedRelu.applies(r.activation)) {
-                    FusedRelu.forward(z[l], r.b, act[l]);
+                    FusedRelu.forward(z[l], r.b, act[l], heap);
                     continue;
                 }
                 if (r.b != null) {
@@ -238,7 +251,7 @@ public final class DenseChain {
                 Nd4j.gemm(delta[l + 1], above.w, eps[l], false, true, 1.0, 0.0);
                 IActivation f = layers.get(l).activation;
                 if (FusedRelu.applies(f)) {
-                    FusedRelu.backward(eps[l], act[l], delta[l], outputs);
+                    FusedRelu.backward(eps[l], act[l], delta[l], outputs, heap);
                 } else if (f instanceof ActivationIdentity) {
                     delta[l].assign(eps[l]);
                 } else if (outputs == 1) {
