@@ -232,8 +232,10 @@ public final class EmpiricalRunner {
         budget.check(job.what(), needed, (trace ? "" : "use OutputMode.TRACE, ") + "use a smaller blockSize (now "
                 + blockSize + "), compute the kernel in pieces of x1, write it to a file with computeToFile(...),"
                 + " or raise the budget with memoryBudgetBytes(...)");
-        log.debug("empirical NTK {}x{}, {} outputs, {} params, estimate {}", n1, n2, o, cached.plan().numParams(),
-                MemoryBudget.human(needed));
+        if (log.isDebugEnabled()) {
+            log.debug("empirical NTK {}x{}, {} outputs, {} params, estimate {}", n1, n2, o, cached.plan().numParams(),
+                    MemoryBudget.human(needed));
+        }
         if (job.chain() && n1 > 0 && n2 > 0) {
             // every entry is written by a tile: no zero fill; FULL tiles accumulate straight into [n1, n2, o, o]
             INDArray k = trace ? Nd4j.createUninitialized(type, new long[]{n1, n2}, 'c')

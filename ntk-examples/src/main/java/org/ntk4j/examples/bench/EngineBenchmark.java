@@ -154,7 +154,7 @@ public final class EngineBenchmark {
         try (PythonPeer.Server torch = p.serve("torch_structured_ntk.py", List.of("--n", String.valueOf(n),
                 "--d", String.valueOf(D), "--widths", WIDTHS[0] + "," + WIDTHS[1], "--o", String.valueOf(c.outputs()),
                 "--dtype", c.type() == DataType.FLOAT ? "float32" : "float64",
-                "--mode", c.mode() == OutputMode.TRACE ? "trace" : "full"))) {
+                "--mode", c.mode() == OutputMode.TRACE ? "trace" : "full", "--threads", String.valueOf(threads())))) {
             warmUp(task);
             int rounds = 3, block = Math.max(1, (reps + rounds - 1) / rounds);
             double[] ours = new double[rounds * block], theirs = new double[rounds * block];
@@ -171,6 +171,19 @@ public final class EngineBenchmark {
                 }
             }
             return new double[][]{medianMin(ours), medianMin(theirs)};
+        }
+    }
+
+    /**
+     * @return the peer's thread count: ND4J's ({@code OMP_NUM_THREADS} when set, else every core), so that both sides
+     * use the same number of threads
+     */
+    static int threads() {
+        String env = System.getenv("OMP_NUM_THREADS");
+        try {
+            return env == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, Integer.parseInt(env.trim()));
+        } catch (NumberFormatException e) {
+            return Runtime.getRuntime().availableProcessors();
         }
     }
 

@@ -132,11 +132,7 @@ public final class DenseChain {
                     continue;
                 }
                 INDArray a1 = l == 0 ? s1.input : s1.act[l - 1], a2 = l == 0 ? s2.input : s2.act[l - 1];
-                INDArray d1 = s1.delta[l], d2 = s2.delta[l];
-                if (trace) {
-                    d1 = d1.reshape('c', s1.n, d1.size(1) * outputs);
-                    d2 = d2.reshape('c', s2.n, d2.size(1) * outputs);
-                }
+                INDArray d1 = trace ? s1.deltaRows[l] : s1.delta[l], d2 = trace ? s2.deltaRows[l] : s2.delta[l];
                 double c = r.trainB ? 1.0 : 0.0;
                 if (symmetric) { // lower triangles only (syrk: half the multiply-adds), mirrored once at the end
                     if (r.trainW) {
@@ -203,6 +199,8 @@ public final class DenseChain {
         final INDArray[] deriv;
         final INDArray[] delta;
         final INDArray[] eps;
+        /** {@code delta} as {@code [n, o·w]} (one row per example, all outputs): the TRACE Gram operand, made once */
+        final INDArray[] deltaRows;
         final INDArray ones;
         final FusedRelu.Scratch heap = new FusedRelu.Scratch();
         INDArray input;
@@ -215,6 +213,7 @@ public final class DenseChain {
             deriv = new INDArray[nl];
             delta = new INDArray[nl];
             eps = new INDArray[nl];
+            deltaRows = new INDArray[nl];
             long widest = 1;
             for (int l = 0; l < nl; l++) {
                 long w = layers.get(l).w.size(1);
@@ -224,6 +223,7 @@ public final class DenseChain {
                 deriv[l] = Nd4j.createUninitialized(type, new long[]{n, w}, 'c');
                 delta[l] = Nd4j.createUninitialized(type, new long[]{n * outputs, w}, 'c');
                 eps[l] = Nd4j.createUninitialized(type, new long[]{n * outputs, w}, 'c');
+                deltaRows[l] = delta[l].reshape('c', n, w * outputs);
             }
             ones = Nd4j.ones(type, n, widest);
         }

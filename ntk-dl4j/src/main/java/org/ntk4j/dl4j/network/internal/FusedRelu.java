@@ -10,9 +10,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * DL4J's plain ReLU ({@code max(z, 0)}, derivative {@code z > 0 ? 1 : 0} as its {@code RectifiedLinearDerivative})
  * fused with the bias addition in one Java pass over {@link DenseChain}'s buffers, and the stacked gradient product
  * {@code Δ = σ'(z) ⊙ ε} in a second, where {@code σ'(z) = 1} exactly where the activation is positive (so no derivative
- * buffer is written or read). Both passes are branch-free (ReLU's sign test on the bit pattern: about half the
- * pre-activations are negative, and a branch there is mispredicted half the time) and run over Java heap copies of the
- * buffers. No ND4J op start-up per step. c-ordered buffers, offset 0.
+ * buffer is written or read). Both passes are branch-free (about half the pre-activations are negative, and a branch
+ * there is mispredicted half the time): the forward pass is {@code Math.max(z + b, 0)}, the backward pass a sign mask
+ * on the activation's bit pattern. They run over Java heap copies of the buffers (bulk copies in and out). No ND4J op
+ * start-up per step. c-ordered buffers, offset 0.
  */
 final class FusedRelu {
     private static final ActivationReLU PLAIN = new ActivationReLU();
@@ -40,8 +41,37 @@ final class FusedRelu {
      * arrays run about twice as fast as element-wise access to native buffers). Sized on first use, then reused.
      */
     static final class Scratch {
-        private float[] f1 = new float[0], f2 = new float[0];
-        private double[] d1 = new double[0], d2 = new double[0];
+        private float[] f1 = new float[0], f2 = new float[0], fb = new float[0];
+        private double[] d1 = new double[0], d2 = new double[0], db = new double[0];
+
+        /** @return the bias read now (it changes while the network trains), or zeros; {@code [1, w]} contiguous */
+        private float[] biasFloats(INDArray b, int w) {
+            if (fb.length != w) {
+                fb = new float[w];
+            }
+            if (b == null) {
+                java.util.Arrays.fill(fb, 0f);
+            } else if (b.elementWiseStride() == 1) {
+                b.data().asNioFloat().get((int) b.offset(), fb, 0, w);
+            } else {
+                System.arraycopy(b.toFloatVector(), 0, fb, 0, w);
+            }
+            return fb;
+        }
+
+        private double[] biasDoubles(INDArray b, int w) {
+            if (db.length != w) {
+                db = new double[w];
+            }
+            if (b == null) {
+                java.util.Arrays.fill(db, 0.0);
+            } else if (b.elementWiseStride() == 1) {
+                b.data().asNioDouble().get((int) b.offset(), db, 0, w);
+            } else {
+                System.arraycopy(b.toDoubleVector(), 0, db, 0, w);
+            }
+            return db;
+        }
 
         private float[] floats1(int n) {
             if (f1.length < n) {
@@ -81,24 +111,22 @@ final class FusedRelu {
     static void forward(INDArray z, INDArray b, INDArray act, Scratch s) {
         int n = (int) z.size(0), w = (int) z.size(1), len = n * w;
         if (z.dataType() == DataType.FLOAT) {
-            float[] bias = b == null ? new float[w] : b.toFloatVector();
+            float[] bias = s.biasFloats(b, w);
             float[] v = s.floats1(len);
             z.data().asNioFloat().get(0, v, 0, len);
             for (int i = 0, q = 0; i < n; i++) {
                 for (int j = 0; j < w; j++, q++) {
-                    int bits = Float.floatToRawIntBits(v[q] + bias[j]);
-                    v[q] = Float.intBitsToFloat(bits & -positive(bits));
+                    v[q] = Math.max(v[q] + bias[j], 0f); // +0 for -0 and for negatives, as DL4J
                 }
             }
             act.data().asNioFloat().put(0, v, 0, len);
         } else {
-            double[] bias = b == null ? new double[w] : b.toDoubleVector();
+            double[] bias = s.biasDoubles(b, w);
             double[] v = s.doubles1(len);
             z.data().asNioDouble().get(0, v, 0, len);
             for (int i = 0, q = 0; i < n; i++) {
                 for (int j = 0; j < w; j++, q++) {
-                    long bits = Double.doubleToRawLongBits(v[q] + bias[j]);
-                    v[q] = Double.longBitsToDouble(bits & -positive(bits));
+                    v[q] = Math.max(v[q] + bias[j], 0.0);
                 }
             }
             act.data().asNioDouble().put(0, v, 0, len);
