@@ -78,10 +78,7 @@ public record ConvLayerSpec(int channels, int kernelH, int kernelW, int strideH,
             throw new IllegalArgumentException("a layer without bias must have biasMean = biasVariance = 0 (got: "
                     + biasMean + ", " + biasVariance + ")");
         }
-        if (activation == null) {
-            throw new IllegalArgumentException("activation must not be null (got: null); pass e.g. "
-                    + "Nonlinearities.relu()");
-        }
+        org.ntk4j.core.analytic.internal.ConvArgs.present(activation, "activation", "Nonlinearities.relu()");
     }
 
     static void positive(String what, int v) {

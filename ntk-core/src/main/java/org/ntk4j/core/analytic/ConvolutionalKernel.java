@@ -1,6 +1,7 @@
 package org.ntk4j.core.analytic;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.ntk4j.core.analytic.internal.ConvArgs;
 import org.ntk4j.core.analytic.internal.ConvErrors;
 import org.ntk4j.core.analytic.internal.ConvRecursion;
 import org.ntk4j.core.analytic.internal.ConvStage;
@@ -41,11 +42,11 @@ import java.util.List;
  * Convolutions map equal-pixel pairs to equal-pixel pairs, so without poolings a FLATTEN readout needs only
  * {@code K[p, p]}: {@code O(HW·k²)} per example pair and layer. Poolings and global readouts mix pixels, and then every
  * pixel pair is carried: {@code O((HW)²·k²)} per pair and layer (and {@code (HW)²} Gaussian moments). The choice is
- * made from the architecture ({@link #fullCovariance()}). Example pairs are computed in tiles of
- * {@code tileSize} rows, rows in parallel on the common fork-join pool; only the upper triangle when {@code x2} is
- * {@code x1}; memory beyond the result is a few arrays of {@code (HW)²} (or {@code HW}) doubles per thread, plus per
- * example and activation its pixel variances (and, for the error-controlled rule, {@code ≈ 150} doubles per pixel).
- * In DOUBLE; the result has the input's data type.
+ * made from the architecture ({@link #fullCovariance()}). Example pairs are computed in tiles of {@code tileSize}
+ * rows, rows in parallel on the common fork-join pool, only the upper triangle when {@code x2} is {@code x1}, in
+ * DOUBLE (the result has the input's data type); memory beyond the result is a few arrays of {@code (HW)²} (or
+ * {@code HW}) doubles per thread, plus per example and activation its pixel variances (and, for the error-controlled
+ * rule, {@code ≈ 150} doubles per pixel).
  *
  * <h2>Gaussian moments and the error estimate</h2>
  * Each pixel pair's expectation is exactly the dense kernels' bivariate one, with the two pixels' own variances, and
@@ -190,7 +191,7 @@ public final class ConvolutionalKernel {
      * @throws IllegalArgumentException when the images are too small for a layer
      */
     public int[] readoutShape(int height, int width) {
-        return plan(height, width, null).readoutShape();
+        return plan(height, width, new GaussianMoments(2, false)).readoutShape();
     }
 
     /**
@@ -218,14 +219,13 @@ public final class ConvolutionalKernel {
         double[] poolGain = new double[plan.poolings()];
         INDArray[] k = ConvTiles.run(plan, x1, symmetric ? null : x2, channelsLast, tileSize, parallel, budget,
                 layerError, poolGain);
-        double estimate = fixedDegree ? Double.NaN
-                : ConvErrors.estimate(layerError, plan.errorGain(poolGain), tolerance, warnOnly);
-        return new KernelPair(k[0], k[1], estimate);
+        return new KernelPair(k[0], k[1], fixedDegree ? Double.NaN
+                : ConvErrors.estimate(layerError, plan.errorGain(poolGain), tolerance, warnOnly));
     }
 
     private ConvRecursion plan(int h, int w, GaussianMoments moments) {
         return ConvRecursion.compile(inputChannels, h, w, stages, readout, dense, parameterization, fullCovariance(),
-                fixedDegree, tolerance, moments == null ? new GaussianMoments(2, false) : moments);
+                fixedDegree, tolerance, moments);
     }
 
     @Override
@@ -272,7 +272,7 @@ public final class ConvolutionalKernel {
          * @return this
          */
         public Builder parameterization(Parameterization p) {
-            this.parameterization = present(p, "parameterization", "Parameterization.STANDARD");
+            this.parameterization = ConvArgs.present(p, "parameterization", "Parameterization.STANDARD");
             return this;
         }
 
@@ -281,7 +281,7 @@ public final class ConvolutionalKernel {
          * @return this
          */
         public Builder conv(ConvLayerSpec spec) {
-            stages.add(new ConvStage(present(spec, "conv", "ConvLayerSpec.builder(...).build()"), null));
+            stages.add(new ConvStage(ConvArgs.present(spec, "conv", "ConvLayerSpec.builder(...).build()"), null));
             return this;
         }
 
@@ -290,7 +290,7 @@ public final class ConvolutionalKernel {
          * @return this
          */
         public Builder avgPool(AvgPoolSpec spec) {
-            stages.add(new ConvStage(null, present(spec, "avgPool", "AvgPoolSpec.of(2, 2)")));
+            stages.add(new ConvStage(null, ConvArgs.present(spec, "avgPool", "AvgPoolSpec.of(2, 2)")));
             return this;
         }
 
@@ -299,7 +299,7 @@ public final class ConvolutionalKernel {
          * @return this
          */
         public Builder readout(Readout r) {
-            this.readout = present(r, "readout", "Readout.FLATTEN");
+            this.readout = ConvArgs.present(r, "readout", "Readout.FLATTEN");
             return this;
         }
 
@@ -308,7 +308,7 @@ public final class ConvolutionalKernel {
          * @return this
          */
         public Builder dense(DenseLayerSpec spec) {
-            dense.add(present(spec, "dense", "DenseLayerSpec.builder(1).build()"));
+            dense.add(ConvArgs.present(spec, "dense", "DenseLayerSpec.builder(1).build()"));
             return this;
         }
 
@@ -370,15 +370,8 @@ public final class ConvolutionalKernel {
          * @return this
          */
         public Builder memoryBudget(MemoryBudget b) {
-            this.budget = present(b, "memoryBudget", "MemoryBudget.defaultBudget()");
+            this.budget = ConvArgs.present(b, "memoryBudget", "MemoryBudget.defaultBudget()");
             return this;
-        }
-
-        private static <T> T present(T value, String name, String example) {
-            if (value == null) {
-                throw new IllegalArgumentException(name + " must not be null (got: null); pass e.g. " + example);
-            }
-            return value;
         }
 
         /** @return the kernel */
