@@ -13,7 +13,8 @@ import java.util.Objects;
 import java.util.stream.IntStream;
 
 /**
- * Runs a {@link ConvRecursion} over all example pairs: each example's own run first (in parallel), then tiles of
+ * Runs a {@link ConvRecursion} over all example pairs: each example's own run first (in parallel; it records the
+ * poolings' error magnifications, from which the per-entry goal is lowered where needed), then tiles of
  * {@code tileSize} rows, rows in parallel on the common fork-join pool with one {@link ConvRecursion.Work} per thread,
  * only the upper triangle when {@code x2} is {@code null} (mirrored, so the result is exactly symmetric). The same
  * per-pair computation whatever the tiling or threading, so results agree bit for bit.
