@@ -1,7 +1,5 @@
 package org.ntk4j.core.analytic;
 
-import java.util.Objects;
-
 /**
  * One 2-D convolution of an infinite-width convolutional stack: {@code z[c, p] = Σ_{c', o} W[c, c', o] h[c', p·s + o·d − pad] + b[c]}
  * over the {@code kernelH × kernelW} offsets {@code o}, with zeros outside the image, then {@code h' = φ(z)}.
@@ -80,7 +78,7 @@ public record ConvLayerSpec(int channels, int kernelH, int kernelW, int strideH,
             throw new IllegalArgumentException("a layer without bias must have biasMean = biasVariance = 0 (got: "
                     + biasMean + ", " + biasVariance + ")");
         }
-        Objects.requireNonNull(activation, "activation");
+        org.ntk4j.core.analytic.internal.ConvArgs.present(activation, "activation", "Nonlinearities.relu()");
     }
 
     static void positive(String what, int v) {

@@ -1,7 +1,8 @@
 package org.ntk4j.core.analytic;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.ntk4j.core.analytic.internal.ConvArgs;
+import org.ntk4j.core.analytic.internal.ConvErrors;
 import org.ntk4j.core.analytic.internal.ConvRecursion;
 import org.ntk4j.core.analytic.internal.ConvStage;
 import org.ntk4j.core.analytic.internal.ConvTiles;
@@ -9,9 +10,7 @@ import org.ntk4j.core.analytic.internal.GaussianMoments;
 import org.ntk4j.core.kernel.MemoryBudget;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The infinite-width NNGP kernel and NTK (Arora et al. 2019; Novak et al. 2019) of a 2-D convolutional stack —
@@ -43,22 +42,25 @@ import java.util.Objects;
  * Convolutions map equal-pixel pairs to equal-pixel pairs, so without poolings a FLATTEN readout needs only
  * {@code K[p, p]}: {@code O(HW·k²)} per example pair and layer. Poolings and global readouts mix pixels, and then every
  * pixel pair is carried: {@code O((HW)²·k²)} per pair and layer (and {@code (HW)²} Gaussian moments). The choice is
- * made from the architecture ({@link #fullCovariance()}). Example pairs are computed in tiles of
- * {@code tileSize} rows, rows in parallel on the common fork-join pool; only the upper triangle when {@code x2} is
- * {@code x1}; memory beyond the result is a few arrays of {@code (HW)²} (or {@code HW}) doubles per thread, plus per
- * example and activation its pixel variances (and, for the error-controlled rule, {@code ≈ 150} doubles per pixel).
- * In DOUBLE; the result has the input's data type.
+ * made from the architecture ({@link #fullCovariance()}). Example pairs are computed in tiles of {@code tileSize}
+ * rows, rows in parallel on the common fork-join pool, only the upper triangle when {@code x2} is {@code x1}, in
+ * DOUBLE (the result has the input's data type); memory beyond the result is a few arrays of {@code (HW)²} (or
+ * {@code HW}) doubles per thread, plus per example and activation its pixel variances (and, for the error-controlled
+ * rule, {@code ≈ 150} doubles per pixel).
  *
- * <h2>Gaussian moments</h2>
+ * <h2>Gaussian moments and the error estimate</h2>
  * Each pixel pair's expectation is exactly the dense kernels' bivariate one, with the two pixels' own variances, and
  * is computed as in {@link FullyConnectedKernel}: closed forms where the activation has one at its mean; otherwise the
  * error-controlled rule (default {@link Builder#tolerance tolerance} {@value FullyConnectedKernel#DEFAULT_TOLERANCE}):
  * one row of Hermite coefficients per (example, pixel) variance, built in the example's own run, and per pixel pair
- * Mehler's series with its rigorous tail bound or nested one-dimensional integration. {@link KernelPair#errorEstimate()}
- * is {@code Σ_s 2(D − s) ε_s} over the activations {@code s} ({@code D} linear layers, {@code ε_s} the largest estimated
- * error of any pixel pair of any example pair at activation {@code s}, relative to its Cauchy–Schwarz scale); above
- * the tolerance {@link #compute} throws {@link ToleranceNotMetException} (or logs, if {@linkplain Builder#warnOnly so
- * built}). {@link Builder#quadratureDegree} selects the fixed Gauss–Hermite rule instead (experts; no estimate: NaN).
+ * Mehler's series with its rigorous tail bound or nested one-dimensional integration, re-checked on a finer mesh when
+ * its estimate misses the per-entry goal. {@link KernelPair#errorEstimate()} is {@code Σ_s 2(D − s)·G_s·ε_s} over the
+ * activations {@code s} ({@code D} linear layers; {@code ε_s} the largest estimated error of any pixel pair of any
+ * example pair at activation {@code s}, relative to its Cauchy–Schwarz scale; {@code G_s ≥ 1} the product of the
+ * magnifications, measured on every example, of the poolings after it — averages of pixel pairs whose covariances
+ * cancel have a smaller scale than their pixels); above the tolerance {@link #compute} throws
+ * {@link ToleranceNotMetException} (or logs, if {@linkplain Builder#warnOnly so built}). {@link
+ * Builder#quadratureDegree} selects the fixed Gauss–Hermite rule instead (experts; no estimate: NaN).
  *
  * <pre>{@code
  * ConvolutionalKernel k = ConvolutionalKernel.builder(1)
@@ -70,7 +72,6 @@ import java.util.Objects;
  * }</pre>
  */
 public final class ConvolutionalKernel {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConvolutionalKernel.class);
     private final int inputChannels;
     private final boolean channelsLast;
     private final Parameterization parameterization;
@@ -190,7 +191,7 @@ public final class ConvolutionalKernel {
      * @throws IllegalArgumentException when the images are too small for a layer
      */
     public int[] readoutShape(int height, int width) {
-        return plan(height, width, null).readoutShape();
+        return plan(height, width, new GaussianMoments(2, false)).readoutShape();
     }
 
     /**
@@ -214,74 +215,23 @@ public final class ConvolutionalKernel {
         int h = (int) x1.size(channelsLast ? 1 : 2);
         int w = (int) x1.size(channelsLast ? 2 : 3);
         ConvRecursion plan = plan(h, w, new GaussianMoments(fixedDegree ? degree : 2, false));
-        DataType type = x1.dataType();
-        int n1 = (int) x1.size(0);
-        int n2 = symmetric ? n1 : (int) x2.size(0);
-        int t = Math.min(tileSize, n1);
-        long pixels = (long) h * w;
-        int threads = parallel ? Math.max(1, Runtime.getRuntime().availableProcessors()) : 1;
-        long work = 9L * 8 * (plan.full() ? pixels * pixels : pixels) * threads;
-        long inputs = 8L * inputChannels * pixels * (n1 + (symmetric ? 0 : n2));
-        long perExample = 0;
-        for (int ap : plan.activationPixels()) {
-            // variances, and the HermiteTable rows (2·65 coefficients, energies, remainders) when error-controlled
-            perExample += 8L * ap * (plan.usesTables() ? 1 + 2 * 65 + 8 + 10 : 1);
-        }
-        budget.check("convolutional analytic kernels", 2 * MemoryBudget.bytes(type, n1, n2)
-                        + 2 * MemoryBudget.bytes(DataType.DOUBLE, t, n2) + work + inputs
-                        + perExample * (n1 + (symmetric ? 0 : n2)),
-                "compute the kernel in blocks of rows, use smaller images or FLOAT");
         double[] layerError = new double[plan.activations()];
-        INDArray[] k = ConvTiles.run(plan, x1, symmetric ? null : x2, channelsLast, t, parallel, layerError);
-        return new KernelPair(k[0], k[1], estimate(layerError));
-    }
-
-    /**
-     * {@code Σ_s 2(D − s) ε_s} over the activation steps {@code s}, {@code D} the number of linear layers, as in
-     * {@link FullyConnectedKernel}: an error at activation {@code s} reaches the output through both recursions of
-     * every later layer. Throws {@link ToleranceNotMetException} (or logs) above the tolerance.
-     */
-    private double estimate(double[] layerError) {
-        if (fixedDegree) {
-            return Double.NaN;
-        }
-        int acts = layerError.length;
-        int depth = acts + 1;
-        double estimate = 0;
-        for (int s = 0; s < acts; s++) {
-            estimate += 2.0 * (depth - s) * layerError[s];
-        }
-        if (!(estimate <= tolerance)) {
-            String msg = String.format(java.util.Locale.ROOT, "estimated error %.2e of the convolutional "
-                    + "infinite-width kernels exceeds the tolerance %.1e (per activation: %s); raise the tolerance, or "
-                    + "report the activation and variances", estimate, tolerance, Arrays.toString(layerError));
-            if (!warnOnly) {
-                throw new ToleranceNotMetException(msg, estimate, tolerance);
-            }
-            LOG.warn(msg);
-        }
-        return estimate;
+        double[] poolGain = new double[plan.poolings()];
+        INDArray[] k = ConvTiles.run(plan, x1, symmetric ? null : x2, channelsLast, tileSize, parallel, budget,
+                layerError, poolGain);
+        return new KernelPair(k[0], k[1], fixedDegree ? Double.NaN
+                : ConvErrors.estimate(layerError, plan.errorGain(poolGain), tolerance, warnOnly));
     }
 
     private ConvRecursion plan(int h, int w, GaussianMoments moments) {
         return ConvRecursion.compile(inputChannels, h, w, stages, readout, dense, parameterization, fullCovariance(),
-                fixedDegree, tolerance, moments == null ? new GaussianMoments(2, false) : moments);
+                fixedDegree, tolerance, moments);
     }
 
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("ConvolutionalKernel[C=").append(inputChannels).append(", ")
-                .append(parameterization);
-        for (ConvStage s : stages) {
-            if (s.conv() != null) {
-                ConvLayerSpec c = s.conv();
-                sb.append(", conv ").append(c.channels()).append('@').append(c.kernelH()).append('x').append(c.kernelW())
-                        .append(':').append(c.activation().name());
-            } else {
-                sb.append(", avgpool ").append(s.pool().kernelH()).append('x').append(s.pool().kernelW());
-            }
-        }
-        sb.append(", ").append(readout);
+                .append(parameterization).append(ConvStage.describe(stages)).append(", ").append(readout);
         for (DenseLayerSpec d : dense) {
             sb.append(", ").append(d.width()).append(':').append(d.activation().name());
         }
@@ -322,7 +272,7 @@ public final class ConvolutionalKernel {
          * @return this
          */
         public Builder parameterization(Parameterization p) {
-            this.parameterization = Objects.requireNonNull(p, "parameterization");
+            this.parameterization = ConvArgs.present(p, "parameterization", "Parameterization.STANDARD");
             return this;
         }
 
@@ -331,7 +281,7 @@ public final class ConvolutionalKernel {
          * @return this
          */
         public Builder conv(ConvLayerSpec spec) {
-            stages.add(new ConvStage(Objects.requireNonNull(spec, "conv"), null));
+            stages.add(new ConvStage(ConvArgs.present(spec, "conv", "ConvLayerSpec.builder(...).build()"), null));
             return this;
         }
 
@@ -340,7 +290,7 @@ public final class ConvolutionalKernel {
          * @return this
          */
         public Builder avgPool(AvgPoolSpec spec) {
-            stages.add(new ConvStage(null, Objects.requireNonNull(spec, "avgPool")));
+            stages.add(new ConvStage(null, ConvArgs.present(spec, "avgPool", "AvgPoolSpec.of(2, 2)")));
             return this;
         }
 
@@ -349,7 +299,7 @@ public final class ConvolutionalKernel {
          * @return this
          */
         public Builder readout(Readout r) {
-            this.readout = Objects.requireNonNull(r, "readout");
+            this.readout = ConvArgs.present(r, "readout", "Readout.FLATTEN");
             return this;
         }
 
@@ -358,7 +308,7 @@ public final class ConvolutionalKernel {
          * @return this
          */
         public Builder dense(DenseLayerSpec spec) {
-            dense.add(Objects.requireNonNull(spec, "dense"));
+            dense.add(ConvArgs.present(spec, "dense", "DenseLayerSpec.builder(1).build()"));
             return this;
         }
 
@@ -420,7 +370,7 @@ public final class ConvolutionalKernel {
          * @return this
          */
         public Builder memoryBudget(MemoryBudget b) {
-            this.budget = Objects.requireNonNull(b, "memoryBudget");
+            this.budget = ConvArgs.present(b, "memoryBudget", "MemoryBudget.defaultBudget()");
             return this;
         }
 

@@ -164,6 +164,63 @@ class ConvolutionalKernelTest extends NtkTestBase {
                 "degree 3 should miss the reference");
     }
 
+    /**
+     * The estimate is honest: it bounds the error against the script's independent high-accuracy integration, relative
+     * to each entry's Cauchy–Schwarz scale (as the estimate is defined), for the self and the cross kernels; and it is
+     * not absurdly loose (within the tolerance, and at most 1e5 times the true error, which is ≈ 1e-12..3e-10).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"tanh_pool_gap", "selu_flatten"})
+    void theEstimateBoundsTheTrueErrorOnTheReference(String name) {
+        ConvolutionalKernel k = kernel(name);
+        INDArray x1 = GOLDEN.get(name + ".x1");
+        INDArray x2 = GOLDEN.get(name + ".x2");
+        KernelPair k11 = k.compute(x1);
+        KernelPair k12 = k.compute(x1, x2);
+        KernelPair k22 = k.compute(x2);
+        double worst = 0;
+        for (String which : new String[]{"nngp", "ntk"}) {
+            INDArray ref11 = GOLDEN.get(name + "." + which + "11");
+            INDArray ref12 = GOLDEN.get(name + "." + which + "12");
+            INDArray got11 = which.equals("nngp") ? k11.nngp() : k11.ntk();
+            INDArray got12 = which.equals("nngp") ? k12.nngp() : k12.ntk();
+            INDArray self2 = which.equals("nngp") ? k22.nngp() : k22.ntk();
+            for (int i = 0; i < ref11.rows(); i++) {
+                for (int j = 0; j < ref11.columns(); j++) {
+                    double scale = Math.sqrt(ref11.getDouble(i, i) * ref11.getDouble(j, j));
+                    worst = Math.max(worst, Math.abs(got11.getDouble(i, j) - ref11.getDouble(i, j)) / scale);
+                }
+                for (int j = 0; j < ref12.columns(); j++) {
+                    double scale = Math.sqrt(ref11.getDouble(i, i) * self2.getDouble(j, j));
+                    worst = Math.max(worst, Math.abs(got12.getDouble(i, j) - ref12.getDouble(i, j)) / scale);
+                }
+            }
+        }
+        double est = Math.min(k11.errorEstimate(), k12.errorEstimate());
+        assertTrue(worst <= est, name + ": error " + worst + " above the estimate " + est);
+        assertTrue(Math.max(k11.errorEstimate(), k12.errorEstimate()) <= 1e-6, name + " estimate within the tolerance");
+        assertTrue(est <= 1e5 * Math.max(worst, 1e-13), name + ": estimate " + est + " vs error " + worst);
+    }
+
+    @Test
+    void nullArgumentsAreRefusedByName() {
+        ConvolutionalKernel.Builder b = ConvolutionalKernel.builder(1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.readout(null));
+        assertEquals("readout must not be null (got: null); pass e.g. Readout.FLATTEN", e.getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.conv(null)).getMessage().startsWith("conv "));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.avgPool(null)).getMessage()
+                .startsWith("avgPool "));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.dense(null)).getMessage().startsWith("dense "));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.parameterization(null)).getMessage()
+                .startsWith("parameterization "));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.memoryBudget(null)).getMessage()
+                .startsWith("memoryBudget "));
+        e = assertThrows(IllegalArgumentException.class, () -> ConvLayerSpec.builder(2, 3, 3).activation(null).build());
+        assertEquals("activation must not be null (got: null); pass e.g. Nonlinearities.relu()", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> AvgPoolSpec.of(0, 2));
+        assertEquals("kernelH must be >= 1 (got: 0)", e.getMessage());
+    }
+
     @Test
     void aMissedToleranceIsRefusedByName() {
         ConvolutionalKernel k = kernel("tanh_pool_gap").toBuilder().tolerance(1e-12).build();

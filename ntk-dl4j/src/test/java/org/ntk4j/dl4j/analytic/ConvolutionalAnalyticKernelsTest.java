@@ -191,6 +191,50 @@ class ConvolutionalAnalyticKernelsTest extends NtkTestBase {
         return assertThrows(IllegalArgumentException.class, () -> AnalyticKernels.of(conf)).getMessage();
     }
 
+    /**
+     * Activations without a closed form at DL4J's usual inits (RELU: σ² = 2, XAVIER, NORMAL: σ² = 1) on 8 × 8 × 1
+     * images of i.i.d. standard normal pixels (pre-activation variances up to ≈ 4 at RELU init, and pixel covariances
+     * that largely cancel in the global average, the case where pooling magnifies entry errors most), 3 SAME 3 × 3
+     * convolutions, global average and flatten readouts: the default tolerance 1e-6 is met (no
+     * {@link org.ntk4j.core.analytic.ToleranceNotMetException}), and for tanh the kernels agree with a run at
+     * tolerance 1e-9 within the two estimates.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Activation.class, names = {"TANH", "SELU", "ELU", "GELU", "SOFTPLUS"})
+    void theDefaultToleranceHoldsAtDl4jInits(Activation act) {
+        INDArray x = Nd4j.getRandomFactory().getNewRandomInstance(17).nextGaussian(new long[]{3, 1, 8, 8})
+                .castTo(DataType.DOUBLE);
+        for (WeightInit init : new WeightInit[]{WeightInit.RELU, WeightInit.XAVIER, WeightInit.NORMAL}) {
+            for (boolean gap : new boolean[]{true, false}) {
+                NeuralNetConfiguration.ListBuilder lb = new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE)
+                        .weightInit(init).convolutionMode(ConvolutionMode.Same).list();
+                for (int l = 0; l < 3; l++) {
+                    lb.layer(new ConvolutionLayer.Builder(3, 3).nOut(16).activation(act).build());
+                }
+                if (gap) {
+                    lb.layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build());
+                }
+                MultiLayerConfiguration conf = lb.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(1)
+                                .activation(Activation.IDENTITY).build())
+                        .setInputType(InputType.convolutional(8, 8, 1)).build();
+                AnalyticKernel k = AnalyticKernels.of(conf);
+                String what = act + " " + init + (gap ? " global average" : " flatten");
+                KernelPair kp = k.compute(x);
+                assertTrue(kp.errorEstimate() > 0 && kp.errorEstimate() <= 1e-6, what + ": " + kp.errorEstimate());
+                if (act == Activation.TANH) {
+                    KernelPair fine = k.withTolerance(1e-9).withWarnOnly(true).compute(x);
+                    double bound = kp.errorEstimate() + fine.errorEstimate();
+                    for (int i = 0; i < 3; i++) {
+                        for (int j = 0; j < 3; j++) {
+                            double scale = Math.sqrt(fine.ntk().getDouble(i, i) * fine.ntk().getDouble(j, j));
+                            assertEquals(fine.ntk().getDouble(i, j), kp.ntk().getDouble(i, j), bound * scale, what);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void badConfigurationsGetOneClearLine() {
         String m = message(cnn().layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())

@@ -73,6 +73,11 @@ final class ConvActivation implements ConvSteps.Step {
         }
     }
 
+    @Override
+    public int activationIndex() {
+        return index;
+    }
+
     /** @return whether this step uses the error-controlled rule (and so per-example tables) */
     @Override
     public boolean usesTables() {
@@ -119,7 +124,7 @@ final class ConvActivation implements ConvSteps.Step {
             }
             case EXACT -> {
                 double err = ExactDuals.compute(phi, e1.tables[index], rows, e2.tables[index], cols,
-                        e1 == e2 ? same : null, k, len, target, false, c, e);
+                        e1 == e2 ? same : null, k, len, target * w.goal[index], false, c, e);
                 w.errors[index] = Math.max(w.errors[index], err);
             }
             default -> {

@@ -28,9 +28,15 @@ public final class ConvRecursion {
     private final int capacity;
     private final int[] activationPixels;
     private final int[] readoutShape;
+    private final int pools;
+    private final double tolerance;
+    private final double target;
 
     private ConvRecursion(List<ConvSteps.Step> steps, boolean full, int c0, int p0, int capacity, int[] activationPixels,
-                          int[] readoutShape) {
+                          int[] readoutShape, int pools, double tolerance, double target) {
+        this.pools = pools;
+        this.tolerance = tolerance;
+        this.target = target;
         this.steps = steps;
         this.full = full;
         this.inputChannels = c0;
@@ -60,6 +66,7 @@ public final class ConvRecursion {
         int p0 = h * w;
         int channels = c0;
         int cap = full ? h * w * h * w : h * w;
+        int pools = 0;
         for (int i = 0; i < stages.size(); i++) {
             ConvStage st = stages.get(i);
             String where = "convolutional stage " + i;
@@ -86,7 +93,8 @@ public final class ConvRecursion {
                 rows = SpatialGeometry.axis(h, kh, s.strideH(), s.dilationH(), s.same(), s.padH(), where + " (height)");
                 cols = SpatialGeometry.axis(w, kw, s.strideW(), s.dilationW(), s.same(), s.padW(), where + " (width)");
                 src = SpatialGeometry.taps(h, w, kh, kw, s.strideH(), s.strideW(), s.dilationH(), s.dilationW(), rows, cols);
-                steps.add(ConvSteps.Pool.window(h * w, rows[0] * cols[0], kh * kw, src, s.includePadInDivisor()));
+                steps.add(ConvSteps.Pool.window(h * w, rows[0] * cols[0], kh * kw, src, s.includePadInDivisor(),
+                        pools++));
             }
             h = rows[0];
             w = cols[0];
@@ -106,7 +114,7 @@ public final class ConvRecursion {
             steps.add(new ConvSteps.Linear(p, 1, p, src, first.weightVariance(), first.biasVariance(),
                     par == Parameterization.STANDARD ? width : first.weightVariance(), biasFactor(first, par)));
         } else {
-            steps.add(ConvSteps.Pool.global(p, readout == Readout.GLOBAL_AVERAGE ? 1.0 / p : 1.0));
+            steps.add(ConvSteps.Pool.global(p, readout == Readout.GLOBAL_AVERAGE ? 1.0 / p : 1.0, pools++));
             width = channels;
             steps.add(dense(first, width, par));
         }
@@ -118,7 +126,7 @@ public final class ConvRecursion {
             steps.add(dense(dense.get(l), prev.width(), par));
         }
         int[] ap = act.stream().mapToInt(Integer::intValue).toArray();
-        return new ConvRecursion(List.copyOf(steps), full, c0, p0, cap, ap, readoutShape);
+        return new ConvRecursion(List.copyOf(steps), full, c0, p0, cap, ap, readoutShape, pools, tolerance, target);
     }
 
     private static ConvSteps.Linear dense(DenseLayerSpec s, double fanIn, Parameterization par) {
@@ -140,6 +148,16 @@ public final class ConvRecursion {
         return activationPixels.clone();
     }
 
+    /** @return input channels */
+    public int inputChannels() {
+        return inputChannels;
+    }
+
+    /** @return input pixels {@code H·W} */
+    public int inputPixels() {
+        return inputPixels;
+    }
+
     /** @return whether every pixel pair is carried */
     public boolean full() {
         return full;
@@ -155,9 +173,46 @@ public final class ConvRecursion {
         return activationPixels.length;
     }
 
-    /** @return a fresh per-thread workspace */
-    public Work newWork() {
-        return new Work(capacity, activationPixels.length);
+    /** @return the kernel's tolerance */
+    public double tolerance() {
+        return tolerance;
+    }
+
+    /** @return the default per-entry accuracy goal of the error-controlled rule, {@code 0.05·tol/D²} */
+    public double entryTarget() {
+        return target;
+    }
+
+    /** @return the number of pooling steps (average poolings and a global readout) */
+    public int poolings() {
+        return pools;
+    }
+
+    /**
+     * @param poolAmplification per pooling step, the largest error magnification recorded ({@link Work#amplification()})
+     * @return per activation step, the product of the magnifications of the poolings after it: how much its entry errors,
+     *         relative to their Cauchy–Schwarz scales, can grow relative to the output's
+     */
+    public double[] errorGain(double[] poolAmplification) {
+        double[] gain = new double[activationPixels.length];
+        double g = 1.0;
+        for (int i = steps.size() - 1; i >= 0; i--) {
+            ConvSteps.Step s = steps.get(i);
+            if (s.poolIndex() >= 0) {
+                g *= poolAmplification[s.poolIndex()];
+            } else if (s.activationIndex() >= 0) {
+                gain[s.activationIndex()] = g;
+            }
+        }
+        return gain;
+    }
+
+    /**
+     * @param goal per activation, the factor (≤ 1) applied to its per-entry accuracy goal; read live, shared by threads
+     * @return a fresh per-thread workspace
+     */
+    public Work newWork(double[] goal) {
+        return new Work(capacity, activationPixels.length, pools, goal);
     }
 
     /** @return a fresh per-example state for {@code x} (channel-major {@code [C0·P0]}) */
@@ -241,8 +296,14 @@ public final class ConvRecursion {
         final double[] pair = new double[2];
         final double[] result = new double[2];
         final double[] errors;
+        final double[] amplification;
 
-        Work(int capacity, int activations) {
+        final double[] goal;
+
+        Work(int capacity, int activations, int pools, double[] goal) {
+            this.goal = goal;
+            amplification = new double[pools];
+            java.util.Arrays.fill(amplification, 1.0);
             a = new double[capacity];
             b = new double[capacity];
             na = new double[capacity];
@@ -263,6 +324,11 @@ public final class ConvRecursion {
         /** @return per activation step, the largest estimated relative error met by this thread (live array) */
         public double[] errors() {
             return errors;
+        }
+
+        /** @return per pooling step, the largest error magnification of the examples this thread ran (live array) */
+        public double[] amplification() {
+            return amplification;
         }
 
         void swap() {

@@ -17,4 +17,22 @@ public record ConvStage(ConvLayerSpec conv, AvgPoolSpec pool) {
             throw new IllegalArgumentException("a stage is a convolution or a pooling (got: " + conv + ", " + pool + ")");
         }
     }
+
+    /**
+     * @param stages the stages
+     * @return {@code ", conv 64@3x3:relu, avgpool 2x2, ..."} for a kernel's {@code toString}
+     */
+    public static String describe(java.util.List<ConvStage> stages) {
+        StringBuilder sb = new StringBuilder();
+        for (ConvStage s : stages) {
+            if (s.conv() != null) {
+                ConvLayerSpec c = s.conv();
+                sb.append(", conv ").append(c.channels()).append('@').append(c.kernelH()).append('x').append(c.kernelW())
+                        .append(':').append(c.activation().name());
+            } else {
+                sb.append(", avgpool ").append(s.pool().kernelH()).append('x').append(s.pool().kernelW());
+            }
+        }
+        return sb.toString();
+    }
 }

@@ -21,6 +21,16 @@ final class ConvSteps {
         default boolean usesTables() {
             return false;
         }
+
+        /** @return the index of this activation step among the activations, or −1 */
+        default int activationIndex() {
+            return -1;
+        }
+
+        /** @return the index of this pooling step among the poolings, or −1 */
+        default int poolIndex() {
+            return -1;
+        }
     }
 
     /**
@@ -147,23 +157,37 @@ final class ConvSteps {
         }
     }
 
-    /** (Ĉ, T) ↦ (M Ĉ Mᵀ, M T Mᵀ), M a window average (needs the full state). */
+    /**
+     * (Ĉ, T) ↦ (M Ĉ Mᵀ, M T Mᵀ), M a window average (needs the full state). In an example's own run it also records
+     * how much the pooling can magnify errors relative to the Cauchy–Schwarz scale: an entry error at most
+     * {@code ε·√(X(x)[a,a] X(x')[b,b])} becomes at most {@code ε·(Σ_a M[p,a] √X(x)[a,a])(Σ_b M[p',b] √X(x')[b,b])},
+     * which is {@code ε·√(A(x,p) A(x',p'))} times the new scale {@code √((MX(x)Mᵀ)[p,p] (MX(x')Mᵀ)[p',p'])} with
+     * {@code A(x,p) = (Σ_a M[p,a] √X[a,a])² / (MXMᵀ)[p,p] ≥ 1}; the largest {@code A} over pixels, both states and
+     * the examples a thread ran is kept in {@link ConvRecursion.Work}.
+     */
     static final class Pool implements Step {
         private final int inP;
         private final int outP;
         private final int taps;
         private final int[] src;
         private final double[] weight;
+        private final int index;
 
-        private Pool(int inP, int outP, int taps, int[] src, double[] weight) {
+        private Pool(int inP, int outP, int taps, int[] src, double[] weight, int index) {
             this.inP = inP;
             this.outP = outP;
             this.taps = taps;
             this.src = src;
             this.weight = weight;
+            this.index = index;
         }
 
-        static Pool window(int inP, int outP, int taps, int[] src, boolean includePad) {
+        @Override
+        public int poolIndex() {
+            return index;
+        }
+
+        static Pool window(int inP, int outP, int taps, int[] src, boolean includePad, int index) {
             double[] wt = new double[src.length];
             for (int p = 0; p < outP; p++) {
                 int present = 0;
@@ -175,17 +199,17 @@ final class ConvSteps {
                     wt[p * taps + o] = src[p * taps + o] >= 0 ? v : 0.0;
                 }
             }
-            return new Pool(inP, outP, taps, src, wt);
+            return new Pool(inP, outP, taps, src, wt, index);
         }
 
-        static Pool global(int inP, double weight) {
+        static Pool global(int inP, double weight, int index) {
             int[] src = new int[inP];
             double[] wt = new double[inP];
             for (int i = 0; i < inP; i++) {
                 src[i] = i;
                 wt[i] = weight;
             }
-            return new Pool(inP, 1, inP, src, wt);
+            return new Pool(inP, 1, inP, src, wt, index);
         }
 
         @Override
@@ -228,6 +252,30 @@ final class ConvSteps {
                     w.nb[p * outP + q] = st;
                 }
             }
+            if (record) {
+                w.amplification[index] = Math.max(w.amplification[index],
+                        Math.max(amplification(w.a, w.na), amplification(w.b, w.nb)));
+            }
+        }
+
+        /** max over output pixels p of (Σ_a M[p,a] √X[a,a])² / (MXMᵀ)[p,p], for one example's own state. */
+        private double amplification(double[] x, double[] pooled) {
+            double worst = 1.0;
+            for (int p = 0; p < outP; p++) {
+                double s = 0;
+                for (int o = p * taps, end = o + taps; o < end; o++) {
+                    int a = src[o];
+                    if (a >= 0) {
+                        s += weight[o] * Math.sqrt(Math.max(0.0, x[a * inP + a]));
+                    }
+                }
+                double d = pooled[p * outP + p];
+                double num = s * s;
+                if (num > 0) {
+                    worst = Math.max(worst, d > 0 ? num / d : Double.POSITIVE_INFINITY);
+                }
+            }
+            return worst;
         }
     }
 }

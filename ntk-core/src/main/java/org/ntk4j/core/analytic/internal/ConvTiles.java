@@ -6,13 +6,15 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.BooleanIndexing;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.indexing.conditions.Conditions;
+import org.ntk4j.core.kernel.MemoryBudget;
 
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.stream.IntStream;
 
 /**
- * Runs a {@link ConvRecursion} over all example pairs: each example's own run first (in parallel), then tiles of
+ * Runs a {@link ConvRecursion} over all example pairs: each example's own run first (in parallel; it records the
+ * poolings' error magnifications, from which the per-entry goal is lowered where needed), then tiles of
  * {@code tileSize} rows, rows in parallel on the common fork-join pool with one {@link ConvRecursion.Work} per thread,
  * only the upper triangle when {@code x2} is {@code null} (mirrored, so the result is exactly symmetric). The same
  * per-pair computation whatever the tiling or threading, so results agree bit for bit.
@@ -26,25 +28,34 @@ public final class ConvTiles {
      * @param x1           images {@code [n1, C, H, W]} (or channels-last), validated
      * @param x2           images of the same size, or {@code null} for {@code x1}
      * @param channelsLast whether images are {@code [n, H, W, C]}
-     * @param t            rows per tile
+     * @param tileSize     rows per tile
      * @param parallel     whether rows run on the common fork-join pool
+     * @param budget       checked ({@link #bytesNeeded}) before anything is allocated
      * @param layerError   receives, per activation, the largest estimated relative error (error-controlled rule)
+     * @param poolGain     receives, per pooling step, the largest error magnification of any example (≥ 1)
      * @return {NNGP, NTK}, {@code [n1, n2]} in the data type of {@code x1}
      */
-    public static INDArray[] run(ConvRecursion plan, INDArray x1, INDArray x2, boolean channelsLast, int t,
-                                 boolean parallel, double[] layerError) {
+    public static INDArray[] run(ConvRecursion plan, INDArray x1, INDArray x2, boolean channelsLast, int tileSize,
+                                 boolean parallel, MemoryBudget budget, double[] layerError, double[] poolGain) {
         boolean symmetric = x2 == null;
         DataType type = x1.dataType();
         int n1 = (int) x1.size(0);
         int n2 = symmetric ? n1 : (int) x2.size(0);
+        int t = Math.min(tileSize, n1);
+        int threads = parallel ? Math.max(1, Runtime.getRuntime().availableProcessors()) : 1;
+        budget.check("convolutional analytic kernels", bytesNeeded(plan, type, n1, n2, symmetric, t, threads),
+                "compute the kernel in blocks of rows, use smaller images or FLOAT");
         java.util.Queue<ConvRecursion.Work> all = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        double[] goal = new double[plan.activations()];
+        Arrays.fill(goal, 1.0);
         ThreadLocal<ConvRecursion.Work> works = ThreadLocal.withInitial(() -> {
-            ConvRecursion.Work wk = plan.newWork();
+            ConvRecursion.Work wk = plan.newWork(goal);
             all.add(wk);
             return wk;
         });
         ConvRecursion.Example[] a = examples(plan, x1, channelsLast, parallel, works);
         ConvRecursion.Example[] b = symmetric ? a : examples(plan, x2, channelsLast, parallel, works);
+        tighten(plan, all, goal, parallel, works, a, symmetric ? null : b);
         INDArray nngp = Nd4j.create(type, n1, n2);
         INDArray ntk = Nd4j.create(type, n1, n2);
         for (int r0 = 0; r0 < n1; r0 += t) {
@@ -76,17 +87,92 @@ public final class ConvTiles {
             put(nngp, bn, r0, r1, c0, n2, type, symmetric);
             put(ntk, bt, r0, r1, c0, n2, type, symmetric);
         }
+        java.util.Arrays.fill(poolGain, 1.0);
         for (ConvRecursion.Work wk : all) {
             double[] e = wk.errors();
             for (int s = 0; s < layerError.length; s++) {
                 layerError[s] = Math.max(layerError[s], e[s]);
+            }
+            double[] g = wk.amplification();
+            for (int s = 0; s < poolGain.length; s++) {
+                poolGain[s] = Math.max(poolGain[s], g[s]);
             }
         }
         return new INDArray[]{nngp, ntk};
     }
 
 
-    /** Per example, channel-major {@code [C·H·W]} in DOUBLE, then its own run (variances, tables). */
+    /**
+     * Once every example's own run has measured the poolings' error magnifications {@code G_s}
+     * ({@link ConvRecursion#errorGain}), lowers the per-entry goal where needed so that entry errors at the goal give
+     * at most a quarter of the tolerance, {@code Σ_s 2(D − s)·G_s·goal ≤ tol/4} (by at most 1000×); the own runs'
+     * errors are then recounted under the new goal (their tables and variances are kept: they do not depend on it).
+     */
+    private static void tighten(ConvRecursion plan, java.util.Queue<ConvRecursion.Work> all, double[] goal,
+                                boolean parallel, ThreadLocal<ConvRecursion.Work> works, ConvRecursion.Example[] a,
+                                ConvRecursion.Example[] b) {
+        if (plan.poolings() == 0 || !plan.usesTables()) {
+            return;
+        }
+        double[] poolGain = new double[plan.poolings()];
+        Arrays.fill(poolGain, 1.0);
+        for (ConvRecursion.Work wk : all) {
+            double[] g = wk.amplification();
+            for (int s = 0; s < poolGain.length; s++) {
+                poolGain[s] = Math.max(poolGain[s], g[s]);
+            }
+        }
+        double[] gain = plan.errorGain(poolGain);
+        int depth = goal.length + 1;
+        double total = 0;
+        for (int s = 0; s < goal.length; s++) {
+            total += 2.0 * (depth - s) * gain[s];
+        }
+        // entry errors at the goal then give at most a quarter of the tolerance
+        double factor = Math.max(1e-3, Math.min(1.0, 0.25 * plan.tolerance() / total / plan.entryTarget()));
+        if (!(factor < 1.0)) {
+            return;
+        }
+        Arrays.fill(goal, factor);
+        for (ConvRecursion.Work wk : all) {
+            Arrays.fill(wk.errors(), 0.0);
+        }
+        for (ConvRecursion.Example[] ex : b == null ? new ConvRecursion.Example[][]{a}
+                : new ConvRecursion.Example[][]{a, b}) {
+            IntStream range = IntStream.range(0, ex.length);
+            (parallel ? range.parallel() : range).forEach(i -> {
+                ConvRecursion.Work wk = works.get();
+                plan.run(ex[i], ex[i], false, wk, wk.output());
+            });
+        }
+    }
+
+    /**
+     * @param plan      the recursion
+     * @param type      the result's data type
+     * @param n1        rows
+     * @param n2        columns
+     * @param symmetric whether {@code x2} is {@code x1}
+     * @param t         rows per tile
+     * @param threads   threads that hold a workspace
+     * @return bytes needed beyond the inputs' own arrays: both results, one tile, per-thread workspaces, the inputs in
+     *         DOUBLE and per example its pixel variances (and, for the error-controlled rule, its Hermite table rows)
+     */
+    public static long bytesNeeded(ConvRecursion plan, DataType type, int n1, int n2, boolean symmetric, int t,
+                                   int threads) {
+        long pixels = plan.inputPixels();
+        long work = 9L * 8 * (plan.full() ? pixels * pixels : pixels) * threads;
+        long examples = n1 + (symmetric ? 0 : n2);
+        long inputs = 8L * plan.inputChannels() * pixels * examples;
+        long perExample = 0;
+        for (int ap : plan.activationPixels()) {
+            // variances, and the HermiteTable rows (2·65 coefficients, energies, remainders) when error-controlled
+            perExample += 8L * ap * (plan.usesTables() ? 1 + 2 * 65 + 8 + 10 : 1);
+        }
+        return 2 * MemoryBudget.bytes(type, n1, n2) + 2 * MemoryBudget.bytes(DataType.DOUBLE, t, n2) + work + inputs
+                + perExample * examples;
+    }
+
     /**
      * @param x1 images
      * @param x2 images, or {@code null}

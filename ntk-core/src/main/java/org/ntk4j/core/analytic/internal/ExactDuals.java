@@ -19,7 +19,10 @@ import java.util.stream.IntStream;
  *   <li>The same example on both sides (a diagonal entry): the table's energies.</li>
  * </ol>
  * Each result carries its estimated absolute error: the Mehler truncation bound plus the propagated coefficient
- * errors, or the nested rule's outer estimate plus its inner estimates weighted by the outer integrand.
+ * errors, or the nested rule's outer estimate plus its inner estimates weighted by the outer integrand. When the
+ * latter misses the target (its nested 15/7/3-node estimate is far too pessimistic where the coarse rules are not yet
+ * converging, e.g. on the wide tail panels), the pair is integrated again with every composite panel halved; that
+ * result is kept, with the difference of the two (plus the estimates of inner Gauss–Hermite rules) as its error.
  */
 public final class ExactDuals {
     private static final double PAIR_PANEL = 1.5;
@@ -64,7 +67,7 @@ public final class ExactDuals {
         }
         range.forEach(ch -> {
             Work w = null;
-            double[] out4 = new double[4];
+            double[] out6 = new double[6];
             double localWorst = 0;
             for (int p = ch * chunk, end = Math.min(m, p + chunk); p < end; p++) {
                 int i = rows[p];
@@ -82,12 +85,19 @@ public final class ExactDuals {
                 double rho = s > 0 ? Math.max(-1.0, Math.min(1.0, k12[p] / s)) : 0.0;
                 double scaleC = Math.sqrt(t1.ef[i] * t2.ef[j]);
                 double scaleE = Math.sqrt(t1.eg[i] * t2.eg[j]);
-                o = out4;
+                o = out6;
                 if (!mehler(t1, i, t2, j, rho, target, scaleC, scaleE, o)) {
                     if (w == null) {
                         w = new Work();
                     }
-                    nested(phi, breaks, scale, t1.mean, q1, q2, rho, w, o);
+                    nested(phi, breaks, scale, t1.mean, q1, q2, rho, w, o, 1, true);
+                    if (Math.max(rel(o[2], scaleC), rel(o[3], scaleE)) > target) {
+                        double c0 = o[0];
+                        double e0 = o[1];
+                        nested(phi, breaks, scale, t1.mean, q1, q2, rho, w, o, 2, false);
+                        o[2] = Math.abs(o[0] - c0) + o[4];
+                        o[3] = Math.abs(o[1] - e0) + o[5];
+                    }
                 }
                 c[p] = o[0];
                 e[p] = o[1];
@@ -140,9 +150,15 @@ public final class ExactDuals {
         return false;
     }
 
-    /** Nested conditional integration of one pair; out = {Ĉ, Ė, err Ĉ, err Ė}. */
+    /**
+     * Nested conditional integration of one pair; out = {Ĉ, Ė, err Ĉ, err Ė, err Ĉ of Gauss–Hermite inner rules,
+     * the same for Ė}: the error estimates are the outer rule's nested estimate plus the inner estimates weighted by
+     * the outer integrand, the last two only those of inner rules that took the Gauss–Hermite shortcut (which
+     * {@code split} does not refine) plus rounding. {@code split = 1} with the outer Gauss–Hermite shortcut allowed:
+     * the production rule; {@code split = 2} (every composite panel, outer and inner, halved) without it: the check.
+     */
     static void nested(Nonlinearity phi, double[] breaks, double scale, double mean, double q1, double q2,
-                       double rho, Work w, double[] out) {
+                       double rho, Work w, double[] out, int split, boolean outerHermite) {
         double s1 = Math.sqrt(q1);
         double s2 = Math.sqrt(q2);
         double along = s2 * rho;
@@ -168,7 +184,7 @@ public final class ExactDuals {
             }
         }
         GaussianRule ro = w.outer;
-        ro.build(mean, s1, w.breaks, cnt, outerScale, PAIR_PANEL, true);
+        ro.build(mean, s1, w.breaks, cnt, outerScale, PAIR_PANEL, outerHermite, split, GaussianRule.L);
         int mo = ro.size;
         if (w.fo.length < mo) {
             w.fo = new double[ro.u.length];
@@ -177,9 +193,10 @@ public final class ExactDuals {
         phi.evaluate(ro.u, mo, w.fo, w.go);
         double c15 = 0, c7 = 0, c3 = 0, cAbs = 0, cInner = 0;
         double e15 = 0, e7 = 0, e3 = 0, eAbs = 0, eInner = 0;
+        double cHermite = 0, eHermite = 0;
         GaussianRule ri = w.inner;
         for (int o = 0; o < mo; o++) {
-            ri.build(mean + along * ro.xi[o], tau, breaks, scale, PAIR_PANEL, true);
+            ri.build(mean + along * ro.xi[o], tau, breaks, breaks.length, scale, PAIR_PANEL, true, split, GaussianRule.L);
             int mi = ri.size;
             if (w.fi.length < mi) {
                 w.fi = new double[ri.u.length];
@@ -218,12 +235,20 @@ public final class ExactDuals {
             e3 += ro.w3[o] * eg;
             eAbs += Math.abs(ro.w15[o] * eg);
             double wo = Math.max(Math.abs(ro.w15[o]), Math.max(Math.abs(ro.w7[o]), Math.abs(ro.w3[o])));
-            cInner += wo * Math.abs(fo) * GaussianRule.estimate(hf15, hf7, hf3, hfAbs);
-            eInner += wo * Math.abs(go) * GaussianRule.estimate(hg15, hg7, hg3, hgAbs);
+            double ic = wo * Math.abs(fo) * GaussianRule.estimate(hf15, hf7, hf3, hfAbs);
+            double ie = wo * Math.abs(go) * GaussianRule.estimate(hg15, hg7, hg3, hgAbs);
+            cInner += ic;
+            eInner += ie;
+            if (ri.hermite) {
+                cHermite += ic;
+                eHermite += ie;
+            }
         }
         out[0] = c15;
         out[1] = e15;
         out[2] = GaussianRule.estimate(c15, c7, c3, cAbs) + cInner;
         out[3] = GaussianRule.estimate(e15, e7, e3, eAbs) + eInner;
+        out[4] = cHermite + 4e-16 * cAbs;
+        out[5] = eHermite + 4e-16 * eAbs;
     }
 }

@@ -74,6 +74,8 @@ public final class GaussianRule {
     public double[] w3 = new double[64 * P];
     /** Number of nodes. */
     public int size;
+    /** Whether the last {@code build} took the Gauss–Hermite shortcut (not refined by {@code split}). */
+    public boolean hermite;
     private double[] cuts = new double[64];
     private final double[] stackA = new double[256];
     private final double[] stackB = new double[256];
@@ -98,7 +100,22 @@ public final class GaussianRule {
      */
     public void build(double m, double tau, double[] breaks, int nb, double scale, double maxWidth,
                       boolean allowHermite) {
+        build(m, tau, breaks, nb, scale, maxWidth, allowHermite, 1, L);
+    }
+
+    /**
+     * As {@link #build(double, double, double[], int, double, double, boolean)}, with every panel of that mesh cut
+     * into {@code split} equal panels and the range {@code ±halfRange} (instead of {@code ±L}) before the extensions
+     * past breakpoints: {@code split = 2} with a wider range is the finer rule against which a result's error is
+     * checked (an independent discretisation; same nodes per panel).
+     *
+     * @param split     panels per panel of the plain mesh, ≥ 1
+     * @param halfRange half-width of the base range in standard deviations, ≥ {@link #L}
+     */
+    public void build(double m, double tau, double[] breaks, int nb, double scale, double maxWidth,
+                      boolean allowHermite, int split, double halfRange) {
         size = 0;
+        hermite = false;
         if (!(tau > 0)) {
             ensure(1);
             u[0] = m;
@@ -120,14 +137,14 @@ public final class GaussianRule {
         }
         // the range covers ±L and extends L beyond any breakpoint within 40 standard deviations, so that a piece
         // that only starts far in the tail (a threshold at 10σ) is integrated to relative accuracy too
-        double lo = -L;
-        double hi = L;
+        double lo = -halfRange;
+        double hi = halfRange;
         for (int q = 0; q < nb; q++) {
             double x = (breaks[q] - m) / tau;
             if (x < 0 && x > -40) {
-                lo = Math.min(lo, x - L);
+                lo = Math.min(lo, x - halfRange);
             } else if (x >= 0 && x < 40) {
-                hi = Math.max(hi, x + L);
+                hi = Math.max(hi, x + halfRange);
             }
         }
         int nc = 0;
@@ -161,7 +178,9 @@ public final class GaussianRule {
                 double far = Math.max(Math.abs(a), Math.abs(b));
                 boolean ok = width <= maxWidth && width * far <= 6.0 && tau * width <= Math.max(scale, d);
                 if (ok || top + 2 >= stackA.length || size >= MAX_PANELS * P) {
-                    panel(m, tau, a, b);
+                    for (int sp = 0; sp < split; sp++) {
+                        panel(m, tau, a + width * sp / split, sp + 1 == split ? b : a + width * (sp + 1) / split);
+                    }
                 } else {
                     double mid = 0.5 * (a + b);
                     // right half first on the stack so that panels come out left to right
@@ -210,6 +229,7 @@ public final class GaussianRule {
     }
 
     private void hermite(double m, double tau) {
+        hermite = true;
         int n = GH20X.length + GH10X.length + GH5X.length;
         ensure(n);
         int i = 0;

@@ -14,8 +14,12 @@ import java.util.stream.IntStream;
  * {@code |ρ|^{K'+1} √(R_i(K') R_j(K'))} with {@code R_i(K') = E[f_i²] − Σ_{k≤K'} a_ik²}: a rigorous truncation bound,
  * computed from the energies {@code E[f_i²]} that the same rule integrates.
  *
- * <p>Coefficients, energies and their error estimates come from a {@link GaussianRule} with panels at most
- * {@value #PANEL} wide in {@code x} (so that {@code h_K} is resolved) split at the breakpoints.
+ * <p>Coefficients and energies are computed twice with a {@link GaussianRule} split at the breakpoints over
+ * {@code ±}{@value #RANGE} standard deviations: with panels at most {@value #PANEL} wide in {@code x} (so that
+ * {@code h_K} is resolved), and with every panel halved. The finer values are kept; their error estimates are the
+ * differences — the coefficient vectors' 2-norm distance over every degree, the energies' difference — plus
+ * rounding: an upper estimate of the finer rule's error whenever halving the panels at least halves the error (any
+ * rule of order ≥ 1, even at an undeclared kink).
  */
 public final class HermiteTable {
     /** Highest Hermite degree. */
@@ -23,7 +27,11 @@ public final class HermiteTable {
     /** Degrees after which the truncation bound is checked. */
     static final int[] BLOCKS = {8, 16, 32, 48, K};
     static final double PANEL = 0.6;
-    private static final int LOW = 16;
+    /**
+     * Half-range of both rules in standard deviations: wider than {@link GaussianRule#L} because {@code h_K √φ} is
+     * still {@code ≈ 1e-9} at 9 (its turning point is {@code 2√K = 16}); at 13 below {@code 1e-18}.
+     */
+    static final double RANGE = 13.0;
 
     final int n;
     /** a[i·(K+1) + k]. */
@@ -91,81 +99,40 @@ public final class HermiteTable {
         final GaussianRule rule = new GaussianRule();
         double[] f = new double[0];
         double[] g = new double[0];
-        final double[][] acc = new double[6][K + 1];
+        final double[][] acc = new double[4][K + 1];
+        final double[] abs = new double[2];
+        final double[] sums = new double[4];
     }
 
     private void fill(Nonlinearity phi, double[] breaks, double scale, int i, Work w) {
         double var = Math.max(0.0, q[i]);
         GaussianRule r = w.rule;
-        r.build(mean, Math.sqrt(var), breaks, scale, PANEL, false);
-        int m = r.size;
-        if (w.f.length < m) {
-            w.f = new double[r.u.length];
-            w.g = new double[r.u.length];
-        }
-        double[] f = w.f;
-        double[] g = w.g;
-        phi.evaluate(r.u, m, f, g);
         double[][] acc = w.acc;
         for (double[] row : acc) {
             java.util.Arrays.fill(row, 0.0);
         }
-        double[] a15 = acc[0];
-        double[] a7 = acc[1];
-        double[] a3 = acc[2];
+        double[] sums = w.sums;
+        // the plain rule, then the finer rule with every panel halved; their difference estimates the error over
+        // every degree
+        r.build(mean, Math.sqrt(var), breaks, breaks.length, scale, PANEL, false, 1, RANGE);
+        integrate(phi, r, w, acc[0], acc[1], sums, 0);
+        r.build(mean, Math.sqrt(var), breaks, breaks.length, scale, PANEL, false, 2, RANGE);
+        integrate(phi, r, w, acc[2], acc[3], sums, 2);
+        // the finer rule's values are kept: the difference bounds their error whenever halving the panels at least
+        // halves it (any rule of order ≥ 1, even at an undeclared kink)
+        double[] a15 = acc[2];
         double[] b15 = acc[3];
-        double[] b7 = acc[4];
-        double[] b3 = acc[5];
-        double f15 = 0, f7 = 0, f3 = 0, g15 = 0, g7 = 0, g3 = 0, fAbs = 0, gAbs = 0;
-        for (int p = 0; p < m; p++) {
-            double x = r.xi[p];
-            double fv = f[p];
-            double gv = g[p];
-            double wa = r.w15[p];
-            double wb = r.w7[p];
-            double wc = r.w3[p];
-            f15 += wa * fv * fv;
-            g15 += wa * gv * gv;
-            fAbs += Math.abs(wa * fv * fv);
-            gAbs += Math.abs(wa * gv * gv);
-            double hPrev = 0;
-            double h = 1;
-            double fa = wa * fv;
-            double ga = wa * gv;
-            for (int k = 0; k <= K; k++) {
-                a15[k] += fa * h;
-                b15[k] += ga * h;
-                double next = (x * h - SQRT[k] * hPrev) * INV_SQRT[k + 1];
-                hPrev = h;
-                h = next;
-            }
-            if (wb != 0 || wc != 0) {
-                f7 += wb * fv * fv;
-                g7 += wb * gv * gv;
-                f3 += wc * fv * fv;
-                g3 += wc * gv * gv;
-                hPrev = 0;
-                h = 1;
-                for (int k = 0; k <= K; k++) {
-                    a7[k] += wb * fv * h;
-                    b7[k] += wb * gv * h;
-                    a3[k] += wc * fv * h;
-                    b3[k] += wc * gv * h;
-                    double next = (x * h - SQRT[k] * hPrev) * INV_SQRT[k + 1];
-                    hPrev = h;
-                    h = next;
-                }
-            }
-        }
+        double f15 = sums[2];
+        double g15 = sums[3];
         int s = K + 1;
         System.arraycopy(a15, 0, a, i * s, s);
         System.arraycopy(b15, 0, b, i * s, s);
         ef[i] = f15;
         eg[i] = g15;
-        efErr[i] = GaussianRule.estimate(f15, f7, f3, fAbs);
-        egErr[i] = GaussianRule.estimate(g15, g7, g3, gAbs);
-        aErr[i] = vectorEstimate(a15, a7, a3, Math.sqrt(f15));
-        bErr[i] = vectorEstimate(b15, b7, b3, Math.sqrt(g15));
+        efErr[i] = Math.abs(f15 - sums[0]) + 2e-15 * w.abs[0];
+        egErr[i] = Math.abs(g15 - sums[1]) + 2e-15 * w.abs[1];
+        aErr[i] = distance(a15, acc[0]) + 2e-16 * Math.sqrt(f15) * (K + 1);
+        bErr[i] = distance(b15, acc[1]) + 2e-16 * Math.sqrt(g15) * (K + 1);
         double sa = 0;
         double sb = 0;
         int k = 0;
@@ -182,21 +149,51 @@ public final class HermiteTable {
         }
     }
 
-    /**
-     * Error estimate of a coefficient vector from the nested rules, over the degrees {@code k ≤ 16} that the coarse
-     * rules resolve (the 3- and 7-node rules alias the higher Hermite polynomials, which the 15-node rule on panels
-     * of width {@value #PANEL} integrates exactly to rounding — checked in the tests), scaled by √(65/17) for the
-     * remaining degrees.
-     */
-    private static double vectorEstimate(double[] v15, double[] v7, double[] v3, double norm) {
-        double d2 = 0;
-        double d1 = 0;
-        for (int k = 0; k <= LOW; k++) {
-            d2 += (v15[k] - v7[k]) * (v15[k] - v7[k]);
-            d1 += (v7[k] - v3[k]) * (v7[k] - v3[k]);
+    /** Coefficients and energies by the rule's production weights into {@code ca, cb, sums[at], sums[at + 1]}. */
+    private static void integrate(Nonlinearity phi, GaussianRule r, Work w, double[] ca, double[] cb, double[] sums,
+                                  int at) {
+        int m = r.size;
+        if (w.f.length < m) {
+            w.f = new double[r.u.length];
+            w.g = new double[r.u.length];
         }
-        return Math.sqrt((K + 1.0) / (LOW + 1)) * GaussianRule.estimate(Math.sqrt(d2), 0, -Math.sqrt(d1), 0)
-                + 2e-16 * norm * (K + 1);
+        double[] f = w.f;
+        double[] g = w.g;
+        phi.evaluate(r.u, m, f, g);
+        double f15 = 0, g15 = 0, fAbs = 0, gAbs = 0;
+        for (int p = 0; p < m; p++) {
+            double x = r.xi[p];
+            double fv = f[p];
+            double gv = g[p];
+            double wa = r.w15[p];
+            f15 += wa * fv * fv;
+            g15 += wa * gv * gv;
+            fAbs += Math.abs(wa * fv * fv);
+            gAbs += Math.abs(wa * gv * gv);
+            double hPrev = 0;
+            double h = 1;
+            double fa = wa * fv;
+            double ga = wa * gv;
+            for (int k = 0; k <= K; k++) {
+                ca[k] += fa * h;
+                cb[k] += ga * h;
+                double next = (x * h - SQRT[k] * hPrev) * INV_SQRT[k + 1];
+                hPrev = h;
+                h = next;
+            }
+        }
+        sums[at] = f15;
+        sums[at + 1] = g15;
+        w.abs[0] = fAbs;
+        w.abs[1] = gAbs;
+    }
+
+    private static double distance(double[] u, double[] v) {
+        double d = 0;
+        for (int k = 0; k <= K; k++) {
+            d += (u[k] - v[k]) * (u[k] - v[k]);
+        }
+        return Math.sqrt(d);
     }
 
     static final double[] SQRT = new double[K + 2];
