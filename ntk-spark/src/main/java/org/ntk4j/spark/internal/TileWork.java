@@ -98,7 +98,7 @@ public record TileWork(TileComputer<?> computer, byte[] payload, String payloadS
         byte[] json = conf.toJson().getBytes(StandardCharsets.UTF_8);
         computer.prepare(json); // refuses an unsupported layer here, once
         String sha = JobIndex.sha256(json);
-        String fingerprint = "spark-analytic-" + JobIndex.sha256((computer.describe() + "\n" + sha + "\n"
+        String fingerprint = "spark-analytic-sha256-" + JobIndex.sha256((computer.describe() + "\n" + sha + "\n"
                 + JobIndex.sha256(npy(x1)) + "\n" + (x2 == null ? "" : JobIndex.sha256(npy(x2))))
                 .getBytes(StandardCharsets.UTF_8));
         long n1 = x1.size(0), n2 = x2 == null ? n1 : x2.size(0);
