@@ -31,7 +31,10 @@ public record TileGrid(long n1, long n2, int tile, boolean symmetric) implements
             return "tile-r" + i + "-c" + j + ".npy";
         }
 
-        /** @return true for a tile on the diagonal of a symmetric kernel */
+        /**
+         * @param symmetric whether the kernel is symmetric
+         * @return true for a tile on the diagonal of a symmetric kernel
+         */
         public boolean diagonal(boolean symmetric) {
             return symmetric && i == j;
         }
