@@ -1,41 +1,33 @@
 package org.ntk4j.spark;
 
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.ntk4j.core.io.ArrayFiles;
+import org.ntk4j.core.io.KernelFile;
 import org.ntk4j.core.kernel.MemoryBudget;
+import org.ntk4j.core.kernel.MemoryBudgetExceededException;
 import org.ntk4j.dl4j.NtkImplementation;
 import org.ntk4j.dl4j.NtkProgress;
 import org.ntk4j.dl4j.OutputMode;
-import org.ntk4j.spark.internal.AnalyticTiles;
-import org.ntk4j.spark.internal.EmpiricalTiles;
+import org.ntk4j.spark.internal.ArrayTileSink;
 import org.ntk4j.spark.internal.JobIndex;
+import org.ntk4j.spark.internal.KernelFileSink;
 import org.ntk4j.spark.internal.TileAssembler;
 import org.ntk4j.spark.internal.TileComputer;
 import org.ntk4j.spark.internal.TileGrid;
-import org.ntk4j.spark.internal.TileListener;
+import org.ntk4j.spark.internal.TileJob;
 import org.ntk4j.spark.internal.TileReport;
+import org.ntk4j.spark.internal.TileSink;
 import org.ntk4j.spark.internal.TileStore;
-import org.ntk4j.spark.internal.TileTask;
+import org.ntk4j.spark.internal.TileWork;
 import scala.Tuple2;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Kernels computed tile by tile on Spark executors: the empirical NTK of a DL4J network, or the infinite-width
@@ -56,18 +48,17 @@ import java.util.UUID;
  * {@code tile-r<i>-c<j>.npy} ({@code [r, c]}, or {@code [r, c, o, o]} in FULL mode) through a temporary file and a
  * rename, so a failed, retried or speculative attempt never leaves a partial tile. The directory's {@code job.json}
  * names the kernel, the tiling and fingerprints of the inputs; running the same job again on the same directory
- * keeps the tiles already there (resume), a different job on it is refused. The driver then reads the tiles back,
- * checks each one's shape and type, mirrors the symmetric half and returns the kernel. Progress comes from a
- * {@code SparkListener} on the driver (tiles of finished tasks).
+ * keeps the tiles already there (resume), a different job on it is refused. As each task finishes, the driver reads
+ * its tiles back one at a time, checks each one's shape and type, and puts it in place: in memory (the symmetric half
+ * mirrored; {@link #empirical}, refused before any task runs when the kernel exceeds the driver's memory budget), or
+ * in an out-of-core {@link KernelFile} ({@link #empiricalToFile}: the driver holds one tile whatever N is, and a
+ * rerun continues the file's ledger). Progress comes from a {@code SparkListener} on the driver (tiles of finished
+ * tasks).
  *
  * <p>Spark is a {@code provided} dependency: the cluster's Spark 3.5 (Scala 2.12) is used. On Java 17 the driver
  * and the executors need Spark's {@code --add-opens} options (spark-submit adds them; see docs/scale.md).
  */
 public final class SparkKernel {
-    /** The network kinds a ModelSerializer zip holds: true for a ComputationGraph. */
-    private static final Map<Class<?>, Boolean> GRAPH = Map.of(MultiLayerNetwork.class, false,
-            ComputationGraph.class, true);
-
     private final JavaSparkContext jsc;
     private final NtkImplementation implementation;
     private final OutputMode outputMode;
@@ -102,34 +93,43 @@ public final class SparkKernel {
     }
 
     /**
-     * The empirical NTK of a network, computed on the executors.
+     * The empirical NTK of a network, computed on the executors and assembled in the driver's memory.
      *
      * @param model a MultiLayerNetwork or single-input ComputationGraph
      * @param x1    features {@code [n1, ...]}
      * @param x2    features {@code [n2, ...]}, or null for {@code Θ(x1, x1)}
      * @return the kernel {@code [n1, n2]} (TRACE) or {@code [n1, n2, o, o]} (FULL), in the network's type
+     * @throws MemoryBudgetExceededException before any task runs, when the kernel exceeds the driver's memory budget
+     *                                       (then {@link #empiricalToFile} writes it)
      */
     public SparkKernelResult empirical(Model model, INDArray x1, INDArray x2) {
-        Boolean graph = model == null ? null : GRAPH.get(model.getClass());
-        if (graph == null) {
-            throw new IllegalArgumentException("model must be a MultiLayerNetwork or ComputationGraph (got: "
-                    + (model == null ? "null" : model.getClass().getName()) + ")");
-        }
-        byte[] zip;
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ModelSerializer.writeModel(model, out, false);
-            zip = out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot serialize the network: " + e.getMessage(), e);
-        }
-        return run(new EmpiricalTiles(graph, implementation, outputMode, tileSize), zip, JobIndex.zipSha256(zip),
-                model.params().dataType(), outputMode == OutputMode.FULL, x1, x2);
+        return run(TileWork.empirical(model, x1, x2, implementation, outputMode, tileSize, DataType.FLOAT), x1, x2, null);
+    }
+
+    /**
+     * The empirical NTK of a network, computed on the executors and written by the driver to an out-of-core kernel
+     * file ({@link KernelFile}) tile by tile as the tasks finish: the driver holds one tile, whatever N is. The file
+     * is the one {@code EmpiricalNtk.computeToFile} writes (same layout, same fingerprint): {@code [n1, n2]} TRACE,
+     * {@code [n1·o, n2·o]} FULL (example-major). It is {@code out.partial} with its ledger until the last tile; a
+     * rerun after a failed job or a stopped driver continues it (tiles the ledger records are neither computed nor
+     * shipped again), and so does a rerun of an interrupted single-machine {@code computeToFile} of the same kernel.
+     *
+     * @param model    a MultiLayerNetwork or single-input ComputationGraph
+     * @param x1       features {@code [n1, ...]}
+     * @param x2       features {@code [n2, ...]}, or null for {@code Θ(x1, x1)}
+     * @param out      the {@code .npy} file on the driver (replaced when it exists)
+     * @param fileType FLOAT or DOUBLE
+     * @return what was done; {@link SparkKernelResult#kernel()} is null, {@link SparkKernelResult#file()} is {@code out}
+     * @throws org.ntk4j.core.io.ArrayFormatException when a partial file of another kernel is in the way
+     */
+    public SparkKernelResult empiricalToFile(Model model, INDArray x1, INDArray x2, Path out, DataType fileType) {
+        checkFile(out, fileType);
+        return run(TileWork.empirical(model, x1, x2, implementation, outputMode, tileSize, fileType), x1, x2, out);
     }
 
     /**
      * The infinite-width kernel of a fully connected DL4J configuration ({@code AnalyticKernels.of(conf)}), computed
-     * on the executors.
+     * on the executors and assembled in the driver's memory.
      *
      * @param conf             the configuration
      * @param quadratureDegree fixed Gauss–Hermite nodes per dimension, or null for the error-controlled rule
@@ -138,152 +138,103 @@ public final class SparkKernel {
      * @param x1               features {@code [n1, nIn]}
      * @param x2               features {@code [n2, nIn]}, or null
      * @return the kernel {@code [n1, n2]} in the type of {@code x1}
+     * @throws MemoryBudgetExceededException before any task runs, when the kernel exceeds the driver's memory budget
      */
     public SparkKernelResult analytic(MultiLayerConfiguration conf, Integer quadratureDegree, double tolerance,
                                       boolean nngp, INDArray x1, INDArray x2) {
-        if (conf == null) {
-            throw new IllegalArgumentException("conf must not be null (got: null)");
-        }
-        AnalyticTiles computer = new AnalyticTiles(quadratureDegree, tolerance, nngp, tileSize);
-        computer.prepare(conf.toJson().getBytes(StandardCharsets.UTF_8)); // refuses an unsupported layer here, once
-        byte[] json = conf.toJson().getBytes(StandardCharsets.UTF_8);
-        return run(computer, json, JobIndex.sha256(json), null, false, x1, x2);
+        return run(TileWork.analytic(conf, quadratureDegree, tolerance, nngp, x1, x2, tileSize, DataType.FLOAT), x1,
+                x2, null);
     }
 
-    @SuppressWarnings("unchecked")
-    private <P> SparkKernelResult run(TileComputer<P> plain, byte[] payload, String payloadSha, DataType type,
-                                      boolean full, INDArray x1, INDArray x2) {
-        TileComputer<P> computer = (TileComputer<P>) decorator.apply(plain);
-        check("x1", x1);
-        if (x2 != null) {
-            check("x2", x2);
-        }
+    /**
+     * The infinite-width kernel written by the driver to an out-of-core kernel file {@code [n1, n2]}, as
+     * {@link #empiricalToFile} (resumed the same way; the fingerprint covers the configuration, the rule, the
+     * features and the tiling).
+     *
+     * @param conf             the configuration
+     * @param quadratureDegree fixed Gauss–Hermite nodes per dimension, or null for the error-controlled rule
+     * @param tolerance        the error-controlled rule's tolerance
+     * @param nngp             true for the NNGP kernel, false for the NTK
+     * @param x1               features {@code [n1, nIn]}
+     * @param x2               features {@code [n2, nIn]}, or null
+     * @param out              the {@code .npy} file on the driver
+     * @param fileType         FLOAT or DOUBLE
+     * @return what was done, with {@link SparkKernelResult#file()}
+     */
+    public SparkKernelResult analyticToFile(MultiLayerConfiguration conf, Integer quadratureDegree, double tolerance,
+                                            boolean nngp, INDArray x1, INDArray x2, Path out, DataType fileType) {
+        checkFile(out, fileType);
+        return run(TileWork.analytic(conf, quadratureDegree, tolerance, nngp, x1, x2, tileSize, fileType), x1, x2,
+                out);
+    }
+
+    private <P> SparkKernelResult run(TileWork w, INDArray x1, INDArray x2, Path out) {
+        @SuppressWarnings("unchecked")
+        TileComputer<P> computer = (TileComputer<P>) decorator.apply(w.computer());
         long t0 = System.nanoTime();
         TileGrid grid = new TileGrid(x1.size(0), x2 == null ? x1.size(0) : x2.size(0), tileSize, x2 == null);
-        byte[] a = npy(x1), b = x2 == null ? null : npy(x2);
-        boolean temporary = tileDirectory == null;
-        String dir = temporary ? temporaryDirectory() : tileDirectory;
-        TileStore store = new TileStore(dir, hadoopSettings(jsc.getConf()));
-        String kind = computer.describe();
-        JobIndex.writeOrCheck(store, JobIndex.text(grid, kind, type == null ? String.valueOf(x1.dataType()) : type.name(),
-                payloadSha, JobIndex.sha256(a), b == null ? null : JobIndex.sha256(b)));
-        int perTask = tilesPerTask > 0 ? tilesPerTask
-                : (int) Math.max(1, -Math.floorDiv(-(long) grid.tiles().size(), 4L * jsc.defaultParallelism()));
-        List<List<TileGrid.Tile>> groups = grid.groups(perTask);
-        int[] sizes = groups.stream().mapToInt(List::size).toArray();
-        String jobId = UUID.randomUUID().toString();
-        TileListener listener = new TileListener(jobId, sizes, progress);
-        Broadcast<byte[]> bp = jsc.broadcast(payload), b1 = jsc.broadcast(a), b2 = b == null ? null : jsc.broadcast(b);
-        jsc.sc().addSparkListener(listener);
-        List<TileReport> reports;
+        checkBudget(w, grid, out);
+        byte[] a = TileWork.npy(x1), b = x2 == null ? null : TileWork.npy(x2);
+        TileStore store = TileStore.of(tileDirectory, jsc.getConf());
         try {
-            jsc.setLocalProperty(TileListener.PROPERTY, jobId);
-            jsc.setJobDescription("ntk4j " + kind + " " + grid.n1() + " x " + grid.n2() + ", " + sizes.length + " tasks");
-            reports = jsc.parallelize(groups, groups.size())
-                    .mapPartitions(new TileTask<>(jobId, grid, computer, store, bp, b1, b2)).collect();
-            listener.awaitEnd(30);
-        } catch (Exception e) { // Scala code throws SparkException (checked) without declaring it
-            if (e instanceof RuntimeException re && !(e instanceof org.apache.spark.SparkException)) {
-                throw re;
+            JobIndex.writeOrCheck(store, JobIndex.text(grid, computer.describe(), w.type().name(), w.payloadSha(),
+                    JobIndex.sha256(a), b == null ? null : JobIndex.sha256(b)));
+            ArrayTileSink memory = out == null ? new ArrayTileSink(grid, w.type(), w.o()) : null;
+            try (KernelFile file = out == null ? null : KernelFile.openOrResume(out, w.fileSpec())) {
+                TileSink sink = out == null ? memory : new KernelFileSink(file);
+                List<TileGrid.Tile> todo = grid.tiles().stream().filter(t -> !sink.holds(t)).toList();
+                long resumed = grid.tiles().size() - todo.size();
+                TileJob.Outcome job = todo.isEmpty() ? new TileJob.Outcome(List.of(), 0, 0, 0)
+                        : TileJob.run(new TileJob.Spec(jsc, grid, store, w.payload(), a, b, tilesPerTask, progress),
+                        computer, todo, resumed, t -> sink.put(t, TileAssembler.read(store, t, w.type(), w.o())));
+                store.deleteTemporaryFiles();
+                Path written = file == null ? null : file.finish();
+                return result(job, grid, resumed, memory == null ? null : memory.kernel(), written, t0, store);
             }
-            throw unwrap(e);
         } finally {
-            jsc.setLocalProperty(TileListener.PROPERTY, null);
-            jsc.setJobDescription(null);
-            jsc.sc().removeSparkListener(listener);
-            bp.destroy();
-            b1.destroy();
-            if (b2 != null) {
-                b2.destroy();
+            if (tileDirectory == null) {
+                store.deleteTemporaryDirectory();
             }
         }
-        store.deleteTemporaryFiles();
+    }
+
+    private SparkKernelResult result(TileJob.Outcome job, TileGrid grid, long resumed, INDArray kernel, Path file,
+                                     long t0, TileStore store) {
         Map<Tuple2<Integer, Integer>, Boolean> computed = new HashMap<>();
         double sec = 0;
-        for (TileReport r : reports) {
+        for (TileReport r : job.reports()) {
             computed.merge(new Tuple2<>(r.i(), r.j()), !r.reused(), Boolean::logicalOr);
             sec += r.seconds();
         }
         long fresh = computed.values().stream().filter(v -> v).count();
-        INDArray kernel = TileAssembler.assemble(grid, store, type, full, budget);
-        if (temporary) {
-            deleteTemporary(store);
-        }
-        return new SparkKernelResult(kernel, grid.tiles().size(), computed.size() - fresh, sizes.length,
-                listener.attempts(), listener.failedAttempts(), (System.nanoTime() - t0) / 1e9,
-                fresh == 0 ? 0 : sec / fresh, dir);
+        return new SparkKernelResult(kernel, file, grid.tiles().size(), computed.size() - fresh, resumed, job.tasks(),
+                job.taskAttempts(), job.failedAttempts(), (System.nanoTime() - t0) / 1e9, fresh == 0 ? 0 : sec / fresh,
+                store.uri());
     }
 
-    /**
-     * A task that refused its input (a wrong shape, NaN, an unsupported layer) fails every attempt the same way: its
-     * one-line message is the job's, not Spark's wrapper with the executor's stack trace.
-     */
-    private static RuntimeException unwrap(Exception e) {
-        for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
-            if (c instanceof IllegalArgumentException iae) {
-                return new IllegalArgumentException(iae.getMessage(), e);
-            }
+    /** Refuses, before anything is written, a kernel the driver cannot hold (in memory) or a tile it cannot (file). */
+    private void checkBudget(TileWork w, TileGrid grid, Path out) {
+        long m = Math.max(1, w.o());
+        if (out == null) {
+            long[] shape = w.o() > 0 ? new long[]{grid.n1(), grid.n2(), m, m} : new long[]{grid.n1(), grid.n2()};
+            budget.check("the " + java.util.Arrays.toString(shape) + " kernel assembled in the driver's memory",
+                    MemoryBudget.bytes(w.type(), shape), "write it to a file on the driver with empiricalToFile(...) "
+                            + "or analyticToFile(...) (ntk kernel does for a .npy --out), or raise the budget");
+            return;
         }
-        return new IllegalStateException("the Spark job failed: " + e.getMessage().lines().findFirst().orElse(""), e);
+        long r = Math.min(tileSize, grid.n1()) * m, c = Math.min(tileSize, grid.n2()) * m;
+        long perEntry = (long) w.type().width() * (w.o() > 0 ? 2 : 1) + 2L * w.fileSpec().dataType().width();
+        budget.check("a tile of " + r + " x " + c + " entries on the driver", MemoryBudget.bytes(DataType.INT8, r, c,
+                perEntry), "use a smaller tileSize (now " + tileSize + ") or raise the budget");
     }
 
-    private static void check(String name, INDArray x) {
-        if (x == null) {
-            throw new IllegalArgumentException(name + " must not be null (got: null)");
+    private static void checkFile(Path out, DataType fileType) {
+        if (out == null) {
+            throw new IllegalArgumentException("out must be a .npy file path (got: null)");
         }
-        if (x.rank() < 2 || x.size(0) == 0) {
-            throw new IllegalArgumentException("expected " + name + " [n, ...] with n > 0, got "
-                    + java.util.Arrays.toString(x.shape()));
+        if (fileType != DataType.FLOAT && fileType != DataType.DOUBLE) {
+            throw new IllegalArgumentException("fileType must be FLOAT or DOUBLE (got: " + fileType + ")");
         }
-    }
-
-    private static byte[] npy(INDArray x) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ArrayFiles.writeNpy(x.dup('c'), out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private String temporaryDirectory() {
-        String master = jsc.getConf().get("spark.master", "");
-        if (!master.startsWith("local")) {
-            throw new IllegalArgumentException("a tile directory is needed on a cluster (master " + master
-                    + "): give tileDirectory(...) a path or URI every executor and the driver can reach "
-                    + "(a shared file system, hdfs://...)");
-        }
-        try {
-            return Files.createTempDirectory("ntk-spark-tiles-").toUri().toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteTemporary(TileStore store) {
-        java.nio.file.Path dir = java.nio.file.Path.of(java.net.URI.create(store.uri()));
-        for (String n : store.list()) {
-            try {
-                Files.deleteIfExists(dir.resolve(n));
-            } catch (IOException ignored) {
-                // a temporary directory: what cannot be deleted stays in the temp folder
-            }
-        }
-        try {
-            Files.deleteIfExists(dir);
-        } catch (IOException ignored) {
-            // as above
-        }
-    }
-
-    /** @return the {@code spark.hadoop.*} settings with the prefix removed (Hadoop settings the executors apply) */
-    private static Map<String, String> hadoopSettings(SparkConf conf) {
-        Map<String, String> m = new HashMap<>();
-        for (Tuple2<String, String> e : conf.getAllWithPrefix("spark.hadoop.")) {
-            m.put(e._1(), e._2());
-        }
-        return m;
     }
 
     /** Validated builder of {@link SparkKernel}. */

@@ -163,6 +163,36 @@ class SparkKernelTest extends NtkTestBase {
         }
     }
 
+    /** Fails every attempt of one task, at its first tile. */
+    static final class FailAlways<P> implements TileComputer<P> {
+        private static final long serialVersionUID = 1L;
+        private final TileComputer<P> inner;
+        private final int partition;
+
+        FailAlways(TileComputer<P> inner, int partition) {
+            this.inner = inner;
+            this.partition = partition;
+        }
+
+        @Override
+        public P prepare(byte[] payload) {
+            return inner.prepare(payload);
+        }
+
+        @Override
+        public INDArray compute(P prepared, INDArray a, INDArray b) {
+            if (TaskContext.get().partitionId() == partition) {
+                throw new IllegalStateException("injected failure of every attempt of task " + partition);
+            }
+            return inner.compute(prepared, a, b);
+        }
+
+        @Override
+        public String describe() {
+            return inner.describe();
+        }
+    }
+
     @Test
     void failedTaskIsRetriedAndTheKernelIsStillEqual(@TempDir Path dir) throws IOException {
         MultiLayerNetwork net = net(DataType.DOUBLE, 2);

@@ -3,7 +3,7 @@ package org.ntk4j.spark;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
-/** The tests' in-process Spark: local mode, two task threads, loopback only, no UI. */
+/** The tests' in-process Spark: local mode, two task threads, loopback only, no UI, a long heartbeat timeout. */
 final class SparkTestContext {
     private SparkTestContext() {
     }
@@ -17,7 +17,11 @@ final class SparkTestContext {
                 .set("spark.driver.host", "127.0.0.1")
                 .set("spark.driver.bindAddress", "127.0.0.1")
                 .set("spark.ui.enabled", "false")
-                .set("spark.ui.showConsoleProgress", "false");
+                .set("spark.ui.showConsoleProgress", "false")
+                // a starved test JVM (a shared machine, nice 19) must not lose its in-process executor to the
+                // heartbeat timeout (120 s by default), which leaves the context unusable
+                .set("spark.network.timeout", "600s")
+                .set("spark.executor.heartbeatInterval", "20s");
         return new JavaSparkContext(conf);
     }
 }

@@ -5,6 +5,10 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.ntk4j.core.io.ArrayFiles;
+import org.ntk4j.core.io.ArrayFormat;
+import org.ntk4j.core.kernel.MemoryBudget;
+import org.ntk4j.core.kernel.MemoryBudgetExceededException;
 import org.ntk4j.dl4j.NtkImplementation;
 import org.ntk4j.dl4j.OutputMode;
 import org.ntk4j.spark.SparkKernel;
@@ -56,6 +60,9 @@ final class SparkKernelRunner {
             a = floating(a);
             b = b == null ? null : floating(b).castTo(a.dataType());
         }
+        DataType fileType = c.outType == null ? null
+                : KernelCommand.parse(KernelCommand.OutType.class, c.outType, "--out-type", "float, double")
+                == KernelCommand.OutType.FLOAT ? DataType.FLOAT : DataType.DOUBLE;
         ProgressBar bar = new ProgressBar(!c.json);
         JavaSparkContext jsc = new JavaSparkContext(conf(s.master));
         SparkKernelResult r;
@@ -69,33 +76,55 @@ final class SparkKernelRunner {
                 sb.tileDirectory(s.directory);
             }
             SparkKernel sk = sb.build();
-            r = analytic ? sk.analytic(conf, c.quadratureDegree, c.tolerance, which.equals("nngp"), a, b)
-                    : sk.empirical(net, a, b);
+            boolean nngp = which.equals("nngp");
+            try {
+                r = analytic ? sk.analytic(conf, c.quadratureDegree, c.tolerance, nngp, a, b) : sk.empirical(net, a, b);
+            } catch (MemoryBudgetExceededException e) { // the driver's check, before any task ran
+                if (ArrayFormat.ofFileName(c.out.getFileName().toString()) != ArrayFormat.NPY) {
+                    throw e;
+                }
+                DataType ft = fileType == null ? DataType.FLOAT : fileType;
+                bar.announce("ntk kernel: the kernel needs about " + MemoryBudget.human(e.neededBytes())
+                        + " on the driver but the memory budget is " + MemoryBudget.human(e.budgetBytes())
+                        + ": the driver writes it to " + c.out + " tile by tile (out of core, "
+                        + ft.name().toLowerCase(Locale.ROOT) + (om == OutputMode.FULL ? ", FULL as [n1*o, n2*o]" : "")
+                        + "; a rerun continues an interrupted file)");
+                r = analytic ? sk.analyticToFile(conf, c.quadratureDegree, c.tolerance, nngp, a, b, c.out, ft)
+                        : sk.empiricalToFile(net, a, b, c.out, ft);
+            }
         } finally {
             bar.done();
             jsc.stop();
         }
         INDArray k = r.kernel();
-        ArrayIO.write(k, c.out, "--out");
-        double[] top = KernelCommand.topEigenvalues(k, om, b == null, 5);
+        if (k != null) {
+            ArrayIO.write(fileType == null || fileType == k.dataType() ? k : k.castTo(fileType), c.out, "--out");
+        }
+        double[] top = k == null ? null : KernelCommand.topEigenvalues(k, om, b == null, 5);
         String tops = top == null ? "null" : Arrays.toString(top).replace(" ", "");
+        org.ntk4j.core.io.NpyHeader h = k == null ? ArrayFiles.readNpyHeader(c.out) : null;
+        String shape = Arrays.toString(k != null ? k.shape() : h.shape());
+        String type = k != null ? String.valueOf(fileType == null ? k.dataType() : fileType)
+                : h.descr().equals("<f4") ? "FLOAT" : "DOUBLE";
         if (c.json) {
             System.out.println(String.format(Locale.ROOT,
                     "{\"command\":\"kernel\",\"source\":\"%s\",\"kernel\":\"%s\",\"shape\":%s,\"data_type\":\"%s\","
                             + "\"mode\":\"%s\",\"spark_master\":\"%s\",\"spark_tasks\":%d,\"spark_task_attempts\":%d,"
                             + "\"spark_failed_attempts\":%d,\"tiles\":%d,\"reused_tiles\":%d,\"tile_size\":%d,"
+                            + "\"out_of_core\":%b,\"tiles_resumed\":%d,"
                             + "\"tile_seconds_mean\":%.6f,\"seconds\":%.6f,\"top_eigenvalues\":%s,\"out\":\"%s\"}",
-                    analytic ? "analytic" : "empirical", which, Arrays.toString(k.shape()).replace(" ", ""),
-                    k.dataType(), om, json(s.master), r.tasks(), r.taskAttempts(), r.failedAttempts(), r.tiles(),
-                    r.reusedTiles(), c.blockSize, r.tileSeconds(), r.seconds(), tops, json(c.out.toString())));
+                    analytic ? "analytic" : "empirical", which, shape.replace(" ", ""), type, om, json(s.master),
+                    r.tasks(), r.taskAttempts(), r.failedAttempts(), r.tiles(), r.reusedTiles(), c.blockSize,
+                    k == null, r.resumedTiles(), r.tileSeconds(), r.seconds(), tops, json(c.out.toString())));
         } else {
             System.out.println((analytic ? "infinite-width " + which.toUpperCase(Locale.ROOT) : "kernel") + " "
-                    + Arrays.toString(k.shape()) + " " + k.dataType() + " -> " + c.out);
+                    + shape + " " + type + (k == null ? " (out of core)" : "") + " -> " + c.out);
             System.out.println(String.format(Locale.ROOT, "spark %s: %d tiles of %d examples in %d tasks (%d attempts, "
-                            + "%d failed), %d tiles reused; %.4f s per tile, %.4f s in all", s.master, r.tiles(),
-                    c.blockSize, r.tasks(), r.taskAttempts(), r.failedAttempts(), r.reusedTiles(), r.tileSeconds(),
-                    r.seconds()));
-            System.out.println(top == null ? "top eigenvalues: (not symmetric: x2 given)"
+                            + "%d failed), %d tiles reused, %d resumed from the file; %.4f s per tile, %.4f s in all",
+                    s.master, r.tiles(), c.blockSize, r.tasks(), r.taskAttempts(), r.failedAttempts(), r.reusedTiles(),
+                    r.resumedTiles(), r.tileSeconds(), r.seconds()));
+            System.out.println(k == null ? "top eigenvalues: (not computed for a kernel written out of core)"
+                    : top == null ? "top eigenvalues: (not symmetric: x2 given)"
                     : "top eigenvalues: " + Arrays.toString(top));
         }
         return 0;

@@ -94,6 +94,28 @@ class SparkKernelCommandTest extends NtkTestBase {
     }
 
     @Test
+    void kernelOverTheDriverBudgetIsWrittenOutOfCore() throws Exception {
+        MultiLayerNetwork net = new MultiLayerNetwork(conf());
+        net.init();
+        Path model = dir.resolve("m.zip");
+        ModelSerializer.writeModel(net, model.toFile(), false);
+        INDArray x = randn(DataType.DOUBLE, 2, 17, 3);
+        ArrayIO.write(x, dir.resolve("x.npy"));
+        Path out = dir.resolve("k.npy");
+        // the kernel is 17 · 17 · 8 = 2312 bytes, over a budget of 2000; a tile of 4 on the driver is 384
+        Result r = run("kernel", "--model", model.toString(), "--x1", dir.resolve("x.npy").toString(),
+                "--block-size", "4", "--memory-budget", "2000", "--out-type", "double", "--spark", "local[2]",
+                "--out", out.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\"shape\":[17,17],\"data_type\":\"DOUBLE\"") && r.out().contains(
+                "\"tiles\":15,\"reused_tiles\":0,\"tile_size\":4,\"out_of_core\":true,\"tiles_resumed\":0"), r.out());
+        assertTrue(r.err().contains("tile by tile"), r.err());
+        assertClose(EmpiricalNtk.builder().build().compute(net, x), ArrayIO.read(out), Tolerances.DOUBLE.exact(),
+                "--spark kernel written out of core vs single machine");
+        assertFalse(Files.exists(dir.resolve("k.npy.partial")), "completed");
+    }
+
+    @Test
     void badSparkFlagsGetOneLine() throws Exception {
         MultiLayerNetwork net = new MultiLayerNetwork(conf());
         net.init();

@@ -27,6 +27,12 @@ public final class JobIndex {
     }
 
     /**
+     * @param grid       the tiling
+     * @param kernel     the computer's one-line description
+     * @param dataType   the tiles' data type
+     * @param payloadSha fingerprint of the model zip or configuration
+     * @param x1Sha      SHA-256 of x1's {@code .npy} bytes
+     * @param x2Sha      SHA-256 of x2's, or null when symmetric
      * @return the index's text (one JSON object, fields in a fixed order)
      */
     public static String text(TileGrid grid, String kernel, String dataType, String payloadSha, String x1Sha,

@@ -31,7 +31,10 @@ public record TileGrid(long n1, long n2, int tile, boolean symmetric) implements
             return "tile-r" + i + "-c" + j + ".npy";
         }
 
-        /** @return true for a tile on the diagonal of a symmetric kernel */
+        /**
+         * @param symmetric whether the kernel is symmetric
+         * @return true for a tile on the diagonal of a symmetric kernel
+         */
         public boolean diagonal(boolean symmetric) {
             return symmetric && i == j;
         }
@@ -60,11 +63,11 @@ public record TileGrid(long n1, long n2, int tile, boolean symmetric) implements
     }
 
     /**
+     * @param all          tiles of the grid, in its order (e.g. those a resumed kernel file does not hold yet)
      * @param tilesPerTask tiles per Spark task, &gt; 0
      * @return the tiles in consecutive groups of at most {@code tilesPerTask}, one group per task
      */
-    public List<List<Tile>> groups(int tilesPerTask) {
-        List<Tile> all = tiles();
+    public static List<List<Tile>> groups(List<Tile> all, int tilesPerTask) {
         List<List<Tile>> out = new ArrayList<>();
         for (int s = 0; s < all.size(); s += tilesPerTask) {
             out.add(new ArrayList<>(all.subList(s, Math.min(all.size(), s + tilesPerTask))));

@@ -9,15 +9,18 @@ import org.ntk4j.dl4j.NtkProgress;
 
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Driver-side progress of one tile job, from Spark's listener bus: the job is recognised by a local property set on
- * the submitting thread, its tasks by their stage; a task that ends successfully adds its group's tiles.
+ * the submitting thread, its tasks by their stage; a task that ends successfully adds its group's tiles, and its
+ * partition is queued for the driver to assemble ({@link #finished()}).
  */
 public final class TileListener extends SparkListener {
     /** The local property that marks a tile job. */
@@ -34,20 +37,24 @@ public final class TileListener extends SparkListener {
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicLong done = new AtomicLong();
     private final CountDownLatch ended = new CountDownLatch(1);
+    private final BlockingQueue<Integer> finishedQueue = new LinkedBlockingQueue<>();
+    private final long alreadyDone;
 
     /**
      * @param jobId             the value of {@link #PROPERTY} of this job
      * @param tilesPerPartition tiles in each task's group
+     * @param alreadyDone       tiles of the kernel that no task computes (a resumed kernel file)
      * @param progress          receives (tiles done, tiles in all)
      */
-    public TileListener(String jobId, int[] tilesPerPartition, NtkProgress progress) {
+    public TileListener(String jobId, int[] tilesPerPartition, long alreadyDone, NtkProgress progress) {
         this.jobId = jobId;
         this.tilesPerPartition = tilesPerPartition.clone();
-        long t = 0;
+        long t = alreadyDone;
         for (int n : tilesPerPartition) {
             t += n;
         }
         this.totalTiles = t;
+        this.alreadyDone = alreadyDone;
         this.progress = progress;
     }
 
@@ -78,7 +85,8 @@ public final class TileListener extends SparkListener {
         if (e.taskInfo().successful()) {
             int part = e.taskInfo().index();
             if (finishedPartitions.add(part)) {
-                progress.update(done.addAndGet(tilesPerPartition[part]), totalTiles);
+                finishedQueue.add(part);
+                progress.update(alreadyDone + done.addAndGet(tilesPerPartition[part]), totalTiles);
             }
         } else {
             failed.incrementAndGet();
@@ -105,6 +113,14 @@ public final class TileListener extends SparkListener {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /**
+     * @return the partitions whose task has finished successfully, each once, in the order they finished (their
+     * tiles are all in the directory); the listener bus may deliver the last ones after the job has returned
+     */
+    public BlockingQueue<Integer> finished() {
+        return finishedQueue;
     }
 
     /** @return task attempts started (retries and speculative copies included) */

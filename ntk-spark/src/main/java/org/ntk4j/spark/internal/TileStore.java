@@ -137,6 +137,53 @@ public record TileStore(String uri, Map<String, String> hadoop) implements Seria
         }
     }
 
+    /**
+     * The tile directory of a job.
+     *
+     * @param uri  the directory the caller gave, or null for a new temporary local directory (local masters only)
+     * @param conf the Spark configuration ({@code spark.master}, and the {@code spark.hadoop.*} settings the
+     *             executors apply)
+     * @return the store
+     * @throws IllegalArgumentException when no directory is given on a cluster
+     */
+    public static TileStore of(String uri, org.apache.spark.SparkConf conf) {
+        Map<String, String> hadoop = new java.util.HashMap<>();
+        for (scala.Tuple2<String, String> e : conf.getAllWithPrefix("spark.hadoop.")) {
+            hadoop.put(e._1(), e._2());
+        }
+        if (uri != null) {
+            return new TileStore(uri, hadoop);
+        }
+        String master = conf.get("spark.master", "");
+        if (!master.startsWith("local")) {
+            throw new IllegalArgumentException("a tile directory is needed on a cluster (master " + master
+                    + "): give tileDirectory(...) a path or URI every executor and the driver can reach "
+                    + "(a shared file system, hdfs://...)");
+        }
+        try {
+            return new TileStore(java.nio.file.Files.createTempDirectory("ntk-spark-tiles-").toUri().toString(), hadoop);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Deletes a temporary local directory (from {@link #of} without a directory) and its files, as far as it can. */
+    public void deleteTemporaryDirectory() {
+        java.nio.file.Path dir = java.nio.file.Path.of(java.net.URI.create(uri));
+        for (String n : list()) {
+            try {
+                java.nio.file.Files.deleteIfExists(dir.resolve(n));
+            } catch (IOException ignored) {
+                // a temporary directory: what cannot be deleted stays in the temp folder
+            }
+        }
+        try {
+            java.nio.file.Files.deleteIfExists(dir);
+        } catch (IOException ignored) {
+            // as above
+        }
+    }
+
     /** Deletes the temporary files that failed or killed attempts left behind. */
     public void deleteTemporaryFiles() {
         try {
