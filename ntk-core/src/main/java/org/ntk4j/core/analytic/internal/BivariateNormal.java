@@ -163,7 +163,7 @@ public final class BivariateNormal {
                 mode = 0;
                 double[][] g = ar < 0.3 ? GL6 : (ar < 0.75 ? GL12 : GL20);
                 n = g[0].length;
-                double top = Math.asin(rho);
+                double top = FastArc.asin(rho);
                 for (int i = 0; i < n; i++) {
                     double v = Math.sin(top * g[0][i]);
                     sn[i] = v;
