@@ -90,7 +90,7 @@ class ToleranceContractTest extends NtkTestBase {
                     c12 = 9 * k11 * k22 * k12 + 6 * k12 * k12 * k12;
                     e = 9 * (k11 * k22 + 2 * k12 * k12);
                     if (l == depth) {
-                        assertEquals(k12, kp.nngp().getDouble(i, j), 1e-9 * Math.sqrt(k11 * k22), "nngp " + i + j);
+                        assertEquals(k12, kp.nngp().getDouble(i, j), 1e-9 * Math.sqrt(k11) * Math.sqrt(k22), "nngp " + i + j);
                     }
                 }
                 assertTrue(Math.abs(kp.ntk().getDouble(i, j) - theta) <= 1e-9 * Math.abs(theta) + 1e-300,
