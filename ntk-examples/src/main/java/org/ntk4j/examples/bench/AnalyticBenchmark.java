@@ -51,14 +51,17 @@ public final class AnalyticBenchmark {
 
     /**
      * The dense table alone: {@code java -cp ntk-examples/target/ntk.jar org.ntk4j.examples.bench.AnalyticBenchmark
-     * [N [reps]]} (default N = 2000, 3 repetitions of the ReLU reference).
+     * [N [reps [ACT,ACT,...]]]} (default N = 2000, 3 repetitions of the ReLU reference, every activation; a list of
+     * DL4J activation names times only those, and skips the fixed Gauss–Hermite row).
      *
-     * @param args optional N and repetitions
+     * @param args optional N, repetitions and activations
      */
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
         int reps = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        System.out.println(dense(n, 25, reps));
+        Activation[] only = args.length > 2 ? java.util.Arrays.stream(args[2].split(","))
+                .map(s -> Activation.valueOf(s.trim().toUpperCase(Locale.ROOT))).toArray(Activation[]::new) : null;
+        System.out.println(dense(n, 25, reps, only));
     }
 
     /**
@@ -79,6 +82,10 @@ public final class AnalyticBenchmark {
      *         closed form of the same run
      */
     public static String dense(int n, int degree, int reps) {
+        return dense(n, degree, reps, null);
+    }
+
+    private static String dense(int n, int degree, int reps, Activation[] only) {
         if (n < 1 || degree < 2 || reps < 1) {
             throw new IllegalArgumentException("n >= 1, degree >= 2, reps >= 1 required (got: " + n + ", " + degree
                     + ", " + reps + ")");
@@ -108,7 +115,7 @@ public final class AnalyticBenchmark {
                 + "| – |%n", gram[0], gram[0] / tRelu[0], gram[1], gram[1] / tRelu[1]));
         sb.append(String.format(Locale.ROOT, "| RELU | RELU | closed form | %.3f | 1× | %.3f | 1× | – | %s |%n",
                 tRelu[0], tRelu[1], measured(relu, check)));
-        for (Activation a : ACTIVATIONS) {
+        for (Activation a : only == null ? ACTIVATIONS : only) {
             AnalyticKernel k = AnalyticKernels.of(conf(d, a, WeightInit.XAVIER));
             boolean closed = k.layers().get(0).activation().closedForm().isPresent();
             String rule = closed ? "closed form" : "error-controlled";
@@ -136,6 +143,9 @@ public final class AnalyticBenchmark {
             }
             sb.append(String.format(Locale.ROOT, "| %s | XAVIER | %s | %s | %s | %s | %s | %s |%n", a.name(), rule,
                     time, ratio, cpu, estimate, measured(k, check)));
+        }
+        if (only != null) {
+            return sb.toString();
         }
         AnalyticKernel gh = AnalyticKernels.of(conf(d, Activation.TANH, WeightInit.XAVIER), degree);
         gh.compute(warm);
