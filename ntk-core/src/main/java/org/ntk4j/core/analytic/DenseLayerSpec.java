@@ -1,6 +1,5 @@
 package org.ntk4j.core.analytic;
 
-import java.util.Objects;
 
 /**
  * One fully connected layer of an infinite-width stack: {@code z = h W + b}, then {@code h' = φ(z)}.
@@ -51,7 +50,10 @@ public record DenseLayerSpec(int width, double weightVariance, double biasMean, 
             throw new IllegalArgumentException("a layer without bias must have biasMean = biasVariance = 0 (got: "
                     + biasMean + ", " + biasVariance + ")");
         }
-        Objects.requireNonNull(activation, "activation");
+        if (activation == null) {
+            throw new IllegalArgumentException("activation must not be null (got: null); use Nonlinearities.identity() "
+                    + "for a linear layer");
+        }
     }
 
     /**

@@ -2,19 +2,15 @@ package org.ntk4j.core.analytic;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.BooleanIndexing;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.ntk4j.core.analytic.internal.GaussianMoments;
-import org.ntk4j.core.analytic.internal.HermiteTable;
 import org.ntk4j.core.analytic.internal.LayerRecursion;
 import org.ntk4j.core.kernel.MemoryBudget;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The infinite-width NNGP kernel and NTK of a stack of fully connected layers, of the output pre-activation.
@@ -199,34 +195,13 @@ public final class FullyConnectedKernel {
                         + 8L * MemoryBudget.bytes(DataType.DOUBLE, Math.min(t, n1), Math.min(t, n2)),
                 "compute the kernel in blocks of rows, or use FLOAT");
         GaussianMoments moments = new GaussianMoments(fixedDegree ? degree : 2, parallel);
-        int depth = layers.size();
-        HermiteTable[] tab1 = new HermiteTable[depth];
-        HermiteTable[] tab2 = symmetric ? tab1 : new HermiteTable[depth];
-        double[] layerError = new double[depth];
+        double[] layerError = new double[layers.size()];
         LayerRecursion rec = new LayerRecursion(inputDim, parameterization == Parameterization.STANDARD, layers,
                 fixedDegree, tolerance, parallel);
-        double[][] diag1 = rec.diagonal(a, moments, tab1, layerError);
-        double[][] diag2 = symmetric ? diag1 : rec.diagonal(b, moments, tab2, layerError);
-        INDArray nngp = Nd4j.create(type, n1, n2);
-        INDArray ntk = Nd4j.create(type, n1, n2);
-        for (int r0 = 0; r0 < n1; r0 += t) {
-            int r1 = Math.min(n1, r0 + t);
-            INDArray rows = a.get(NDArrayIndex.interval(r0, r1), NDArrayIndex.all());
-            for (int c0 = symmetric ? r0 : 0; c0 < n2; c0 += t) {
-                int c1 = Math.min(n2, c0 + t);
-                INDArray cols = b.get(NDArrayIndex.interval(c0, c1), NDArrayIndex.all());
-                INDArray gram = rows.mmul(cols.transpose()).divi(inputDim);
-                boolean diagonalTile = symmetric && c0 == r0;
-                double[][] tile = rec.tile(gram.dup('c').data().asDouble(), r0, r1, c0, c1, diag1, diag2, moments,
-                        diagonalTile, tab1, tab2, layerError);
-                put(nngp, tile[0], r0, r1, c0, c1, type);
-                put(ntk, tile[1], r0, r1, c0, c1, type);
-                if (symmetric && c0 != r0) {
-                    put(nngp, transpose(tile[0], r1 - r0, c1 - c0), c0, c1, r0, r1, type);
-                    put(ntk, transpose(tile[1], r1 - r0, c1 - c0), c0, c1, r0, r1, type);
-                }
-            }
-        }
+        INDArray[] kernels = rec.kernels(a, b, symmetric, type, t, moments, layerError);
+        INDArray nngp = kernels[0];
+        INDArray ntk = kernels[1];
+        int depth = layers.size();
         // an error made at layer l reaches the output through the NNGP and the NTK recursions of the later layers
         // (both duals, each entering K and Θ): weighted by 2 per remaining layer
         double estimate = 0;
@@ -247,10 +222,11 @@ public final class FullyConnectedKernel {
         return new KernelPair(nngp, ntk, estimate);
     }
 
-    /** Whether layer l's moments come from the error-controlled rule (else closed form or fixed quadrature). */
-
     private void validate(INDArray x, String name) {
-        Objects.requireNonNull(x, name);
+        if (x == null) {
+            throw new IllegalArgumentException(name + " must not be null (got: null); pass features [n, " + inputDim
+                    + "]");
+        }
         if (x.rank() != 2 || x.size(1) != inputDim) {
             throw new IllegalArgumentException("expected " + name + " of shape [n, " + inputDim + "], got "
                     + Arrays.toString(x.shape()));
@@ -265,21 +241,6 @@ public final class FullyConnectedKernel {
         if (BooleanIndexing.or(x, Conditions.isNan()) || BooleanIndexing.or(x, Conditions.isInfinite())) {
             throw new IllegalArgumentException(name + " contains NaN or infinite values; clean the features first");
         }
-    }
-
-    private static double[] transpose(double[] a, int rows, int cols) {
-        double[] t = new double[a.length];
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                t[j * rows + i] = a[i * cols + j];
-            }
-        }
-        return t;
-    }
-
-    private static void put(INDArray out, double[] values, int r0, int r1, int c0, int c1, DataType type) {
-        INDArray block = Nd4j.create(values, new long[]{r1 - r0, c1 - c0}, 'c');
-        out.get(NDArrayIndex.interval(r0, r1), NDArrayIndex.interval(c0, c1)).assign(block.castTo(type));
     }
 
     @Override
@@ -314,7 +275,11 @@ public final class FullyConnectedKernel {
          * @return this
          */
         public Builder parameterization(Parameterization p) {
-            this.parameterization = Objects.requireNonNull(p, "parameterization");
+            if (p == null) {
+                throw new IllegalArgumentException("parameterization must not be null (got: null); use "
+                        + "Parameterization.STANDARD or NTK");
+            }
+            this.parameterization = p;
             return this;
         }
 
@@ -323,7 +288,10 @@ public final class FullyConnectedKernel {
          * @return this
          */
         public Builder layer(DenseLayerSpec spec) {
-            layers.add(Objects.requireNonNull(spec, "layer"));
+            if (spec == null) {
+                throw new IllegalArgumentException("layer " + (layers.size() + 1) + " must not be null (got: null)");
+            }
+            layers.add(spec);
             return this;
         }
 
@@ -385,7 +353,11 @@ public final class FullyConnectedKernel {
          * @return this
          */
         public Builder memoryBudget(MemoryBudget b) {
-            this.budget = Objects.requireNonNull(b, "memoryBudget");
+            if (b == null) {
+                throw new IllegalArgumentException("memoryBudget must not be null (got: null); use "
+                        + "MemoryBudget.defaultBudget()");
+            }
+            this.budget = b;
             return this;
         }
 

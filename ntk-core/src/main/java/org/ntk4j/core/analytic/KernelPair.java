@@ -3,7 +3,6 @@ package org.ntk4j.core.analytic;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Arrays;
-import java.util.Objects;
 
 /**
  * The infinite-width kernels of one pair of input sets.
@@ -40,8 +39,10 @@ public record KernelPair(INDArray nngp, INDArray ntk, double errorEstimate) {
      * @param errorEstimate the estimated error of the numerical integration, relative to the kernels' natural scale
      */
     public KernelPair {
-        Objects.requireNonNull(nngp, "nngp");
-        Objects.requireNonNull(ntk, "ntk");
+        if (nngp == null || ntk == null) {
+            throw new IllegalArgumentException("nngp and ntk must not be null (got: " + (nngp == null ? "null" : "an array")
+                    + " and " + (ntk == null ? "null" : "an array") + ")");
+        }
         if (nngp.rank() != 2 || !Arrays.equals(nngp.shape(), ntk.shape())) {
             throw new IllegalArgumentException("nngp and ntk must both be [n1, n2] (got: "
                     + Arrays.toString(nngp.shape()) + " and " + Arrays.toString(ntk.shape()) + ")");

@@ -1,6 +1,7 @@
 package org.ntk4j.core.analytic;
 
 import org.apache.commons.math3.special.Erf;
+import org.ntk4j.core.analytic.internal.ArcCosine;
 
 import java.util.Optional;
 
@@ -42,7 +43,7 @@ public final class Nonlinearities {
 
     /** @return {@code max(0, z)}, derivative 0 at 0 (closed form) */
     public static Nonlinearity relu() {
-        return new LeakyRelu("relu", 0.0);
+        return new ArcCosine("relu", 0.0);
     }
 
     /**
@@ -54,12 +55,12 @@ public final class Nonlinearities {
         if (!Double.isFinite(alpha)) {
             throw new IllegalArgumentException("leakyRelu slope must be finite (got: " + alpha + ")");
         }
-        return new LeakyRelu("leakyrelu(" + alpha + ")", alpha);
+        return new ArcCosine("leakyrelu(" + alpha + ")", alpha);
     }
 
     /** @return {@code |z|}, derivative {@code sign(z)} (closed form) */
     public static Nonlinearity abs() {
-        return new LeakyRelu("abs", -1.0);
+        return new ArcCosine("abs", -1.0);
     }
 
     /** @return the error function {@code erf(z)} (closed form) */
@@ -135,7 +136,9 @@ public final class Nonlinearities {
      *                                  points per piece)
      */
     public static Nonlinearity piecewiseLinear(Nonlinearity f) {
-        java.util.Objects.requireNonNull(f, "f");
+        if (f == null) {
+            throw new IllegalArgumentException("piecewiseLinear needs a function (got: null)");
+        }
         return org.ntk4j.core.analytic.internal.PiecewiseLinear.of(f);
     }
 
@@ -224,97 +227,6 @@ public final class Nonlinearities {
         @Override
         public String toString() {
             return "identity";
-        }
-    }
-
-    /**
-     * ReLU, leaky ReLU, abs: the arc-cosine kernels for a zero mean; the piecewise-linear closed form otherwise.
-     */
-    private static final class LeakyRelu implements Nonlinearity, GaussianClosedForm {
-        private final String name;
-        private final double alpha;
-        private final org.ntk4j.core.analytic.internal.PiecewiseLinear shifted;
-
-        LeakyRelu(String name, double alpha) {
-            this.name = name;
-            this.alpha = alpha;
-            this.shifted = org.ntk4j.core.analytic.internal.PiecewiseLinear.of(Nonlinearity.of(name,
-                    z -> z >= 0 ? z : alpha * z, z -> z > 0 ? 1.0 : alpha, ORIGIN, 4.0));
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public double value(double z) {
-            return z >= 0 ? z : alpha * z;
-        }
-
-        @Override
-        public double derivative(double z) {
-            return z > 0 ? 1.0 : alpha;
-        }
-
-        @Override
-        public double[] breakpoints() {
-            return new double[]{0.0};
-        }
-
-        @Override
-        public double smoothnessScale() {
-            return 4.0;
-        }
-
-        @Override
-        public Optional<GaussianClosedForm> closedForm() {
-            return Optional.of(this);
-        }
-
-        @Override
-        public boolean supportsMean(double mean) {
-            return Double.isFinite(mean);
-        }
-
-        @Override
-        public double valueProduct(double mean, double k11, double k12, double k22) {
-            double[] out = new double[2];
-            products(mean, k11, k12, k22, out);
-            return out[0];
-        }
-
-        @Override
-        public double derivativeProduct(double mean, double k11, double k12, double k22) {
-            double[] out = new double[2];
-            products(mean, k11, k12, k22, out);
-            return out[1];
-        }
-
-        @Override
-        public void products(double mean, double k11, double k12, double k22, double[] out) {
-            if (mean != 0.0) {
-                shifted.products(mean, k11, k12, k22, out);
-                return;
-            }
-            double s = Math.sqrt(Math.max(0.0, k11) * Math.max(0.0, k22));
-            double rho = s > 0 ? Math.max(-1.0, Math.min(1.0, k12 / s)) : 0.0;
-            if (Math.abs(rho) >= 1 - 2.3e-16) {
-                // within two units of rounding of ±1: arccos would turn the rounding into an error of √ε
-                rho = Math.signum(rho);
-            }
-            double theta = org.ntk4j.core.analytic.internal.FastArc.acos(rho);
-            double sin = Math.sqrt(Math.max(0.0, (1 - rho) * (1 + rho)));
-            double a = (1 + alpha) / 2;
-            double b = (1 - alpha) / 2;
-            out[0] = a * a * s * rho + b * b * 2 * s / Math.PI * (sin + (Math.PI / 2 - theta) * rho);
-            double bb = 1 - alpha;
-            out[1] = alpha + bb * bb * (Math.PI - theta) / (2 * Math.PI);
-        }
-
-        @Override
-        public String toString() {
-            return name;
         }
     }
 

@@ -84,12 +84,15 @@ public interface Nonlinearity {
      * @param value      {@code φ}
      * @param derivative {@code φ'}
      * @return a nonlinearity integrated numerically, without declared breakpoints, smoothness scale 0.25
+     * @throws IllegalArgumentException when an argument is null
      */
     static Nonlinearity of(String name, java.util.function.DoubleUnaryOperator value,
                            java.util.function.DoubleUnaryOperator derivative) {
-        java.util.Objects.requireNonNull(name, "name");
-        java.util.Objects.requireNonNull(value, "value");
-        java.util.Objects.requireNonNull(derivative, "derivative");
+        if (name == null || value == null || derivative == null) {
+            throw new IllegalArgumentException("Nonlinearity.of needs a name, a value and a derivative function (got: "
+                    + (name == null ? "name null" : "name " + name) + (value == null ? ", value null" : "")
+                    + (derivative == null ? ", derivative null" : "") + ")");
+        }
         return new Nonlinearity() {
             @Override
             public String name() {
@@ -120,11 +123,17 @@ public interface Nonlinearity {
      * @param breakpoints     the points where {@code φ} or {@code φ'} is not smooth, see {@link #breakpoints()}
      * @param smoothnessScale see {@link #smoothnessScale()}, {@code > 0}
      * @return a nonlinearity integrated numerically with these declarations
+     * @throws IllegalArgumentException when an argument is null, a breakpoint is not finite or the scale is not
+     *                                  finite and positive
      */
     static Nonlinearity of(String name, java.util.function.DoubleUnaryOperator value,
                            java.util.function.DoubleUnaryOperator derivative, double[] breakpoints,
                            double smoothnessScale) {
         Nonlinearity base = of(name, value, derivative);
+        if (breakpoints == null) {
+            throw new IllegalArgumentException(name + ": breakpoints must not be null (got: null); pass new double[0] "
+                    + "for none");
+        }
         double[] b = breakpoints.clone();
         java.util.Arrays.sort(b);
         for (double x : b) {

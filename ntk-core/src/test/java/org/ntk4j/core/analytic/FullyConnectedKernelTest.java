@@ -237,4 +237,27 @@ class FullyConnectedKernelTest extends NtkTestBase {
         e = assertThrows(IllegalArgumentException.class, () -> DenseLayerSpec.builder(0).build());
         assertTrue(e.getMessage().contains("width"), e.getMessage());
     }
+
+    @Test
+    void nullArgumentsAreIllegalArgumentsNamingTheArgument() {
+        FullyConnectedKernel k = reluStack(Parameterization.STANDARD, 3, 1, 8, 2.0, 0.0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> k.compute(null));
+        assertTrue(e.getMessage().contains("x1 must not be null (got: null)"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> FullyConnectedKernel.builder(3).layer(null));
+        assertTrue(e.getMessage().contains("layer 1 must not be null"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> FullyConnectedKernel.builder(3).parameterization(null));
+        assertTrue(e.getMessage().contains("parameterization must not be null"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> FullyConnectedKernel.builder(3).memoryBudget(null));
+        assertTrue(e.getMessage().contains("memoryBudget must not be null"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> DenseLayerSpec.builder(2).activation(null).build());
+        assertTrue(e.getMessage().contains("activation must not be null"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Nonlinearities.piecewiseLinear(null));
+        assertTrue(e.getMessage().contains("(got: null)"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Nonlinearity.of("f", null, z -> 1.0));
+        assertTrue(e.getMessage().contains("value null"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Nonlinearity.of("f", z -> z, z -> 1.0, null, 1.0));
+        assertTrue(e.getMessage().contains("breakpoints must not be null"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new KernelPair(null, null, 0.0));
+        assertTrue(e.getMessage().contains("must not be null"), e.getMessage());
+    }
 }

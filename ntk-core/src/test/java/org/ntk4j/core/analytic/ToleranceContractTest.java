@@ -55,6 +55,50 @@ class ToleranceContractTest extends NtkTestBase {
         assertTrue(worst <= kp.errorEstimate(), "error " + worst + " above the estimate " + kp.errorEstimate());
     }
 
+    /**
+     * Cube layers at a small variance collapse (variance 15q³ per layer, 1e-63 at the fifth, energies 1e-187), so the per-example
+     * energies multiply below the smallest double: the rule must still accept them (it once reported an infinite
+     * estimate) and agree with Isserlis' theorem, {@code E[u³v³] = 9 k11 k22 k12 + 6 k12³},
+     * {@code E[3u² 3v²] = 9 (k11 k22 + 2 k12²)}, in the NTK parameterization without bias.
+     */
+    @Test
+    void collapsingCubeStackMatchesIsserlis() {
+        int depth = 5;
+        FullyConnectedKernel.Builder b = FullyConnectedKernel.builder(2).parameterization(Parameterization.NTK);
+        for (int l = 0; l < depth; l++) {
+            b.layer(DenseLayerSpec.builder(16).bias(false).activation(Nonlinearities.cube()).build());
+        }
+        FullyConnectedKernel k = b.layer(DenseLayerSpec.builder(1).bias(false).build()).build();
+        double[][] xs = {{0.2, 0.22}, {0.3, 0.05}, {-0.15, 0.27}};
+        INDArray x = org.nd4j.linalg.factory.Nd4j.createFromArray(xs);
+        KernelPair kp = k.compute(x);
+        assertTrue(kp.errorEstimate() <= 1e-6, "estimate " + kp.errorEstimate());
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                double c11 = (xs[i][0] * xs[i][0] + xs[i][1] * xs[i][1]) / 2;
+                double c22 = (xs[j][0] * xs[j][0] + xs[j][1] * xs[j][1]) / 2;
+                double c12 = (xs[i][0] * xs[j][0] + xs[i][1] * xs[j][1]) / 2;
+                double theta = 0;
+                double e = 0;
+                for (int l = 0; l <= depth; l++) {
+                    theta = c12 + (l == 0 ? 0 : e * theta);
+                    double k11 = c11;
+                    double k22 = c22;
+                    double k12 = c12;
+                    c11 = 15 * k11 * k11 * k11;
+                    c22 = 15 * k22 * k22 * k22;
+                    c12 = 9 * k11 * k22 * k12 + 6 * k12 * k12 * k12;
+                    e = 9 * (k11 * k22 + 2 * k12 * k12);
+                    if (l == depth) {
+                        assertEquals(k12, kp.nngp().getDouble(i, j), 1e-9 * Math.sqrt(k11) * Math.sqrt(k22), "nngp " + i + j);
+                    }
+                }
+                assertTrue(Math.abs(kp.ntk().getDouble(i, j) - theta) <= 1e-9 * Math.abs(theta) + 1e-300,
+                        "ntk " + i + "," + j + ": " + kp.ntk().getDouble(i, j) + " vs " + theta);
+            }
+        }
+    }
+
     @Test
     void badTolerancesAreRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -163,7 +163,7 @@ public final class BivariateNormal {
                 mode = 0;
                 double[][] g = ar < 0.3 ? GL6 : (ar < 0.75 ? GL12 : GL20);
                 n = g[0].length;
-                double top = Math.asin(rho);
+                double top = FastArc.asin(rho);
                 for (int i = 0; i < n; i++) {
                     double v = Math.sin(top * g[0][i]);
                     sn[i] = v;
@@ -206,22 +206,41 @@ public final class BivariateNormal {
                     }
                     return Math.max(0.0, qh * qk + s);
                 }
-                case 1:
-                    return Math.max(0.0, Math.min(qh, qk) - high(h, k));
+                case 1: {
+                    double top = Math.min(qh, qk);
+                    return Math.max(0.0, top - high(h, k, top));
+                }
                 default: {
                     // reflect one variable: P(X>h, Y>k) = P(Y>k) − P(−X>−h, Y>k), from the smaller tail
-                    double v = h <= k ? qk - (q(Math.max(-h, k)) - high(-h, k))
-                            : qh - (q(Math.max(h, -k)) - high(h, -k));
+                    double v;
+                    if (h <= k) {
+                        double top = q(Math.max(-h, k));
+                        v = qk - (top - high(-h, k, top));
+                    } else {
+                        double top = q(Math.max(h, -k));
+                        v = qh - (top - high(h, -k, top));
+                    }
                     return Math.max(0.0, v);
                 }
             }
         }
 
-        /** ∫_ρ^1 φ₂(h, k; t) dt for ρ ≥ 0.925 (see the class comment). */
-        private double high(double h, double k) {
+        /**
+         * ∫_ρ^1 φ₂(h, k; t) dt for ρ ≥ 0.925 (see the class comment), or 0 when it is provably below
+         * {@code 1e-17·top} (the probability it is subtracted from): on {@code [0, a]},
+         * {@code e^{−b²/(2x²)} ≤ e^{−b²/(2a²)}} and {@code f(x) ≤ e^{max(0, −hk)/(1 + |ρ|)}/|ρ|}, so the integral is at
+         * most {@code a e^{−b²/(2a²) + max(0, −hk)/(1 + |ρ|)} / (2π|ρ|)} (far-apart thresholds: one of the two corners of
+         * hard-tanh or hard sigmoid at high correlation).
+         */
+        private double high(double h, double k, double top) {
             double b = Math.abs(h - k);
             double bs = b * b;
             double hk = h * k;
+            double ar = Math.abs(rho);
+            double bound = a / (TWO_PI * ar) * Math.exp(-0.5 * bs / as + Math.max(0.0, -hk) / (1 + ar));
+            if (bound <= 1e-17 * top) {
+                return 0.0;
+            }
             double c = (4 - hk) / 8;
             double d = (12 - hk) / 16;
             // exp(−hk/2) ∫_0^a e^{−b²/(2x²)} x^{2n} dx = G · P_n with G = exp(−hk/2 − b²/(2a²)) ≤ 1 and

@@ -83,8 +83,10 @@ public final class ExactDuals {
                 double q2 = Math.max(0.0, t2.q[j]);
                 double s = Math.sqrt(q1 * q2);
                 double rho = s > 0 ? Math.max(-1.0, Math.min(1.0, k12[p] / s)) : 0.0;
-                double scaleC = Math.sqrt(t1.ef[i] * t2.ef[j]);
-                double scaleE = Math.sqrt(t1.eg[i] * t2.eg[j]);
+                // products of roots: the energies of a collapsing network (cube at small variances) underflow when
+                // multiplied first
+                double scaleC = Math.sqrt(t1.ef[i]) * Math.sqrt(t2.ef[j]);
+                double scaleE = Math.sqrt(t1.eg[i]) * Math.sqrt(t2.eg[j]);
                 o = out6;
                 if (!mehler(t1, i, t2, j, rho, target, scaleC, scaleE, o)) {
                     if (w == null) {
@@ -137,8 +139,8 @@ public final class ExactDuals {
                 pw *= rho;
             }
             double ap = Math.abs(pw);
-            double boundC = ap * Math.sqrt(t1.rf[i * nb + blk] * t2.rf[j * nb + blk]);
-            double boundE = ap * Math.sqrt(t1.rg[i * nb + blk] * t2.rg[j * nb + blk]);
+            double boundC = ap * Math.sqrt(t1.rf[i * nb + blk]) * Math.sqrt(t2.rf[j * nb + blk]);
+            double boundE = ap * Math.sqrt(t1.rg[i * nb + blk]) * Math.sqrt(t2.rg[j * nb + blk]);
             if (boundC <= target * scaleC + 1e-300 && boundE <= target * scaleE + 1e-300) {
                 out[0] = sc;
                 out[1] = se;

@@ -2,6 +2,8 @@ package org.ntk4j.core.analytic.internal;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.ntk4j.core.analytic.DenseLayerSpec;
 import org.ntk4j.core.analytic.GaussianClosedForm;
 
@@ -51,6 +53,67 @@ public final class LayerRecursion {
         return 0.05 * tolerance / ((double) layers.size() * layers.size());
     }
 
+    /**
+     * Both kernels of the output pre-activation, tile by tile ({@code tileSize × tileSize} pairs; only the upper
+     * triangle when {@code symmetric}, mirrored).
+     *
+     * @param a          first inputs {@code [n1, d]}, DOUBLE
+     * @param b          second inputs {@code [n2, d]}, DOUBLE ({@code a} itself when {@code symmetric})
+     * @param symmetric  whether {@code b} is {@code a}
+     * @param type       data type of the result
+     * @param tileSize   examples per tile edge
+     * @param moments    closed forms and the fixed Gauss–Hermite rule
+     * @param layerError receives the largest estimated error of each layer
+     * @return {NNGP, NTK}, each {@code [n1, n2]} of {@code type}
+     */
+    public INDArray[] kernels(INDArray a, INDArray b, boolean symmetric, DataType type, int tileSize,
+                              GaussianMoments moments, double[] layerError) {
+        int n1 = (int) a.size(0);
+        int n2 = (int) b.size(0);
+        int depth = layers.size();
+        HermiteTable[] tab1 = new HermiteTable[depth];
+        HermiteTable[] tab2 = symmetric ? tab1 : new HermiteTable[depth];
+        double[][] diag1 = diagonal(a, moments, tab1, layerError);
+        double[][] diag2 = symmetric ? diag1 : diagonal(b, moments, tab2, layerError);
+        INDArray nngp = Nd4j.create(type, n1, n2);
+        INDArray ntk = Nd4j.create(type, n1, n2);
+        int t = tileSize;
+        for (int r0 = 0; r0 < n1; r0 += t) {
+            int r1 = Math.min(n1, r0 + t);
+            INDArray rows = a.get(NDArrayIndex.interval(r0, r1), NDArrayIndex.all());
+            for (int c0 = symmetric ? r0 : 0; c0 < n2; c0 += t) {
+                int c1 = Math.min(n2, c0 + t);
+                INDArray cols = b.get(NDArrayIndex.interval(c0, c1), NDArrayIndex.all());
+                INDArray gram = rows.mmul(cols.transpose()).divi(inputDim);
+                boolean diagonalTile = symmetric && c0 == r0;
+                double[][] tile = tile(gram.dup('c').data().asDouble(), r0, r1, c0, c1, diag1, diag2, moments,
+                        diagonalTile, tab1, tab2, layerError);
+                put(nngp, tile[0], r0, r1, c0, c1, type);
+                put(ntk, tile[1], r0, r1, c0, c1, type);
+                if (symmetric && c0 != r0) {
+                    put(nngp, transpose(tile[0], r1 - r0, c1 - c0), c0, c1, r0, r1, type);
+                    put(ntk, transpose(tile[1], r1 - r0, c1 - c0), c0, c1, r0, r1, type);
+                }
+            }
+        }
+        return new INDArray[]{nngp, ntk};
+    }
+
+    private static double[] transpose(double[] a, int rows, int cols) {
+        double[] t = new double[a.length];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                t[j * rows + i] = a[i * cols + j];
+            }
+        }
+        return t;
+    }
+
+    private static void put(INDArray out, double[] values, int r0, int r1, int c0, int c1, DataType type) {
+        INDArray block = Nd4j.create(values, new long[]{r1 - r0, c1 - c0}, 'c');
+        out.get(NDArrayIndex.interval(r0, r1), NDArrayIndex.interval(c0, c1)).assign(block.castTo(type));
+    }
+
     /** K_l(x, x) for l = 1..L, per example: result[l-1][i]. */
     public double[][] diagonal(INDArray x, GaussianMoments moments, HermiteTable[] tables, double[] layerError) {
         int n = (int) x.size(0);
@@ -86,6 +149,11 @@ public final class LayerRecursion {
         return out;
     }
 
+    /**
+     * One tile: rows {@code r0..r1} of the first inputs against columns {@code c0..c1} of the second.
+     *
+     * @return {NNGP, NTK} of the tile, row-major {@code [r1 − r0, c1 − c0]}
+     */
     public double[][] tile(double[] gram, int r0, int r1, int c0, int c1, double[][] diag1, double[][] diag2,
                             GaussianMoments moments, boolean diagonalTile, HermiteTable[] tab1, HermiteTable[] tab2,
                             double[] layerError) {

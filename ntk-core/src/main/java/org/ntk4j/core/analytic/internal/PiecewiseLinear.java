@@ -35,6 +35,7 @@ public final class PiecewiseLinear implements Nonlinearity, GaussianClosedForm {
     private final double[] dc;
     private final double[] dm;
     private final double[] dd;
+    private final OrthantSums sums;
 
     private PiecewiseLinear(Nonlinearity f, double[] t, double[] dc, double[] dm, double[] dd) {
         this.f = f;
@@ -42,6 +43,7 @@ public final class PiecewiseLinear implements Nonlinearity, GaussianClosedForm {
         this.dc = dc;
         this.dm = dm;
         this.dd = dd;
+        this.sums = new OrthantSums(t, dc, dm, dd);
     }
 
     /**
@@ -180,56 +182,6 @@ public final class PiecewiseLinear implements Nonlinearity, GaussianClosedForm {
         return out[1];
     }
 
-    /** Beyond this many standard deviations a threshold is treated as ±∞ (Q underflows to 0 at 38.5). */
-    private static final double FAR = 38.6;
-
-    /** Per-thread buffers. */
-    private static final class Work {
-        final BivariateNormal.Correlated bvn = new BivariateNormal.Correlated();
-        double[] h = new double[0];
-        double[] qh = new double[0];
-        double[] ph = new double[0];
-        double[] k = new double[0];
-        double[] qk = new double[0];
-        double[] pk = new double[0];
-
-        void ensure(int n) {
-            if (h.length < n) {
-                h = new double[n];
-                qh = new double[n];
-                ph = new double[n];
-                k = new double[n];
-                qk = new double[n];
-                pk = new double[n];
-            }
-        }
-    }
-
-    private static final ThreadLocal<Work> WORK = ThreadLocal.withInitial(Work::new);
-
-    /** Fills thresholds (t − μ)/s, their tails and densities; far thresholds become ±∞ (index 0 is −∞). */
-    private void thresholds(double mean, double s, double[] x, double[] qx, double[] px) {
-        x[0] = Double.NEGATIVE_INFINITY;
-        qx[0] = 1;
-        px[0] = 0;
-        for (int i = 1; i <= t.length; i++) {
-            double v = (t[i - 1] - mean) / s;
-            if (v >= FAR) {
-                x[i] = Double.POSITIVE_INFINITY;
-                qx[i] = 0;
-                px[i] = 0;
-            } else if (v <= -FAR) {
-                x[i] = Double.NEGATIVE_INFINITY;
-                qx[i] = 1;
-                px[i] = 0;
-            } else {
-                x[i] = v;
-                qx[i] = BivariateNormal.q(v);
-                px[i] = BivariateNormal.pdf(v);
-            }
-        }
-    }
-
     @Override
     public void products(double mean, double k11, double k12, double k22, double[] out) {
         double s1 = Math.sqrt(Math.max(0.0, k11));
@@ -243,98 +195,7 @@ public final class PiecewiseLinear implements Nonlinearity, GaussianClosedForm {
             // within two units of rounding of ±1 (a diagonal entry whose roots do not multiply back exactly)
             rho = Math.signum(rho);
         }
-        int n = t.length;
-        double r = Math.sqrt((1 - rho) * (1 + rho));
-        Work w = WORK.get();
-        w.ensure(n + 1);
-        double[] hh = w.h;
-        double[] kk = w.k;
-        thresholds(mean, s1, hh, w.qh, w.ph);
-        thresholds(mean, s2, kk, w.qk, w.pk);
-        boolean prepared = false;
-        double cv = 0;
-        double ev = 0;
-        for (int i = 0; i <= n; i++) {
-            double h = hh[i];
-            double ai = dc[i] + dm[i] * mean;
-            double bi = dm[i] * s1;
-            double di = dd[i];
-            if (h == Double.POSITIVE_INFINITY || ai == 0 && bi == 0 && di == 0) {
-                continue;
-            }
-            double ph = w.ph[i];
-            double qh = w.qh[i];
-            for (int l = 0; l <= n; l++) {
-                double k = kk[l];
-                double al = dc[l] + dm[l] * mean;
-                double bl = dm[l] * s2;
-                double dl = dd[l];
-                if (k == Double.POSITIVE_INFINITY || al == 0 && bl == 0 && dl == 0) {
-                    continue;
-                }
-                double pk = w.pk[l];
-                double qk = w.qk[l];
-                double m0;
-                double mx;
-                double my;
-                double mxy;
-                boolean hInf = h == Double.NEGATIVE_INFINITY;
-                boolean kInf = k == Double.NEGATIVE_INFINITY;
-                if (hInf && kInf) {
-                    m0 = 1;
-                    mx = 0;
-                    my = 0;
-                    mxy = rho;
-                } else if (hInf) {
-                    m0 = qk;
-                    my = pk;
-                    mx = rho * pk;
-                    mxy = rho * (qk + k * pk);
-                } else if (kInf) {
-                    m0 = qh;
-                    mx = ph;
-                    my = rho * ph;
-                    mxy = rho * (qh + h * ph);
-                } else if (r == 0) {
-                    if (rho > 0) {
-                        boolean hTop = h >= k;
-                        double top = hTop ? h : k;
-                        double p = hTop ? ph : pk;
-                        m0 = hTop ? qh : qk;
-                        mx = p;
-                        my = p;
-                        mxy = m0 + top * p;
-                    } else if (h < -k) {
-                        m0 = BivariateNormal.interval(h, -k);
-                        mx = ph - pk;
-                        my = -mx;
-                        mxy = -(m0 + h * ph + k * pk);
-                    } else {
-                        m0 = 0;
-                        mx = 0;
-                        my = 0;
-                        mxy = 0;
-                    }
-                } else {
-                    if (!prepared) {
-                        w.bvn.prepare(rho);
-                        prepared = true;
-                    }
-                    double hs = (h - rho * k) / r;
-                    double ks = (k - rho * h) / r;
-                    double qhs = BivariateNormal.q(hs);
-                    double qks = BivariateNormal.q(ks);
-                    m0 = w.bvn.upper(h, k, qh, qk);
-                    mx = ph * qks + rho * pk * qhs;
-                    my = pk * qhs + rho * ph * qks;
-                    mxy = rho * m0 + rho * h * ph * qks + rho * k * pk * qhs + r * ph * BivariateNormal.pdf(ks);
-                }
-                cv += ai * al * m0 + ai * bl * my + bi * al * mx + bi * bl * mxy;
-                ev += di * dl * m0;
-            }
-        }
-        out[0] = cv;
-        out[1] = ev;
+        sums.products(mean, s1, s2, rho, out);
     }
 
     /** A zero variance: that argument is the constant μ; E[φ(μ)φ(v)] = φ(μ) E[φ(v)]. */
