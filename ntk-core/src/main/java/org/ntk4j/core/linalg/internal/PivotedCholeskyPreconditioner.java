@@ -7,7 +7,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.inverse.InvertMatrix;
 import org.ntk4j.core.linalg.CholeskyFactor;
 import org.ntk4j.core.linalg.KernelRows;
 
@@ -147,7 +146,9 @@ public final class PivotedCholeskyPreconditioner extends RealLinearOperator {
             }
             s = s.add(s.transpose()).muli(0.5);
             // S = L Lᵀ; M = F L⁻ᵀ in place of F, so that F S⁻¹ Fᵀ = M Mᵀ: two products per application, no solves
-            INDArray lt = InvertMatrix.invert(CholeskyFactor.of(s).lower(), false).transpose().dup('f');
+            INDArray lower = CholeskyFactor.of(s).lower();
+            INDArray lt = BlockedTriangularSolver.solveLower(lower, Nd4j.eye(got).castTo(DataType.DOUBLE))
+                    .transpose().dup('f');                                           // L⁻ᵀ (blocked, GEMM-based)
             for (long r0 = 0; r0 < n; r0 += CHUNK_ROWS) {
                 long r1 = Math.min(n, r0 + CHUNK_ROWS);
                 INDArray fc = f.get(NDArrayIndex.interval(r0, r1), NDArrayIndex.all());
