@@ -116,11 +116,7 @@ public final class GaussianProcessEnsemble {
             aT = CholeskyFactor.of(dynKernel, diagReg).solve(dxt.transpose().dup());
         } else {
             if ((ntk ? ntkEigen : nngpEigen) == null) {
-                budget.check("GaussianProcessEnsemble at a finite time (the eigendecomposition of the " + m + " x " + m
-                        + " training kernel)", org.ntk4j.core.kernel.MemoryBudget.bytes(DataType.DOUBLE, 3, m, m),
-                        "finite-time ensembles beyond memory are not supported (no Lanczos or Chebyshev "
-                        + "approximation of exp(-c·Θ·t) is implemented); predict at t = infinity (solved by conjugate "
-                        + "gradients when the Cholesky factorization does not fit), or raise the memory budget");
+                org.ntk4j.core.predict.internal.DenseBudget.requireEigenFits(budget, "GaussianProcessEnsemble", m);
             }
             SymmetricEigen e = eigen(ntk);
             aT = e.applyFunction(Spectral.clampedAtZero(Spectral.flowIntegral(rate, t)), dxt.transpose().dup());

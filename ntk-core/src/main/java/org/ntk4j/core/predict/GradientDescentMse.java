@@ -67,20 +67,10 @@ public final class GradientDescentMse {
         this.o = o;
     }
 
-    /** Bytes of {@code copies} dense {@code m × m} double matrices (the factorizations' work). */
-    private long denseBytes(int copies) {
-        long m = n * o;
-        return org.ntk4j.core.kernel.MemoryBudget.bytes(DataType.DOUBLE, copies, m, m);
-    }
-
     /** Refuses finite times and steps when the eigendecomposition would exceed the memory budget. */
     private void requireEigenFits() {
         if (eigen == null) {
-            budget.check("GradientDescentMse at a finite time or step count (the eigendecomposition of the "
-                    + n * o + " x " + n * o + " training kernel)", denseBytes(3), "finite-time predictions beyond "
-                    + "memory are not supported (no Lanczos or Chebyshev approximation of exp(-c·Θ·t) is implemented); "
-                    + "predict at convergence (atConvergence solves by conjugate gradients when the Cholesky "
-                    + "factorization does not fit), use fewer training examples, or raise the memory budget");
+            org.ntk4j.core.predict.internal.DenseBudget.requireEigenFits(budget, "GradientDescentMse", n * o);
         }
     }
 
@@ -208,7 +198,7 @@ public final class GradientDescentMse {
      * @return train {@code [n, o]} and test {@code [nt, o]} outputs
      */
     public Prediction atConvergence(INDArray testTrainKernel, INDArray testInitial) {
-        if (cholesky == null && denseBytes(2) > budget.bytes()) {
+        if (cholesky == null && org.ntk4j.core.predict.internal.DenseBudget.bytes(n * o, 2) > budget.bytes()) {
             return atConvergenceIterative(testTrainKernel, testInitial, ITERATIVE_TOLERANCE);
         }
         INDArray r0 = Shapes.column(initial.sub(targets));
