@@ -19,9 +19,12 @@ import java.util.Locale;
  * Solves {@code (K + λI) α = b} for a symmetric PSD kernel {@code K [n, n]} without factorizing it: preconditioned
  * conjugate gradients (Commons Math's {@link ConjugateGradient}) on kernel–vector products streamed by blocks of rows
  * from a {@link KernelRows} (in memory or a memory-mapped {@code .npy} file), with the preconditioner
- * {@code P = F Fᵀ + λI} of a randomly pivoted partial Cholesky factor {@code F [n, k]} applied by the Woodbury
- * identity. Memory: {@code n·k} doubles for {@code F}, one block of rows, a few vectors of {@code n} doubles — never
- * {@code n²}.
+ * {@code P = F Fᵀ + D + λI} of a block randomly pivoted partial Cholesky factor {@code F [n, k]} and its residual
+ * diagonal {@code D = diag(K − F Fᵀ)}, applied by the Woodbury identity in double. The rank grows in blocks of 128
+ * pivots up to {@link Builder#preconditionerRank} (default {@value #DEFAULT_RANK}, capped at n) and stops early when
+ * the residual trace falls to {@code 2λ} (condition number then at most 9). Memory: {@code n·k} doubles for
+ * {@code F}, {@code 2k²} for the Woodbury factor, one block of rows, a few vectors of {@code n} doubles — never
+ * {@code n²}. What the preconditioner cost is in {@link #preconditionerInfo()}.
  *
  * <p><b>Precision.</b> Everything runs in double precision whatever the kernel's storage type: a FLOAT kernel's entries
  * are read as doubles, so the solution is that of the stored (FLOAT-rounded) kernel to double accuracy. After the
@@ -42,6 +45,8 @@ import java.util.Locale;
 public final class IterativeKernelSolver {
     private static final Logger LOG = LoggerFactory.getLogger(IterativeKernelSolver.class);
     private static final int RESTARTS = 3;
+    /** Default largest preconditioner rank. */
+    public static final int DEFAULT_RANK = 4096;
 
     private final KernelRows kernel;
     private final double diagReg;
@@ -175,9 +180,19 @@ public final class IterativeKernelSolver {
             out.getColumn(j).assign(Nd4j.createFromArray(x).reshape(n));
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        LOG.debug("iterative kernel solve: n={}, {} columns, {} iterations, residual {}, rank {}, {} s", n, c,
-                iterations, worst, p.rank(), seconds);
+        LOG.debug("iterative kernel solve: n={}, {} columns, {} iterations, residual {}, rank {} ({} s to build), {} s",
+                n, c, iterations, worst, p.rank(), p.buildSeconds(), seconds);
         return new IterativeSolution(out, iterations, worst, tolerance, p.rank(), op.passes(), seconds);
+    }
+
+    /**
+     * Builds the preconditioner (once; {@link #solve} reuses it) and says what it cost.
+     *
+     * @return rank, kernel rows read, residual trace, memory and seconds of the preconditioner
+     */
+    public PreconditionerInfo preconditionerInfo() {
+        PivotedCholeskyPreconditioner p = preconditioner();
+        return new PreconditionerInfo(p.rank(), p.rowsRead(), p.residualTrace(), p.trace(), p.bytes(), p.buildSeconds());
     }
 
     private PivotedCholeskyPreconditioner preconditioner() {
@@ -245,7 +260,7 @@ public final class IterativeKernelSolver {
         private final KernelRows kernel;
         private double diagReg;
         private double tolerance = 1e-6;
-        private int rank = 256;
+        private int rank = DEFAULT_RANK;
         private int maxIterations = 1000;
         private long seed = 20240601L;
         private long blockDoubles = 1L << 22;
@@ -282,7 +297,8 @@ public final class IterativeKernelSolver {
         }
 
         /**
-         * @param k rank of the pivoted-Cholesky preconditioner, &gt; 0 (default 256; capped at n)
+         * @param k largest rank of the pivoted-Cholesky preconditioner, &gt; 0 (default {@value #DEFAULT_RANK}; capped
+         *          at n; {@code n·k} doubles): more rank, fewer iterations, {@code O(n k²)} work to build
          * @return this
          */
         public Builder preconditionerRank(int k) {

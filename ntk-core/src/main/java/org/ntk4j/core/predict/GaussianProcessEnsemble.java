@@ -45,6 +45,7 @@ public final class GaussianProcessEnsemble {
     private final double diagReg;
     private final long n;
     private final long o;
+    private org.ntk4j.core.kernel.MemoryBudget budget = org.ntk4j.core.kernel.MemoryBudget.defaultBudget();
     private volatile SymmetricEigen ntkEigen;
     private volatile SymmetricEigen nngpEigen;
 
@@ -104,9 +105,19 @@ public final class GaussianProcessEnsemble {
         INDArray ktt = Shapes.kernel(kTestTest, nt, nt, o, "NNGP test-test kernel", type);
         // Aᵀ = M Θ_X*, M = Θ⁻¹ (I − e^{−cΘt}) symmetric: [n·o, nt·o]
         INDArray aT;
-        if (t == Double.POSITIVE_INFINITY) {
+        long m = n * o;
+        if (t == Double.POSITIVE_INFINITY && org.ntk4j.core.kernel.MemoryBudget.bytes(DataType.DOUBLE, 2, m, m)
+                > budget.bytes()) {
+            // beyond memory: (Θ + λI)⁻¹ Θ_X* column by column by conjugate gradients (relative residual 1e-6)
+            aT = org.ntk4j.core.linalg.IterativeKernelSolver.builder(org.ntk4j.core.linalg.KernelRows.of(dynKernel))
+                    .diagReg(diagReg).tolerance(GradientDescentMse.ITERATIVE_TOLERANCE).build()
+                    .solve(dxt.transpose().dup()).solution().castTo(type);
+        } else if (t == Double.POSITIVE_INFINITY) {
             aT = CholeskyFactor.of(dynKernel, diagReg).solve(dxt.transpose().dup());
         } else {
+            if ((ntk ? ntkEigen : nngpEigen) == null) {
+                org.ntk4j.core.predict.internal.DenseBudget.requireEigenFits(budget, "GaussianProcessEnsemble", m);
+            }
             SymmetricEigen e = eigen(ntk);
             aT = e.applyFunction(Spectral.clampedAtZero(Spectral.flowIntegral(rate, t)), dxt.transpose().dup());
         }
@@ -154,6 +165,7 @@ public final class GaussianProcessEnsemble {
         private final INDArray targets;
         private Double rate;
         private double diagReg;
+        private org.ntk4j.core.kernel.MemoryBudget budget;
 
         private Builder(INDArray ntkTrain, INDArray nngpTrain, INDArray targets) {
             this.ntkTrain = ntkTrain;
@@ -179,6 +191,22 @@ public final class GaussianProcessEnsemble {
             return this;
         }
 
+        /**
+         * @param b the budget for the dense factorizations' work (default
+         *          {@link org.ntk4j.core.kernel.MemoryBudget#defaultBudget()}): beyond it the prediction at
+         *          {@code t = ∞} solves by conjugate gradients (mean and covariance alike; the {@code nt} test
+         *          columns one by one) and finite times are refused with a
+         *          {@link org.ntk4j.core.kernel.MemoryBudgetExceededException} that says so
+         * @return this
+         */
+        public Builder memoryBudget(org.ntk4j.core.kernel.MemoryBudget b) {
+            if (b == null) {
+                throw new IllegalArgumentException("memoryBudget must not be null");
+            }
+            this.budget = b;
+            return this;
+        }
+
         /** @return the ensemble predictor */
         public GaussianProcessEnsemble build() {
             if (targets == null) {
@@ -194,7 +222,11 @@ public final class GaussianProcessEnsemble {
             Matrices.requireFinite(k, "NNGP training kernel");
             Matrices.requireFinite(y, "training targets");
             double c = rate != null ? rate : GradientDescentMse.dl4jMseRate(n, o);
-            return new GaussianProcessEnsemble(th, k, y.dup(), c, diagReg);
+            GaussianProcessEnsemble g = new GaussianProcessEnsemble(th, k, y.dup(), c, diagReg);
+            if (budget != null) {
+                g.budget = budget;
+            }
+            return g;
         }
     }
 }

@@ -43,6 +43,8 @@ import java.util.function.DoubleUnaryOperator;
  * copy (it can be large): do not modify it while the predictor is in use; targets and initial outputs are copied.
  */
 public final class GradientDescentMse {
+    /** Relative residual of the conjugate-gradient solve that {@link #atConvergence} falls back to beyond memory. */
+    public static final double ITERATIVE_TOLERANCE = 1e-6;
     private final INDArray kernel;
     private final INDArray targets;
     private final INDArray initial;
@@ -50,6 +52,7 @@ public final class GradientDescentMse {
     private final double diagReg;
     private final long n;
     private final long o;
+    private final org.ntk4j.core.kernel.MemoryBudget budget;
     private volatile SymmetricEigen eigen;
     private volatile CholeskyFactor cholesky;
 
@@ -59,8 +62,16 @@ public final class GradientDescentMse {
         this.initial = initial;
         this.rate = b.rate != null ? b.rate : dl4jMseRate(n, o);
         this.diagReg = b.diagReg;
+        this.budget = b.budget;
         this.n = n;
         this.o = o;
+    }
+
+    /** Refuses finite times and steps when the eigendecomposition would exceed the memory budget. */
+    private void requireEigenFits() {
+        if (eigen == null) {
+            org.ntk4j.core.predict.internal.DenseBudget.requireEigenFits(budget, "GradientDescentMse", n * o);
+        }
     }
 
     /**
@@ -178,13 +189,18 @@ public final class GradientDescentMse {
     }
 
     /**
-     * Outputs at convergence ({@code t = ∞}), by a Cholesky solve.
+     * Outputs at convergence ({@code t = ∞}), by a Cholesky solve; when its work (two {@code m × m} double matrices)
+     * exceeds the {@linkplain Builder#memoryBudget memory budget}, by conjugate gradients instead
+     * ({@link #atConvergenceIterative}, relative residual {@value #ITERATIVE_TOLERANCE}).
      *
      * @param testTrainKernel {@code [nt·o, n·o]} Θ(test, train), or {@code null} for no test set
      * @param testInitial     {@code [nt, o]} f0 on the test inputs (zero when {@code null} and a kernel is given)
      * @return train {@code [n, o]} and test {@code [nt, o]} outputs
      */
     public Prediction atConvergence(INDArray testTrainKernel, INDArray testInitial) {
+        if (cholesky == null && org.ntk4j.core.predict.internal.DenseBudget.bytes(n * o, 2) > budget.bytes()) {
+            return atConvergenceIterative(testTrainKernel, testInitial, ITERATIVE_TOLERANCE);
+        }
         INDArray r0 = Shapes.column(initial.sub(targets));
         INDArray alpha = cholesky().solve(r0); // (Θ + rI)⁻¹ r0
         INDArray train = diagReg == 0.0 ? targets.dup()
@@ -227,6 +243,7 @@ public final class GradientDescentMse {
         if (t == Double.POSITIVE_INFINITY) {
             return atConvergence(testTrainKernel, testInitial);
         }
+        requireEigenFits();
         double c = rate;
         return evolve(l -> Math.exp(-c * l * t), Spectral.flowIntegral(c, t), testTrainKernel, testInitial);
     }
@@ -246,6 +263,7 @@ public final class GradientDescentMse {
             throw new IllegalArgumentException("steps must be >= 0 (got: " + steps + ")");
         }
         Arguments.requirePositiveFinite(learningRate, "learning rate");
+        requireEigenFits();
         double ec = learningRate * rate;
         double s = steps;
         DoubleUnaryOperator residual = l -> {
@@ -312,6 +330,7 @@ public final class GradientDescentMse {
         private INDArray initialOutputs;
         private Double rate;
         private double diagReg;
+        private org.ntk4j.core.kernel.MemoryBudget budget = org.ntk4j.core.kernel.MemoryBudget.defaultBudget();
 
         private Builder(INDArray trainKernel, INDArray trainTargets) {
             this.trainKernel = trainKernel;
@@ -342,6 +361,21 @@ public final class GradientDescentMse {
          */
         public Builder diagReg(double r) {
             this.diagReg = Arguments.requireNonNegativeFinite(r, "diagReg");
+            return this;
+        }
+
+        /**
+         * @param b the budget for the dense factorizations' work (default
+         *          {@link org.ntk4j.core.kernel.MemoryBudget#defaultBudget()}): beyond it {@link #atConvergence} solves
+         *          by conjugate gradients and finite times and steps are refused with a
+         *          {@link org.ntk4j.core.kernel.MemoryBudgetExceededException} that says so
+         * @return this
+         */
+        public Builder memoryBudget(org.ntk4j.core.kernel.MemoryBudget b) {
+            if (b == null) {
+                throw new IllegalArgumentException("memoryBudget must not be null");
+            }
+            this.budget = b;
             return this;
         }
 

@@ -274,7 +274,7 @@ public final class LinearizedNetwork implements FittedLinearization {
         private OutputMode kernelMode = OutputMode.FULL;
         private LinearizedSolver solver = LinearizedSolver.AUTO;
         private double tolerance = 1e-6;
-        private int preconditionerRank = 256;
+        private int preconditionerRank = org.ntk4j.core.linalg.IterativeKernelSolver.DEFAULT_RANK;
 
         private Builder(Model net) {
             this.net = Checks.notNull("network", net);
@@ -338,7 +338,8 @@ public final class LinearizedNetwork implements FittedLinearization {
         }
 
         /**
-         * @param k rank of the iterative solver's pivoted-Cholesky preconditioner, &gt; 0 (default 256)
+         * @param k largest rank of the iterative solver's pivoted-Cholesky preconditioner, &gt; 0 (default
+         *          {@value org.ntk4j.core.linalg.IterativeKernelSolver#DEFAULT_RANK}, capped at n·o)
          * @return this
          */
         public Builder preconditionerRank(int k) {

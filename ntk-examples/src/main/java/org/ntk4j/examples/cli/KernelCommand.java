@@ -166,7 +166,16 @@ public final class KernelCommand implements Callable<Integer>, MemoryAdvice {
         INDArray k = null;
         for (int r = 0; r < (repeat > 1 ? repeat + 1 : 1); r++) {
             long t0 = System.nanoTime();
-            k = AnalyticKernelRunner.compute(limited, a, b, kernel);
+            try {
+                k = AnalyticKernelRunner.compute(limited, a, b, kernel);
+            } catch (org.ntk4j.core.kernel.MemoryBudgetExceededException e) {
+                if (!AnalyticOutOfCore.isKernelOverBudget(e, out)) {
+                    throw e;
+                }
+                return AnalyticOutOfCore.write(ak, kernel, a, b, out, outType == null ? DataType.FLOAT
+                        : parse(OutType.class, outType, "--out-type", "float, double") == OutType.FLOAT
+                        ? DataType.FLOAT : DataType.DOUBLE, blockSize, input.budget(), e, json, new ProgressBar(!json));
+            }
             double s = (System.nanoTime() - t0) / 1e9;
             if (repeat == 1 || r > 0) {
                 times.add(s);
@@ -212,7 +221,7 @@ public final class KernelCommand implements Callable<Integer>, MemoryAdvice {
                 == org.ntk4j.core.io.ArrayFormat.NPY;
         return (full ? "use --mode trace (a [n1, n2] kernel), " : "") + "use a smaller --block-size (now " + blockSize
                 + "), or fewer rows in --x1" + (x2 != null ? "/--x2" : "")
-                + (config == null && !npy ? ", or give --out a .npy file (a kernel over the budget is then written to "
+                + (!npy ? ", or give --out a .npy file (a kernel over the budget is then written to "
                 + "it tile by tile)" : "");
     }
 

@@ -47,9 +47,13 @@ public final class LinearizeCommand implements Callable<Integer>, MemoryAdvice {
     String solver;
     @Option(names = "--tolerance", defaultValue = "1e-6", description = "relative residual of the iterative solver")
     double tolerance;
-    @Option(names = "--preconditioner-rank", defaultValue = "256", description = "rank of the iterative solver's "
-            + "pivoted-Cholesky preconditioner (more: fewer iterations, n·rank doubles)")
+    @Option(names = "--preconditioner-rank", defaultValue = "4096", description = "largest rank of the iterative "
+            + "solver's pivoted-Cholesky preconditioner (capped at n; more: fewer iterations, n·rank doubles)")
     int preconditionerRank;
+    @Option(names = "--kernel", description = "the training kernel as a .npy file ([n, n] for one output, the flattened "
+            + "FULL [n*o, n*o] otherwise), read through the page cache and solved by conjugate gradients (at "
+            + "convergence only); computed into the file out of core first when it does not exist")
+    Path kernelFile;
     @Option(names = "--out", required = true, description = "predictions [nt, o] (.npy, .npz or .csv), written atomically")
     Path out;
     @Mixin
@@ -87,6 +91,9 @@ public final class LinearizeCommand implements Callable<Integer>, MemoryAdvice {
         if (x.size(0) != y.size(0)) {
             throw new IllegalArgumentException("--train-x has " + x.size(0) + " rows but --train-y has " + y.size(0)
                     + ": give one target row per training example");
+        }
+        if (kernelFile != null) {
+            return fromKernelFile(net, x, y, t);
         }
         LinearizedSolver chosen;
         try {
@@ -147,6 +154,59 @@ public final class LinearizeCommand implements Callable<Integer>, MemoryAdvice {
                         + "relative residual %.2e (tolerance %.1e), preconditioner rank %d, %.2f s; fit + predict "
                         + "seconds: %.4f", it.iterations(), it.relativeResidual(), it.tolerance(),
                         it.preconditionerRank(), it.seconds(), seconds));
+            }
+        }
+        return 0;
+    }
+
+    private int fromKernelFile(Model net, INDArray x, INDArray y, INDArray t) {
+        if (steps != null || time != null) {
+            throw new IllegalArgumentException("--kernel predicts at convergence only: finite --steps or --time need the "
+                    + "eigendecomposition of the kernel (n² doubles); drop --steps/--time, or drop --kernel");
+        }
+        if (!solver.trim().equalsIgnoreCase("auto") && !solver.trim().equalsIgnoreCase("iterative")) {
+            throw new IllegalArgumentException("--kernel solves iteratively; --solver " + solver + " is not available "
+                    + "with it");
+        }
+        if (!(tolerance > 0 && tolerance < 1)) {
+            throw new IllegalArgumentException("--tolerance must be in (0, 1) (got: " + tolerance + ")");
+        }
+        if (preconditionerRank <= 0) {
+            throw new IllegalArgumentException("--preconditioner-rank must be > 0 (got: " + preconditionerRank + ")");
+        }
+        if (x.size(0) != y.size(0)) {
+            throw new IllegalArgumentException("--train-x has " + x.size(0) + " rows but --train-y has " + y.size(0)
+                    + ": give one target row per training example");
+        }
+        KernelFileRegression.Fit r = KernelFileRegression.run(net, x, y, t, KernelFileRegression.same(trainX, testX, x, t),
+                kernelFile, diagReg, tolerance, preconditionerRank, input.budget(), json);
+        ArrayIO.write(r.predictions(), out, "--out");
+        IterativeSolution it = r.solution();
+        org.ntk4j.core.linalg.PreconditionerInfo p = r.preconditioner();
+        if (json) {
+            System.out.println(String.format(Locale.ROOT,
+                    "{\"command\":\"linearize\",\"shape\":%s,\"data_type\":\"%s\",\"steps\":null,\"time\":null,"
+                            + "\"diag_reg\":%s,\"solver\":\"ITERATIVE\",\"kernel_file\":\"%s\",\"kernel_computed\":%s,"
+                            + "\"iterations\":%d,\"relative_residual\":%s,\"preconditioner_rank\":%d,"
+                            + "\"preconditioner_seconds\":%.3f,\"preconditioner_bytes\":%d,\"solve_seconds\":%.3f,"
+                            + "\"ridge_identity_error\":%s,\"max_abs_train_residual\":%s,\"seconds\":%.6f,\"out\":\"%s\"}",
+                    Arrays.toString(r.predictions().shape()).replace(" ", ""), r.predictions().dataType(), num(diagReg),
+                    kernelFile.toString().replace("\\", "\\\\"), r.computed(), it.iterations(),
+                    num(it.relativeResidual()), p.rank(), p.seconds(), p.bytes(), it.seconds(),
+                    num(r.identityError()), num(r.fitResidual()), r.seconds(),
+                    out.toString().replace("\\", "\\\\").replace("\"", "\\\"")));
+        } else {
+            System.out.println("predictions " + Arrays.toString(r.predictions().shape()) + " " + r.predictions().dataType()
+                    + " at convergence, from the kernel file " + kernelFile + " -> " + out);
+            System.out.println(String.format(Locale.ROOT, "solved iteratively: preconditioned conjugate gradients, %d "
+                            + "iterations, relative residual %.2e (tolerance %.1e); preconditioner rank %d (%s, %.1f s); "
+                            + "solve %.1f s; total %.1f s", it.iterations(), it.relativeResidual(), it.tolerance(),
+                    p.rank(), org.ntk4j.core.kernel.MemoryBudget.human(p.bytes()), p.seconds(), it.seconds(),
+                    r.seconds()));
+            if (!Double.isNaN(r.identityError())) {
+                System.out.println(String.format(Locale.ROOT, "at the training points: max |y - f| = %.4g (the ridge "
+                        + "residual), max |(y - f) + diagReg*alpha| = %.3g (0 for the exact ridge solution)",
+                        r.fitResidual(), r.identityError()));
             }
         }
         return 0;
