@@ -1,19 +1,17 @@
 package org.ntk4j.examples.bench;
 
-import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.openblas.global.openblas_nolapack;
-
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.ntk4j.dl4j.network.internal.SymmetricGram;
 
 import java.util.List;
 
 /**
  * The time of a list of matrix products at this machine's real BLAS rate: operands and outputs allocated once, then
  * {@code Nd4j.gemm(a, b, out, false, false, 1, 0)} into the preallocated outputs, or for a symmetric product
- * {@code a aᵀ} OpenBLAS's {@code syrk} (lower triangle) as the engine does (no allocation while timed).
+ * {@code a aᵀ} the engine's own {@code SymmetricGram.lower} (OpenBLAS {@code syrk}, lower triangle; no allocation
+ * while timed).
  */
 final class GemmBaseline {
     private GemmBaseline() {
@@ -39,7 +37,7 @@ final class GemmBaseline {
             long t0 = System.nanoTime();
             for (int i = 0; i < np; i++) {
                 if (b[i] == null) {
-                    syrk(a[i], c[i]);
+                    SymmetricGram.lower(a[i], c[i]); // the engine's own call: OpenBLAS syrk on the CPU backend
                 } else {
                     Nd4j.gemm(a[i], b[i], c[i], false, false, 1.0, 0.0);
                 }
@@ -50,20 +48,6 @@ final class GemmBaseline {
             }
         }
         return best;
-    }
-
-    /** Row-major lower-triangle {@code c = a aᵀ} ({@code a} c-ordered {@code [m, k]}, {@code c} {@code [m, m]}). */
-    private static void syrk(INDArray a, INDArray c) {
-        int m = (int) a.size(0), k = (int) a.size(1);
-        if (a.dataType() == DataType.FLOAT) {
-            openblas_nolapack.cblas_ssyrk(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasLower,
-                    openblas_nolapack.CblasNoTrans, m, k, 1f, new FloatPointer(a.data().addressPointer()), k, 0f,
-                    new FloatPointer(c.data().addressPointer()), m);
-        } else {
-            openblas_nolapack.cblas_dsyrk(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasLower,
-                    openblas_nolapack.CblasNoTrans, m, k, 1.0, new DoublePointer(a.data().addressPointer()), k, 0.0,
-                    new DoublePointer(c.data().addressPointer()), m);
-        }
     }
 
     /**

@@ -163,15 +163,12 @@ final class GramAccumulator {
         int m = n * o;
         if (acc.dataType() == DataType.FLOAT) {
             FloatBuffer a = acc.data().asNioFloat();
-            if (o == 1) { // on a heap copy (bulk copies are memcpy-fast, element access to native memory is not)
-                float[] h = new float[n * n];
-                a.get(0, h, 0, n * n);
+            if (o == 1) {
                 for (int i = 0; i < n; i++) {
                     for (int j = 0; j < i; j++) {
-                        h[j * n + i] = h[i * n + j];
+                        a.put(j * n + i, a.get(i * n + j));
                     }
                 }
-                a.put(0, h, 0, n * n);
                 return;
             }
             for (int i = 0; i < n; i++) {
@@ -188,14 +185,11 @@ final class GramAccumulator {
         } else {
             DoubleBuffer a = acc.data().asNioDouble();
             if (o == 1) {
-                double[] h = new double[n * n];
-                a.get(0, h, 0, n * n);
                 for (int i = 0; i < n; i++) {
                     for (int j = 0; j < i; j++) {
-                        h[j * n + i] = h[i * n + j];
+                        a.put(j * n + i, a.get(i * n + j));
                     }
                 }
-                a.put(0, h, 0, n * n);
                 return;
             }
             for (int i = 0; i < n; i++) {

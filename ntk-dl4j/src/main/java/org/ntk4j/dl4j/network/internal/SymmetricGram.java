@@ -45,7 +45,7 @@ public final class SymmetricGram {
      * @param a   {@code [n, w]} (syrk needs c order, default strides, offset 0; other layouts use gemm)
      * @param out {@code [n, n]}
      */
-    static void lower(INDArray a, INDArray out) {
+    public static void lower(INDArray a, INDArray out) {
         if (enabled && fits(a, out) && available()) {
             OpenBlasSyrk.lower(a, out);
         } else {
