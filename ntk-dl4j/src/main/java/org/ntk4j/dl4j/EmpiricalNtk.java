@@ -152,6 +152,39 @@ public final class EmpiricalNtk {
     }
 
     /**
+     * {@code Θ(x1, x2)} written into an array the caller owns, for kernels computed again and again on features of
+     * the same shape (a training loop, a sweep, a benchmark): no new result array per call. A new native array costs
+     * far more than its size suggests on some machines (its pages are touched for the first time: on the 2-vCPU VM
+     * of {@code docs/benchmarks.md} about 80 ms for a {@code [256, 256, 10, 10]} FLOAT kernel, more than the kernel's
+     * whole BLAS time), and ND4J returns native memory only after a garbage collection. The entries are exactly those
+     * of {@link #compute(Model, INDArray, INDArray)}; the memory budget then covers only the per-tile buffers.
+     *
+     * <pre>{@code
+     * INDArray k = ntk.compute(net, x);          // [n, n] (TRACE), allocated once
+     * for (int step = 0; step < steps; step++) {
+     *     net.fit(batch);
+     *     ntk.computeInto(net, x, null, k);      // overwritten in place
+     * }
+     * }</pre>
+     *
+     * @param model a MultiLayerNetwork or single-input ComputationGraph
+     * @param x1    features {@code [n1, ...]}
+     * @param x2    features {@code [n2, ...]}, or null for {@code x1}
+     * @param out   {@code [n1, n2]} (TRACE) or {@code [n1, n2, m, m]} (FULL) of the network's data type, any order;
+     *              overwritten (its contents are unspecified if the call throws after the checks); a view of a larger
+     *              array works too but gets a temporary kernel and a copy
+     * @return {@code out}
+     * @throws IllegalArgumentException when {@code out} has another shape or data type (before anything is written)
+     */
+    public INDArray computeInto(Model model, INDArray x1, INDArray x2, INDArray out) {
+        if (out == null) {
+            throw new IllegalArgumentException("out: expected the array to write the kernel into (got: null);"
+                    + " use compute(...) for a new array");
+        }
+        return runner.compute(model, new INDArray[]{x1}, x2 == null ? null : new INDArray[]{x2}, null, null, out);
+    }
+
+    /**
      * Writes {@code Θ(x1, x2)} to a {@code .npy} file tile by tile, for kernels that do not fit in memory: FLOAT
      * entries (whatever the network's type). See {@link #computeToFile(Model, INDArray, INDArray, Path, DataType)}.
      *

@@ -120,7 +120,8 @@ public record EmpiricalJob(Settings settings, DenseChain chainPath, NtkEngine en
     public long tileBytes() {
         int bs = settings.blockSize();
         long b1 = Math.min(bs, Math.max(n1, 1)), b2 = Math.min(bs, Math.max(n2, 1));
-        long temps = trace() ? 2 * MemoryBudget.bytes(type, b1, b2) : 3 * MemoryBudget.bytes(type, b1 * o, b2 * o);
+        long temps = chain ? chainPath.tileBytes(b1, b2, trace())
+                : trace() ? 2 * MemoryBudget.bytes(type, b1, b2) : 3 * MemoryBudget.bytes(type, b1 * o, b2 * o);
         return perExample * (b1 + b2) + temps;
     }
 

@@ -77,10 +77,27 @@ public final class EmpiricalRunner {
      * @return {@code [n1, n2]} (TRACE) or {@code [n1, n2, m, m]} (FULL)
      */
     public INDArray compute(Model model, INDArray[] x1, INDArray[] x2, INDArray[] masks1, INDArray[] masks2) {
+        return compute(model, x1, x2, masks1, masks2, null);
+    }
+
+    /**
+     * The kernel in memory, written into {@code into} when it is given (see {@code EmpiricalNtk.computeInto}).
+     *
+     * @param model  a MultiLayerNetwork or ComputationGraph
+     * @param x1     features per network input, each {@code [n1, ...]}
+     * @param x2     features per network input, each {@code [n2, ...]}, or null for {@code x1}
+     * @param masks1 per network input a mask or null; the array may be null
+     * @param masks2 same for x2; must be null when x2 is
+     * @param into   the array to overwrite, {@code [n1, n2]} (TRACE) or {@code [n1, n2, m, m]} (FULL) of the
+     *               network's data type; null: a new array
+     * @return {@code into}, or the new kernel
+     */
+    public INDArray compute(Model model, INDArray[] x1, INDArray[] x2, INDArray[] masks1, INDArray[] masks2,
+                            INDArray into) {
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             Input in = input(model, x1, x2, masks1, masks2);
             synchronized (in.cached().plan()) { // the plan's twin network holds per-call state
-                return run(in.cached(), in.side1(), in.side2(), in.symmetric(), in.type());
+                return run(in.cached(), in.side1(), in.side2(), in.symmetric(), in.type(), into);
             }
         }
     }
@@ -222,12 +239,19 @@ public final class EmpiricalRunner {
                 cached.chain(), cached.probes(), side1, side2, symmetric, type);
     }
 
-    private INDArray run(CachedPlan cached, Side side1, Side side2, boolean symmetric, DataType type) {
+    private INDArray run(CachedPlan cached, Side side1, Side side2, boolean symmetric, DataType type, INDArray into) {
         EmpiricalJob job = job(cached, side1, side2, symmetric, type);
         long n1 = job.n1(), n2 = job.n2();
         int o = job.o();
         boolean trace = job.trace();
-        long result = trace ? MemoryBudget.bytes(type, n1, n2) : 2 * MemoryBudget.bytes(type, n1 * o, n2 * o);
+        if (into != null) {
+            checkTarget(into, trace ? new long[]{n1, n2} : new long[]{n1, n2, o, o}, type);
+            if (into.isView()) { // views of views are not safe regions in ND4J M2.1: a whole array, then one copy
+                return into.assign(run(cached, side1, side2, symmetric, type, null));
+            }
+        }
+        long result = into != null && job.chain() ? 0 // the caller's array; the chain writes it directly
+                : trace ? MemoryBudget.bytes(type, n1, n2) : 2 * MemoryBudget.bytes(type, n1 * o, n2 * o);
         long needed = result + job.tileBytes();
         budget.check(job.what(), needed, (trace ? "" : "use OutputMode.TRACE, ") + "use a smaller blockSize (now "
                 + blockSize + "), compute the kernel in pieces of x1, write it to a file with computeToFile(...),"
@@ -238,7 +262,7 @@ public final class EmpiricalRunner {
         }
         if (job.chain() && n1 > 0 && n2 > 0) {
             // every entry is written by a tile: no zero fill; FULL tiles accumulate straight into [n1, n2, o, o]
-            INDArray k = trace ? Nd4j.createUninitialized(type, new long[]{n1, n2}, 'c')
+            INDArray k = into != null ? into : trace ? Nd4j.createUninitialized(type, new long[]{n1, n2}, 'c')
                     : Nd4j.createUninitialized(type, new long[]{n1, n2, o, o}, 'c');
             TileScheduler.run(job.grid(), job.computer(), trace ? new ArraySink(k, 1) : new BlockedArraySink(k), 0,
                     progress::update);
@@ -246,14 +270,24 @@ public final class EmpiricalRunner {
         }
         INDArray out = trace ? Nd4j.create(type, n1, n2) : Nd4j.create(type, n1 * o, n2 * o);
         if (n1 == 0 || n2 == 0) {
-            return finish(out, trace, o, n1, n2);
+            return into != null ? into : finish(out, trace, o, n1, n2);
         }
         TileScheduler.Grid grid = job.grid();
         // keep the second side's block factors when they fit, instead of recomputing them for every row of tiles
         boolean cache = !job.chain() && grid.colBlocks() > 1 && budget.bytes() >= needed + job.perExample() * n2;
         TileScheduler.run(grid, job.computer(), new ArraySink(out, job.m()), cache ? Long.MAX_VALUE : 0,
                 progress::update);
-        return finish(out, trace, o, n1, n2);
+        INDArray k = finish(out, trace, o, n1, n2);
+        return into != null ? into.assign(k) : k;
+    }
+
+    /** The caller's target of computeInto: the kernel's shape and the network's data type, nothing else. */
+    private static void checkTarget(INDArray into, long[] shape, DataType type) {
+        if (into.dataType() != type || !Arrays.equals(into.shape(), shape)) {
+            throw new IllegalArgumentException("out: expected a " + type + " array " + Arrays.toString(shape)
+                    + " (the kernel of these features; the network computes in " + type + "), got " + into.dataType()
+                    + " " + Arrays.toString(into.shape()));
+        }
     }
 
     private static INDArray finish(INDArray out, boolean trace, int o, long n1, long n2) {

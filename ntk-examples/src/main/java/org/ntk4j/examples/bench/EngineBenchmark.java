@@ -26,7 +26,8 @@ import java.util.function.Supplier;
 /**
  * Empirical NTK engine benchmark: the symmetric kernel of an MLP 32→512→512→o (ReLU, identity output) at N examples.
  * Per data type and case (o = 1 TRACE, o = 10 TRACE, o = 10 FULL) it reports, measured in this run: ntk4j's STRUCTURED
- * time; the PyTorch peer's time on the same shapes (explicit backward pass + Gram products, see
+ * time, as {@code compute} (a new kernel array per call) and as {@code computeInto} (the kernel written into one
+ * array reused across calls); the PyTorch peer's time on the same shapes (explicit backward pass + Gram products, see
  * {@code /peer/torch_structured_ntk.py}) when a Python with torch is found, and the relative difference of the two
  * kernels on the same weights; the time of the matrix products the structured method cannot avoid, as preallocated
  * ND4J {@code gemm} calls and, for the symmetric Gram matrices, OpenBLAS {@code syrk} calls (this machine's real BLAS
@@ -60,10 +61,11 @@ public final class EngineBenchmark {
             line(sb, onLine, "(PyTorch peer not run: no python3 on this machine imports torch;"
                     + " apt-get install python3-torch libopenblas0-pthread)");
         }
-        line(sb, onLine, "| type | o | mode | ntk4j s (median / min) | torch s (median / min) | ntk4j/torch"
-                + " | kernel diff vs torch | GEMM s (ND4J, preallocated) | GFLOP/s | ntk4j/GEMM | numpy GEMM s"
+        line(sb, onLine, "| type | o | mode | ntk4j s (median / min) | ntk4j into reused s (median / min)"
+                + " | torch s (median / min) | ntk4j/torch | into/torch | kernel diff vs torch"
+                + " | GEMM s (ND4J, preallocated) | GFLOP/s | ntk4j/GEMM | into/GEMM | numpy GEMM s"
                 + " | result allocation s | JACOBIAN s |");
-        line(sb, onLine, "|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        line(sb, onLine, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         List<Case> cases = new ArrayList<>();
         for (DataType t : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
             cases.add(new Case(t, 1, OutputMode.TRACE));
@@ -75,17 +77,23 @@ public final class EngineBenchmark {
             INDArray x = Nd4j.getRandomFactory().getNewRandomInstance(1).nextGaussian(new long[]{n, D}).castTo(c.type());
             EmpiricalNtk ntk = EmpiricalNtk.builder().implementation(NtkImplementation.STRUCTURED)
                     .outputMode(c.mode()).build();
-            double[] ts;
-            String torchCol = "–", ratio = "–", diff = "–";
+            INDArray reused = ntk.compute(net, x);
+            List<Supplier<INDArray>> ours = List.of(() -> ntk.compute(net, x),
+                    () -> ntk.computeInto(net, x, null, reused));
+            double[] ts, ti;
+            String torchCol = "–", ratio = "–", ratioInto = "–", diff = "–";
             if (torch.isPresent()) {
-                double[][] both = alternating(torch.get(), c, n, reps, () -> ntk.compute(net, x));
-                ts = both[0];
-                double[] tt = both[1];
+                double[][] all = alternating(torch.get(), c, n, reps, ours);
+                ts = all[0];
+                ti = all[1];
+                double[] tt = all[2];
                 torchCol = String.format(Locale.ROOT, "%.4f / %.4f", tt[0], tt[1]);
                 ratio = String.format(Locale.ROOT, "%.2f×", ts[0] / tt[0]);
+                ratioInto = String.format(Locale.ROOT, "%.2f×", ti[0] / tt[0]);
                 diff = String.format(Locale.ROOT, "%.1e", TorchAgreement.relativeDifference(torch.get(), net, c.mode()));
             } else {
-                ts = times(reps, () -> ntk.compute(net, x));
+                ts = times(reps, ours.get(0));
+                ti = times(reps, ours.get(1));
             }
             List<long[]> products = products(n, c.outputs(), c.mode() == OutputMode.TRACE);
             double tg = GemmBaseline.seconds(c.type(), products, reps);
@@ -99,9 +107,10 @@ public final class EngineBenchmark {
                 EmpiricalNtk jacobian = EmpiricalNtk.builder().implementation(NtkImplementation.JACOBIAN).blockSize(64).build();
                 jac = String.format(Locale.ROOT, "%.3f", times(1, () -> jacobian.compute(net, x))[0]);
             }
-            line(sb, onLine, String.format(Locale.ROOT, "| %s | %d | %s | %.4f / %.4f | %s | %s | %s | %.4f | %.0f | %.2f× | %s | %.4f | %s |",
-                    c.type(), c.outputs(), c.mode(), ts[0], ts[1], torchCol, ratio, diff, tg, gflop / tg, ts[0] / tg, np,
-                    alloc, jac));
+            line(sb, onLine, String.format(Locale.ROOT, "| %s | %d | %s | %.4f / %.4f | %.4f / %.4f | %s | %s | %s | %s"
+                            + " | %.4f | %.0f | %.2f× | %.2f× | %s | %.4f | %s |",
+                    c.type(), c.outputs(), c.mode(), ts[0], ts[1], ti[0], ti[1], torchCol, ratio, ratioInto, diff, tg,
+                    gflop / tg, ts[0] / tg, ti[0] / tg, np, alloc, jac));
         }
         return sb.toString();
     }
@@ -143,34 +152,40 @@ public final class EngineBenchmark {
     }
 
     /**
-     * ntk4j and the torch peer timed in alternating blocks (ntk4j, torch, ntk4j, torch, ntk4j, torch; each block a
-     * third of the repetitions, a one-second pause before each) after both warmed up, so that both sample the same
-     * stretch of machine state — on a shared machine the load changes within seconds. Not call by call: each side's
-     * BLAS threads keep spinning for a while after a call and would slow the other side's next call.
+     * ntk4j's tasks and the torch peer timed in alternating blocks (each ntk4j task, then torch, three times; each
+     * block a third of the repetitions, a one-second pause before each) after all warmed up, so that all sample the
+     * same stretch of machine state — on a shared machine the load changes within seconds. Not call by call: each
+     * side's BLAS threads keep spinning for a while after a call and would slow the other side's next call.
      *
-     * @return {{ntk4j median, min}, {torch median, min}} seconds
+     * @return per ntk4j task {median, min}, then torch's {median, min}, in seconds
      */
-    private static double[][] alternating(PythonPeer p, Case c, int n, int reps, Supplier<INDArray> task) {
+    private static double[][] alternating(PythonPeer p, Case c, int n, int reps, List<Supplier<INDArray>> tasks) {
         try (PythonPeer.Server torch = p.serve("torch_structured_ntk.py", List.of("--n", String.valueOf(n),
                 "--d", String.valueOf(D), "--widths", WIDTHS[0] + "," + WIDTHS[1], "--o", String.valueOf(c.outputs()),
                 "--dtype", c.type() == DataType.FLOAT ? "float32" : "float64",
                 "--mode", c.mode() == OutputMode.TRACE ? "trace" : "full", "--threads", String.valueOf(threads())))) {
-            warmUp(task);
-            int rounds = 3, block = Math.max(1, (reps + rounds - 1) / rounds);
-            double[] ours = new double[rounds * block], theirs = new double[rounds * block];
+            tasks.forEach(EngineBenchmark::warmUp);
+            int rounds = 3, block = Math.max(1, (reps + rounds - 1) / rounds), k = tasks.size();
+            double[][] t = new double[k + 1][rounds * block];
             for (int r = 0, q = 0; r < rounds; r++, q += block) {
-                pause();
-                for (int b = 0; b < block; b++) {
-                    long t0 = System.nanoTime();
-                    task.get().sumNumber();
-                    ours[q + b] = (System.nanoTime() - t0) / 1e9;
+                for (int i = 0; i < k; i++) {
+                    pause();
+                    for (int b = 0; b < block; b++) {
+                        long t0 = System.nanoTime();
+                        tasks.get(i).get().sumNumber();
+                        t[i][q + b] = (System.nanoTime() - t0) / 1e9;
+                    }
                 }
                 pause();
                 for (int b = 0; b < block; b++) {
-                    theirs[q + b] = torch.once();
+                    t[k][q + b] = torch.once();
                 }
             }
-            return new double[][]{medianMin(ours), medianMin(theirs)};
+            double[][] result = new double[k + 1][];
+            for (int i = 0; i <= k; i++) {
+                result[i] = medianMin(t[i]);
+            }
+            return result;
         }
     }
 

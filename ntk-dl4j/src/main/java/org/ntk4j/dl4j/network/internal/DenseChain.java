@@ -37,6 +37,8 @@ public final class DenseChain {
     private final Map<Long, Side> sides1 = new HashMap<>();
     private final Map<Long, Side> sides2 = new HashMap<>();
     private final Map<Long, INDArray> scratch = new HashMap<>();
+    private static final int ROLE_G = 16;
+    private static final int ROLE_DD = ROLE_G + 4096;
     private Side current1;
 
     private DenseChain(List<DenseRule> layers, DataType type) {
@@ -123,6 +125,13 @@ public final class DenseChain {
             boolean direct = out.ordering() == 'c' && out.offset() == 0 && Shape.hasDefaultStridesForShape(out)
                     && out.length() == out.data().length();
             INDArray acc = direct ? out : out.rank() == 4 ? blocked(s1.n, s2.n) : buffer(0, m1, m2);
+            if (!trace && outputs > 1) {
+                full(s1, s2, symmetric, acc);
+                if (!direct) {
+                    out.assign(acc);
+                }
+                return;
+            }
             INDArray g = buffer(1, s1.n, s2.n);
             INDArray dd = buffer(2, m1, m2);
             boolean first = true;
@@ -158,6 +167,68 @@ public final class DenseChain {
                 out.assign(acc);
             }
         }
+    }
+
+    /**
+     * A FULL tile ({@code o > 1}) in one pass over {@code acc} ({@link FullAccumulator}): each layer's Gram matrices
+     * go into their own buffers first; an output layer with an element-wise activation needs no gradient Gram matrix.
+     */
+    private void full(Side s1, Side s2, boolean symmetric, INDArray acc) {
+        List<FullAccumulator.Term> terms = new ArrayList<>(layers.size());
+        int last = layers.size() - 1;
+        for (int l = 0; l <= last; l++) {
+            DenseRule r = layers.get(l);
+            if (!(r.trainW || r.trainB)) {
+                continue;
+            }
+            INDArray g = null;
+            if (r.trainW) {
+                g = buffer(ROLE_G + l, s1.n, s2.n);
+                INDArray a1 = l == 0 ? s1.input : s1.act[l - 1], a2 = l == 0 ? s2.input : s2.act[l - 1];
+                if (symmetric) {
+                    SymmetricGram.lower(a1, g);
+                } else {
+                    product(a1, a2, g);
+                }
+            }
+            INDArray dd = null;
+            if (l < last || !diagonalOutput()) {
+                dd = buffer(ROLE_DD + l, s1.n * outputs, s2.n * outputs);
+                if (symmetric) {
+                    SymmetricGram.lower(s1.delta[l], dd);
+                } else {
+                    product(s1.delta[l], s2.delta[l], dd);
+                }
+            }
+            terms.add(new FullAccumulator.Term(g, r.trainB ? 1.0 : 0.0, dd));
+        }
+        if (terms.isEmpty()) {
+            acc.assign(0); // no trainable layer
+            return;
+        }
+        FullAccumulator.write(acc, terms.toArray(new FullAccumulator.Term[0]), s1.deriv[last], s2.deriv[last],
+                (int) s1.n, (int) s2.n, outputs, symmetric);
+    }
+
+    /** @return whether the output layer's stacked gradient rows are {@code σ'(z_ik) e_k} (element-wise activation) */
+    private boolean diagonalOutput() {
+        return !(layers.get(layers.size() - 1).activation instanceof ActivationSoftmax);
+    }
+
+    /**
+     * @param b1    examples of the first block
+     * @param b2    examples of the second block
+     * @param trace TRACE or FULL
+     * @return bytes of the buffers of one {@code b1 × b2} tile beyond the blocks' own (FULL: a gradient Gram matrix
+     * per layer but an element-wise output, an example Gram matrix per layer, the scratch tile; TRACE: one of each)
+     */
+    public long tileBytes(long b1, long b2, boolean trace) {
+        long tile = b1 * outputs * b2 * outputs;
+        if (trace || outputs == 1) {
+            return type.width() * (2 * b1 * b2 + tile);
+        }
+        long grams = layers.size() - (diagonalOutput() ? 1 : 0);
+        return type.width() * (layers.size() * b1 * b2 + (grams + 1) * tile);
     }
 
     /**
@@ -280,6 +351,7 @@ public final class DenseChain {
             if (r.activation instanceof ActivationIdentity) {
                 if (!identityReady) {
                     identityReady = true;
+                    deriv[l].assign(1); // σ' of the identity, read by the FULL pass
                     d.assign(0);
                     for (long i = 0; i < n; i++) {
                         for (long k = 0; k < o; k++) {
