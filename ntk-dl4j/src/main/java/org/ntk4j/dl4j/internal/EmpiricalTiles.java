@@ -68,10 +68,7 @@ public final class EmpiricalTiles {
 
             @Override
             public void tile(INDArray f1, INDArray f2, boolean diagonal, INDArray out) {
-                chain.tile(diagonal ? null : f2, trace, out);
-                if (trace && o > 1) {
-                    out.divi(o);
-                }
+                chain.tile(diagonal ? null : f2, trace, trace ? o : 1, out);
             }
         };
     }

@@ -153,7 +153,7 @@ public final class EngineBenchmark {
 
     /**
      * ntk4j's tasks and the torch peer timed in alternating blocks (each ntk4j task, then torch, three times; each
-     * block a third of the repetitions, a one-second pause before each) after all warmed up, so that all sample the
+     * block a third of the repetitions but at least one second of calls, a one-second pause before each) after all warmed up, so that all sample the
      * same stretch of machine state — on a shared machine the load changes within seconds. Not call by call: each
      * side's BLAS threads keep spinning for a while after a call and would slow the other side's next call.
      *
@@ -166,26 +166,39 @@ public final class EngineBenchmark {
                 "--mode", c.mode() == OutputMode.TRACE ? "trace" : "full", "--threads", String.valueOf(threads())))) {
             tasks.forEach(EngineBenchmark::warmUp);
             int rounds = 3, block = Math.max(1, (reps + rounds - 1) / rounds), k = tasks.size();
-            double[][] t = new double[k + 1][rounds * block];
-            for (int r = 0, q = 0; r < rounds; r++, q += block) {
+            List<List<Double>> t = new ArrayList<>();
+            for (int i = 0; i <= k; i++) {
+                t.add(new ArrayList<>());
+            }
+            for (int r = 0; r < rounds; r++) {
                 for (int i = 0; i < k; i++) {
+                    Supplier<INDArray> task = tasks.get(i);
                     pause();
-                    for (int b = 0; b < block; b++) {
+                    block(block, t.get(i), () -> {
                         long t0 = System.nanoTime();
-                        tasks.get(i).get().sumNumber();
-                        t[i][q + b] = (System.nanoTime() - t0) / 1e9;
-                    }
+                        consume(task.get());
+                        return (System.nanoTime() - t0) / 1e9;
+                    });
                 }
                 pause();
-                for (int b = 0; b < block; b++) {
-                    t[k][q + b] = torch.once();
-                }
+                block(block, t.get(k), torch::once);
             }
             double[][] result = new double[k + 1][];
             for (int i = 0; i <= k; i++) {
-                result[i] = medianMin(t[i]);
+                result[i] = medianMin(t.get(i).stream().mapToDouble(Double::doubleValue).toArray());
             }
             return result;
+        }
+    }
+
+    /**
+     * One timed block: at least {@code calls} calls and at least one second of them, so that a block of a small case
+     * measures the steady state after the pause before it rather than mostly the calls that wake the idle threads.
+     */
+    private static void block(int calls, List<Double> into, java.util.function.DoubleSupplier once) {
+        long start = System.nanoTime();
+        for (int b = 0; b < calls || System.nanoTime() - start < 1_000_000_000L; b++) {
+            into.add(once.getAsDouble());
         }
     }
 
@@ -232,16 +245,40 @@ public final class EngineBenchmark {
         double[] t = new double[reps];
         for (int r = 0; r < reps; r++) {
             long t0 = System.nanoTime();
-            task.get().sumNumber();
+            consume(task.get());
             t[r] = (System.nanoTime() - t0) / 1e9;
         }
         return medianMin(t);
     }
 
+    /**
+     * Reads every entry of the result once (a plain Java sum over its buffer), as the peer does with
+     * {@code float(k.sum())}. Not ND4J's {@code sumNumber()}: on this VM that one reduction costs about 6 ms after
+     * the call (measured), more than the whole FLOAT o = 1 kernel, and would be timed as the engine's.
+     */
+    static double consume(INDArray k) {
+        double s = 0;
+        if (k.dataType() == DataType.FLOAT) {
+            java.nio.FloatBuffer b = k.data().asNioFloat();
+            for (int i = 0, n = b.limit(); i < n; i++) {
+                s += b.get(i);
+            }
+        } else {
+            java.nio.DoubleBuffer b = k.data().asNioDouble();
+            for (int i = 0, n = b.limit(); i < n; i++) {
+                s += b.get(i);
+            }
+        }
+        if (Double.isNaN(s)) {
+            throw new IllegalStateException("the benchmarked kernel has NaN entries");
+        }
+        return s;
+    }
+
     private static void warmUp(Supplier<INDArray> task) {
         long warm = System.nanoTime();
         for (int w = 0; w < 3 || System.nanoTime() - warm < 3_000_000_000L; w++) {
-            task.get().sumNumber();
+            consume(task.get());
         }
     }
 

@@ -104,12 +104,13 @@ public final class DenseChain {
      * Writes the kernel of the first block (see {@link #first}) against a second block into a region of the kernel.
      *
      * @param x2    second block {@code [b2, d]}, or null for the symmetric block of the first block with itself
-     * @param trace true: region {@code [b1, b2]} summed over outputs; false: {@code [b1·o, b2·o]} example-major, or
-     *              the blocked {@code [b1, b2, o, o]} of the final FULL layout (no reordering copy afterwards)
+     * @param trace true: region {@code [b1, b2]} summed over outputs and divided by {@code divisor}; false:
+     *              {@code [b1·o, b2·o]} example-major, or the blocked {@code [b1, b2, o, o]} of the final FULL layout
+     * @param divisor every TRACE entry is divided by it (the number of outputs, for the mean; 1 for none)
      * @param out   the region to write (overwritten), a view of the kernel; when it is a whole contiguous c-ordered
      *              array the terms are accumulated into it directly (no scratch accumulator, no copy)
      */
-    public synchronized void tile(INDArray x2, boolean trace, INDArray out) {
+    public synchronized void tile(INDArray x2, boolean trace, int divisor, INDArray out) {
         if (current1 == null) {
             throw new IllegalStateException("first(x1) must be called before tile(...)");
         }
@@ -162,6 +163,9 @@ public final class DenseChain {
                 acc.assign(0); // no trainable layer
             } else if (symmetric) {
                 GramAccumulator.mirror(acc, (int) s1.n, trace ? 1 : outputs);
+            }
+            if (trace && divisor != 1) {
+                GramAccumulator.divide(acc, divisor);
             }
             if (!direct) {
                 out.assign(acc);
@@ -225,7 +229,7 @@ public final class DenseChain {
     public long tileBytes(long b1, long b2, boolean trace) {
         long tile = b1 * outputs * b2 * outputs;
         if (trace || outputs == 1) {
-            return type.width() * (2 * b1 * b2 + tile);
+            return type.width() * 3 * b1 * b2; // g, dd and the scratch tile of a strided target, all [b1, b2]
         }
         long grams = layers.size() - (diagonalOutput() ? 1 : 0);
         return type.width() * (layers.size() * b1 * b2 + (grams + 1) * tile);
@@ -310,7 +314,10 @@ public final class DenseChain {
                     continue;
                 }
                 if (r.b != null) {
-                    z[l].addiRowVector(r.b);
+                    FusedRelu.addBias(z[l], r.b, heap);
+                }
+                if (l == nl - 1) {
+                    break; // the output's activation is never read: Δ comes from z
                 }
                 act[l].assign(z[l]);
                 inPlace(act[l], r.activation.getActivation(act[l], false));

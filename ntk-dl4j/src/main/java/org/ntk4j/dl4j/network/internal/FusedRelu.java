@@ -134,6 +134,34 @@ final class FusedRelu {
     }
 
     /**
+     * {@code z += b} per row, in Java (an ND4J broadcast op on a small array costs more here than the whole pass).
+     *
+     * @param z {@code [n, w]} contiguous, c order, offset 0
+     * @param b bias {@code [1, w]}
+     * @param s scratch of the calling block
+     */
+    static void addBias(INDArray z, INDArray b, Scratch s) {
+        int n = (int) z.size(0), w = (int) z.size(1);
+        if (z.dataType() == DataType.FLOAT) {
+            float[] bias = s.biasFloats(b, w);
+            java.nio.FloatBuffer v = z.data().asNioFloat();
+            for (int i = 0, q = 0; i < n; i++) {
+                for (int j = 0; j < w; j++, q++) {
+                    v.put(q, v.get(q) + bias[j]);
+                }
+            }
+        } else {
+            double[] bias = s.biasDoubles(b, w);
+            java.nio.DoubleBuffer v = z.data().asNioDouble();
+            for (int i = 0, q = 0; i < n; i++) {
+                for (int j = 0; j < w; j++, q++) {
+                    v.put(q, v.get(q) + bias[j]);
+                }
+            }
+        }
+    }
+
+    /**
      * @param eps   {@code [n·o, w]} stacked gradients w.r.t. the activation's output
      * @param act   {@code [n, w]} the activation of {@link #forward} per example
      * @param delta {@code [n·o, w]} receives {@code (act > 0) ⊙ eps} row by row

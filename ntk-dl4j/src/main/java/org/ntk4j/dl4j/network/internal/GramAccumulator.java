@@ -151,6 +151,29 @@ final class GramAccumulator {
     }
 
     /**
+     * {@code acc /= divisor} in place, in Java (the mean over outputs of a TRACE tile).
+     *
+     * @param acc     contiguous c-ordered array, offset 0, the whole buffer
+     * @param divisor the divisor
+     */
+    static void divide(INDArray acc, int divisor) {
+        int len = (int) acc.length();
+        if (acc.dataType() == DataType.FLOAT) {
+            FloatBuffer a = acc.data().asNioFloat();
+            float d = divisor;
+            for (int q = 0; q < len; q++) {
+                a.put(q, a.get(q) / d);
+            }
+        } else {
+            DoubleBuffer a = acc.data().asNioDouble();
+            double d = divisor;
+            for (int q = 0; q < len; q++) {
+                a.put(q, a.get(q) / d);
+            }
+        }
+    }
+
+    /**
      * Completes a symmetric tile written by {@link #addLower}: block {@code (j, i)} is the transpose of block
      * {@code (i, j)} for {@code j < i} (diagonal blocks are already whole).
      *
