@@ -47,6 +47,8 @@ public final class IterativeKernelSolver {
     private static final int RESTARTS = 3;
     /** Default largest preconditioner rank. */
     public static final int DEFAULT_RANK = 4096;
+    /** Default threshold of the adaptive stop (see {@link Builder#adaptiveStop}). */
+    public static final double DEFAULT_STOP_NU = 0;
 
     private final KernelRows kernel;
     private final double diagReg;
@@ -55,6 +57,7 @@ public final class IterativeKernelSolver {
     private final int maxIterations;
     private final long seed;
     private final long blockDoubles;
+    private final double stopNu;
     private PivotedCholeskyPreconditioner preconditioner;
 
     private IterativeKernelSolver(Builder b) {
@@ -65,6 +68,7 @@ public final class IterativeKernelSolver {
         this.maxIterations = b.maxIterations;
         this.seed = b.seed;
         this.blockDoubles = b.blockDoubles;
+        this.stopNu = b.stopNu;
     }
 
     /**
@@ -197,7 +201,7 @@ public final class IterativeKernelSolver {
 
     private PivotedCholeskyPreconditioner preconditioner() {
         if (preconditioner == null) {
-            preconditioner = new PivotedCholeskyPreconditioner(kernel, rank, diagReg, seed);
+            preconditioner = new PivotedCholeskyPreconditioner(kernel, rank, diagReg, seed, stopNu);
         }
         return preconditioner;
     }
@@ -264,6 +268,7 @@ public final class IterativeKernelSolver {
         private int maxIterations = 1000;
         private long seed = 20240601L;
         private long blockDoubles = 1L << 22;
+        private double stopNu = DEFAULT_STOP_NU;
 
         private Builder(KernelRows kernel) {
             if (kernel == null) {
@@ -336,6 +341,20 @@ public final class IterativeKernelSolver {
                 throw new IllegalArgumentException("blockBytes must be >= 8 (got: " + bytes + ")");
             }
             this.blockDoubles = bytes / 8;
+            return this;
+        }
+
+        /**
+         * @param nu adaptive stop of the preconditioner's growth: after a block of pivots whose captured part has
+         *           {@code ν = λ_max(Cᵀ D'⁻¹ C) ≤ nu} (see the class comment), ≥ 0; 0 grows to the rank cap
+         *           (default {@value #DEFAULT_STOP_NU})
+         * @return this
+         */
+        public Builder adaptiveStop(double nu) {
+            if (!(nu >= 0) || Double.isInfinite(nu)) {
+                throw new IllegalArgumentException("adaptiveStop must be finite and >= 0 (got: " + nu + ")");
+            }
+            this.stopNu = nu;
             return this;
         }
 
