@@ -196,7 +196,8 @@ public final class IterativeKernelSolver {
      */
     public PreconditionerInfo preconditionerInfo() {
         PivotedCholeskyPreconditioner p = preconditioner();
-        return new PreconditionerInfo(p.rank(), p.rowsRead(), p.residualTrace(), p.trace(), p.bytes(), p.buildSeconds());
+        return new PreconditionerInfo(p.rank(), p.rowsRead(), p.residualTrace(), p.trace(), p.bytes(), p.buildSeconds(),
+                p.stopReason(), p.lastBlockNu());
     }
 
     private PivotedCholeskyPreconditioner preconditioner() {

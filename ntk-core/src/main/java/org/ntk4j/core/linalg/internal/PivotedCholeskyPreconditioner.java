@@ -116,6 +116,7 @@ public final class PivotedCholeskyPreconditioner extends RealLinearOperator {
                     fs.getRow(i).assign(fk.getRow(s[i]));
                 }
                 Nd4j.gemm(fk, fs, g, false, true, -1.0, 1.0);                                 // residual columns
+                fs.close();
             }
             double[][] gs = new double[b][b];
             for (int i = 0; i < b; i++) {
@@ -150,7 +151,10 @@ public final class PivotedCholeskyPreconditioner extends RealLinearOperator {
                     d[s[piv[j]]] = 0;
                 }
                 got += m;
+                gp.close();
+                c.close();
             }
+            g.close();
             rest = 0;
             for (double x : d) {
                 rest += x;
@@ -186,18 +190,32 @@ public final class PivotedCholeskyPreconditioner extends RealLinearOperator {
      */
     private static INDArray woodburyFactor(INDArray f, double[] dinv, int n, int k) {
         INDArray s = Nd4j.create(DataType.DOUBLE, new long[]{k, k}, 'f');
+        int chunk = (int) Math.min(n, CHUNK_ROWS);
+        // reused contiguous buffers: a chunk of F and the same scaled by D'⁻¹ (column ranges stay BLAS-compatible)
+        INDArray fcBuf = Nd4j.create(DataType.DOUBLE, new long[]{chunk, k}, 'f');
+        INDArray fdBuf = Nd4j.create(DataType.DOUBLE, new long[]{chunk, k}, 'f');
         for (long r0 = 0; r0 < n; r0 += CHUNK_ROWS) {
-            long r1 = Math.min(n, r0 + CHUNK_ROWS);
-            INDArray fc = f.get(NDArrayIndex.interval(r0, r1), NDArrayIndex.all());
-            double[] dc = Arrays.copyOfRange(dinv, (int) r0, (int) r1);
-            INDArray fd = fc.mulColumnVector(Nd4j.createFromArray(dc).reshape(dc.length, 1));
+            int rows = (int) (Math.min(n, r0 + CHUNK_ROWS) - r0);
+            INDArray fc = rows == chunk ? fcBuf : Nd4j.create(DataType.DOUBLE, new long[]{rows, k}, 'f');
+            INDArray fd = rows == chunk ? fdBuf : Nd4j.create(DataType.DOUBLE, new long[]{rows, k}, 'f');
+            fc.assign(f.get(NDArrayIndex.interval(r0, r0 + rows), NDArrayIndex.all()));
+            INDArray dc = Nd4j.createFromArray(Arrays.copyOfRange(dinv, (int) r0, (int) r0 + rows)).reshape(rows, 1);
+            fd.assign(fc).muliColumnVector(dc);
             for (int j0 = 0; j0 < k; j0 += PANEL) {
                 int j1 = Math.min(k, j0 + PANEL);
-                INDArray block = fc.get(NDArrayIndex.all(), NDArrayIndex.interval(j0, k)).transpose()
-                        .mmul(fd.get(NDArrayIndex.all(), NDArrayIndex.interval(j0, j1)));   // [k - j0, j1 - j0]
+                INDArray block = Nd4j.create(DataType.DOUBLE, new long[]{k - j0, j1 - j0}, 'f');
+                Nd4j.gemm(fc.get(NDArrayIndex.all(), NDArrayIndex.interval(j0, k)),
+                        fd.get(NDArrayIndex.all(), NDArrayIndex.interval(j0, j1)), block, true, false, 1.0, 0.0);
                 s.get(NDArrayIndex.interval(j0, k), NDArrayIndex.interval(j0, j1)).addi(block);
+                block.close();
+            }
+            if (fc != fcBuf) {
+                fc.close();
+                fd.close();
             }
         }
+        fcBuf.close();
+        fdBuf.close();
         for (int i = 0; i < k; i++) {
             s.putScalar(i, i, s.getDouble(i, i) + 1);
         }
