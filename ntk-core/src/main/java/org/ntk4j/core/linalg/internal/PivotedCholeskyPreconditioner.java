@@ -9,7 +9,11 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.ntk4j.core.linalg.KernelRows;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -37,6 +41,7 @@ import java.util.SplittableRandom;
 public final class PivotedCholeskyPreconditioner extends RealLinearOperator {
     /** Pivots drawn per block. */
     public static final int BLOCK = 128;
+    private static final Logger LOG = LoggerFactory.getLogger(PivotedCholeskyPreconditioner.class);
     private static final long CHUNK_ROWS = 4096;
     private static final int PANEL = 1024;
 
@@ -158,6 +163,10 @@ public final class PivotedCholeskyPreconditioner extends RealLinearOperator {
             rest = 0;
             for (double x : d) {
                 rest += x;
+            }
+            if (LOG.isDebugEnabled()) {
+                LOG.debug(String.format(Locale.ROOT, "pivoted Cholesky: rank %d, block nu %.4f, residual trace / n %.4g, "
+                        + "%.1f s", got, nu, rest / n, (System.nanoTime() - t0) / 1e9));
             }
         }
         this.k = got;
