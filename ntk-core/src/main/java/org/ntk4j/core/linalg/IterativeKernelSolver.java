@@ -17,14 +17,15 @@ import java.util.Locale;
 
 /**
  * Solves {@code (K + λI) α = b} for a symmetric PSD kernel {@code K [n, n]} without factorizing it: preconditioned
- * conjugate gradients (Commons Math's {@link ConjugateGradient}) on kernel–vector products streamed by blocks of rows
- * from a {@link KernelRows} (in memory or a memory-mapped {@code .npy} file), with the preconditioner
+ * conjugate gradients (Commons Math's {@link ConjugateGradient}) on kernel–vector products that stream the lower
+ * triangle of the kernel (the matrix is read as symmetric) row by row from a {@link KernelRows} (in memory or a
+ * memory-mapped {@code .npy} file), in parallel, with the preconditioner
  * {@code P = F Fᵀ + D + λI} of a block randomly pivoted partial Cholesky factor {@code F [n, k]} and its residual
  * diagonal {@code D = diag(K − F Fᵀ)}, applied by the Woodbury identity in double. The rank grows in blocks of 128
  * pivots up to {@link Builder#preconditionerRank} (default {@value #DEFAULT_RANK}, capped at n) and stops early when
- * the residual trace falls to {@code 2λ} (condition number then at most 9). Memory: {@code n·k} doubles for
- * {@code F}, {@code 2k²} for the Woodbury factor, one block of rows, a few vectors of {@code n} doubles — never
- * {@code n²}. What the preconditioner cost is in {@link #preconditionerInfo()}.
+ * the residual trace falls to {@code 2λ} (condition number then at most 9) or when a block's ν falls to
+ * {@link Builder#adaptiveStop} (default {@value #DEFAULT_STOP_NU}). Memory: {@code n·cap} doubles for {@code F},
+ * {@code k²} for the Woodbury factor, {@code 17 n} for the product's accumulators — never {@code n²}. What the preconditioner cost is in {@link #preconditionerInfo()}.
  *
  * <p><b>Precision.</b> Everything runs in double precision whatever the kernel's storage type: a FLOAT kernel's entries
  * are read as doubles, so the solution is that of the stored (FLOAT-rounded) kernel to double accuracy. After the
@@ -46,7 +47,9 @@ public final class IterativeKernelSolver {
     private static final Logger LOG = LoggerFactory.getLogger(IterativeKernelSolver.class);
     private static final int RESTARTS = 3;
     /** Default largest preconditioner rank. */
-    public static final int DEFAULT_RANK = 4096;
+    public static final int DEFAULT_RANK = 8192;
+    /** Default threshold of the adaptive stop (see {@link Builder#adaptiveStop}). */
+    public static final double DEFAULT_STOP_NU = 2;
 
     private final KernelRows kernel;
     private final double diagReg;
@@ -55,6 +58,7 @@ public final class IterativeKernelSolver {
     private final int maxIterations;
     private final long seed;
     private final long blockDoubles;
+    private final double stopNu;
     private PivotedCholeskyPreconditioner preconditioner;
 
     private IterativeKernelSolver(Builder b) {
@@ -65,6 +69,7 @@ public final class IterativeKernelSolver {
         this.maxIterations = b.maxIterations;
         this.seed = b.seed;
         this.blockDoubles = b.blockDoubles;
+        this.stopNu = b.stopNu;
     }
 
     /**
@@ -192,12 +197,13 @@ public final class IterativeKernelSolver {
      */
     public PreconditionerInfo preconditionerInfo() {
         PivotedCholeskyPreconditioner p = preconditioner();
-        return new PreconditionerInfo(p.rank(), p.rowsRead(), p.residualTrace(), p.trace(), p.bytes(), p.buildSeconds());
+        return new PreconditionerInfo(p.rank(), p.rowsRead(), p.residualTrace(), p.trace(), p.bytes(), p.buildSeconds(),
+                p.stopReason(), p.lastBlockNu());
     }
 
     private PivotedCholeskyPreconditioner preconditioner() {
         if (preconditioner == null) {
-            preconditioner = new PivotedCholeskyPreconditioner(kernel, rank, diagReg, seed);
+            preconditioner = new PivotedCholeskyPreconditioner(kernel, rank, diagReg, seed, stopNu);
         }
         return preconditioner;
     }
@@ -264,6 +270,7 @@ public final class IterativeKernelSolver {
         private int maxIterations = 1000;
         private long seed = 20240601L;
         private long blockDoubles = 1L << 22;
+        private double stopNu = DEFAULT_STOP_NU;
 
         private Builder(KernelRows kernel) {
             if (kernel == null) {
@@ -328,7 +335,8 @@ public final class IterativeKernelSolver {
         }
 
         /**
-         * @param bytes memory for the block of kernel rows streamed at a time, ≥ 8 (default 32 MiB; at least one row)
+         * @param bytes ≥ 8; no longer used (the kernel–vector product reads one row at a time per thread), kept so that
+         *              existing callers compile
          * @return this
          */
         public Builder blockBytes(long bytes) {
@@ -336,6 +344,20 @@ public final class IterativeKernelSolver {
                 throw new IllegalArgumentException("blockBytes must be >= 8 (got: " + bytes + ")");
             }
             this.blockDoubles = bytes / 8;
+            return this;
+        }
+
+        /**
+         * @param nu adaptive stop of the preconditioner's growth: after a block of pivots whose captured part has
+         *           {@code ν = λ_max(Cᵀ D'⁻¹ C) ≤ nu} (see the class comment), ≥ 0; 0 grows to the rank cap
+         *           (default {@value #DEFAULT_STOP_NU})
+         * @return this
+         */
+        public Builder adaptiveStop(double nu) {
+            if (!(nu >= 0) || Double.isInfinite(nu)) {
+                throw new IllegalArgumentException("adaptiveStop must be finite and >= 0 (got: " + nu + ")");
+            }
+            this.stopNu = nu;
             return this;
         }
 

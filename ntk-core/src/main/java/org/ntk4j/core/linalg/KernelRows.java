@@ -11,9 +11,10 @@ import java.nio.file.Path;
  * A square symmetric kernel matrix {@code K [n, n]} read by blocks of rows, for the iterative solver
  * ({@link IterativeKernelSolver}): the matrix may live in memory or in a memory-mapped {@code .npy} file larger than
  * the heap (or than 2 GiB). Entries are delivered as {@code double} whatever the storage type, so that products with
- * the kernel run in double precision even for a FLOAT kernel.
+ * the kernel run in double precision even for a FLOAT kernel. The solver treats the matrix as symmetric and its
+ * kernel–vector products read only the lower triangle ({@code j ≤ i}, as a dense Cholesky {@code potrf('L')} does).
  *
- * <p>Implementations are not thread-safe.
+ * <p>{@link #read} is not thread-safe; {@link #readRowPrefix} is.
  */
 public interface KernelRows {
 
@@ -31,6 +32,17 @@ public interface KernelRows {
      * @param dst   at least {@code count·n} doubles
      */
     void read(long first, int count, double[] dst);
+
+    /**
+     * Reads the first {@code count} entries of row {@code i}, {@code K[i, 0 .. count-1]}, into
+     * {@code dst[0 .. count-1]}. Unlike {@link #read}, this may be called from several threads at once (each with its
+     * own {@code dst}): the solver's kernel–vector product reads the lower triangle this way, in parallel.
+     *
+     * @param i     the row, {@code 0 ≤ i < n}
+     * @param count entries, {@code 0 ≤ count ≤ n}
+     * @param dst   at least {@code count} doubles
+     */
+    void readRowPrefix(long i, int count, double[] dst);
 
     /**
      * @param dst the diagonal {@code K[i, i]}, {@code n} doubles

@@ -91,6 +91,77 @@ class IterativeKernelSolverTest extends NtkTestBase {
         assertTrue(s.iterations() < 2 * 60, "iterations " + s.iterations());
     }
 
+    /**
+     * A kernel with a smooth low-rank part (rank 40, eigenvalues 50–500 times the diagonal floor) on top of a
+     * diagonal-like part (0.5 I plus a small full-rank PSD term): the shape of the NTK spectrum at large N.
+     */
+    static INDArray lowRankPlusDiagonal(int n, long seed) {
+        INDArray u = randn(DataType.DOUBLE, seed, n, 40);
+        double[] sc = new double[40];
+        for (int j = 0; j < 40; j++) {
+            sc[j] = 1 + 9.0 * j / 39;
+        }
+        INDArray scale = Nd4j.createFromArray(sc).reshape(1, 40);
+        INDArray us = u.mulRowVector(scale);
+        INDArray w = randn(DataType.DOUBLE, seed + 1, n, n).muli(0.02 / Math.sqrt(n));
+        INDArray k = us.mmul(us.transpose()).addi(w.mmul(w.transpose()));
+        for (int i = 0; i < n; i++) {
+            k.putScalar(i, i, k.getDouble(i, i) + 0.5);
+        }
+        return k.add(k.transpose()).muli(0.5);
+    }
+
+    @Test
+    void adaptiveStopEndsTheGrowthOnceTheResidualIsDiagonalAndStillSolves() {
+        int n = 300;
+        INDArray k = lowRankPlusDiagonal(n, 21);
+        INDArray b = randn(DataType.DOUBLE, 22, n, 1);
+        double lambda = 1e-3;
+        IterativeKernelSolver adaptive = IterativeKernelSolver.builder(KernelRows.of(k)).diagReg(lambda)
+                .tolerance(1e-10).preconditionerRank(n).adaptiveStop(1.5).build();
+        PreconditionerInfo info = adaptive.preconditionerInfo();
+        // the first block (128 pivots) captures the rank-40 part; the second finds only the diagonal-like residual
+        // (ν ≈ 1: its columns are nearly the residual diagonal's own) and is the last
+        assertTrue(info.stopReason().startsWith("block nu"), info.toString());
+        assertTrue(info.rank() > 40 && info.rank() < n, info.toString());
+        assertTrue(info.lastBlockNu() <= 1.5 && info.lastBlockNu() > 0.5, info.toString());
+        IterativeSolution s = adaptive.solve(b);
+        double err = relError(dense(k, lambda, b), s.solution());
+        assertTrue(err < 1e-8, "adaptive rank " + info.rank() + ": relative error against Cholesky " + err);
+        // without the stop the factor grows to the cap (n: the whole kernel), and the answer is the same
+        IterativeKernelSolver full = IterativeKernelSolver.builder(KernelRows.of(k)).diagReg(lambda)
+                .tolerance(1e-10).preconditionerRank(n).adaptiveStop(0).build();
+        PreconditionerInfo fullInfo = full.preconditionerInfo();
+        assertTrue(fullInfo.rank() > info.rank(), fullInfo.toString());
+        assertTrue(relError(dense(k, lambda, b), full.solve(b).solution()) < 1e-8);
+        // a threshold below any block's ν never stops early
+        assertEquals("rank cap", IterativeKernelSolver.builder(KernelRows.of(k)).diagReg(lambda)
+                .preconditionerRank(200).adaptiveStop(1e-3).build().preconditionerInfo().stopReason());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> IterativeKernelSolver.builder(KernelRows.of(k)).adaptiveStop(-1));
+        assertTrue(e.getMessage().contains("(got: -1.0)"), e.getMessage());
+    }
+
+    @Test
+    void lowerTriangleProductEqualsTheDenseProduct() {
+        // a slightly non-symmetric kernel (as float tiles of a file can be): the product is that of its lower triangle
+        int n = 97;
+        INDArray k = rbf(n, 23);
+        INDArray noise = randn(DataType.DOUBLE, 24, n, n).muli(1e-3);
+        INDArray a = k.add(noise);
+        INDArray lowerSym = Nd4j.create(DataType.DOUBLE, n, n);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j <= i; j++) {
+                lowerSym.putScalar(i, j, a.getDouble(i, j));
+                lowerSym.putScalar(j, i, a.getDouble(i, j));
+            }
+        }
+        INDArray v = randn(DataType.DOUBLE, 25, n, 3);
+        INDArray got = IterativeKernelSolver.builder(KernelRows.of(a)).diagReg(0.25).build().multiply(v);
+        INDArray want = lowerSym.mmul(v).addi(v.mul(0.25));
+        org.ntk4j.core.testing.NtkAssertions.assertClose(want, got, 1e-12, "lower-triangle product");
+    }
+
     @Test
     void defaultToleranceIsOneInAMillionAndReported() {
         int n = 80;

@@ -43,7 +43,7 @@ final class KernelFileRegression {
     }
 
     static Fit run(Model net, INDArray x, INDArray y, INDArray test, boolean testIsTrain, Path kernel, double diagReg,
-                   double tolerance, int rank, MemoryBudget budget, boolean quiet) {
+                   double tolerance, int rank, double adaptiveStop, MemoryBudget budget, boolean quiet) {
         long t0 = System.nanoTime();
         int o = (int) y.size(1);
         long n = x.size(0), m = n * o;
@@ -67,7 +67,7 @@ final class KernelFileRegression {
         check(net, x, kernel, mode, m, o);
         INDArray rhs = f0.castTo(DataType.DOUBLE).sub(y.castTo(DataType.DOUBLE)).reshape('c', m, 1);
         IterativeKernelSolver solver = IterativeKernelSolver.builder(KernelRows.mapped(kernel)).diagReg(diagReg)
-                .tolerance(tolerance).preconditionerRank(rank).build();
+                .tolerance(tolerance).preconditionerRank(rank).adaptiveStop(adaptiveStop).build();
         PreconditionerInfo info = solver.preconditionerInfo();
         IterativeSolution sol = solver.solve(rhs);
         INDArray alpha = sol.solution();

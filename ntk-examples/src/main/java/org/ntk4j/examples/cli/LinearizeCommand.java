@@ -47,9 +47,12 @@ public final class LinearizeCommand implements Callable<Integer>, MemoryAdvice {
     String solver;
     @Option(names = "--tolerance", defaultValue = "1e-6", description = "relative residual of the iterative solver")
     double tolerance;
-    @Option(names = "--preconditioner-rank", defaultValue = "4096", description = "largest rank of the iterative "
+    @Option(names = "--preconditioner-rank", defaultValue = "8192", description = "largest rank of the iterative "
             + "solver's pivoted-Cholesky preconditioner (capped at n; more: fewer iterations, n·rank doubles)")
     int preconditionerRank;
+    @Option(names = "--adaptive-stop", description = "with --kernel: stop growing the preconditioner after a block of "
+            + "pivots whose block nu is at most this (0: grow to --preconditioner-rank; default: the library's)")
+    Double adaptiveStop;
     @Option(names = "--kernel", description = "the training kernel as a .npy file ([n, n] for one output, the flattened "
             + "FULL [n*o, n*o] otherwise), read through the page cache and solved by conjugate gradients (at "
             + "convergence only); computed into the file out of core first when it does not exist")
@@ -174,12 +177,17 @@ public final class LinearizeCommand implements Callable<Integer>, MemoryAdvice {
         if (preconditionerRank <= 0) {
             throw new IllegalArgumentException("--preconditioner-rank must be > 0 (got: " + preconditionerRank + ")");
         }
+        if (adaptiveStop != null && !(adaptiveStop >= 0 && adaptiveStop < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("--adaptive-stop must be finite and >= 0 (got: " + adaptiveStop + ")");
+        }
         if (x.size(0) != y.size(0)) {
             throw new IllegalArgumentException("--train-x has " + x.size(0) + " rows but --train-y has " + y.size(0)
                     + ": give one target row per training example");
         }
         KernelFileRegression.Fit r = KernelFileRegression.run(net, x, y, t, KernelFileRegression.same(trainX, testX, x, t),
-                kernelFile, diagReg, tolerance, preconditionerRank, input.budget(), json);
+                kernelFile, diagReg, tolerance, preconditionerRank,
+                adaptiveStop == null ? org.ntk4j.core.linalg.IterativeKernelSolver.DEFAULT_STOP_NU : adaptiveStop,
+                input.budget(), json);
         ArrayIO.write(r.predictions(), out, "--out");
         IterativeSolution it = r.solution();
         org.ntk4j.core.linalg.PreconditionerInfo p = r.preconditioner();
@@ -188,20 +196,22 @@ public final class LinearizeCommand implements Callable<Integer>, MemoryAdvice {
                     "{\"command\":\"linearize\",\"shape\":%s,\"data_type\":\"%s\",\"steps\":null,\"time\":null,"
                             + "\"diag_reg\":%s,\"solver\":\"ITERATIVE\",\"kernel_file\":\"%s\",\"kernel_computed\":%s,"
                             + "\"iterations\":%d,\"relative_residual\":%s,\"preconditioner_rank\":%d,"
-                            + "\"preconditioner_seconds\":%.3f,\"preconditioner_bytes\":%d,\"solve_seconds\":%.3f,"
+                            + "\"preconditioner_seconds\":%.3f,\"preconditioner_bytes\":%d,\"preconditioner_stop\":\"%s\","
+                            + "\"preconditioner_last_nu\":%s,\"solve_seconds\":%.3f,"
                             + "\"ridge_identity_error\":%s,\"max_abs_train_residual\":%s,\"seconds\":%.6f,\"out\":\"%s\"}",
                     Arrays.toString(r.predictions().shape()).replace(" ", ""), r.predictions().dataType(), num(diagReg),
                     kernelFile.toString().replace("\\", "\\\\"), r.computed(), it.iterations(),
-                    num(it.relativeResidual()), p.rank(), p.seconds(), p.bytes(), it.seconds(),
+                    num(it.relativeResidual()), p.rank(), p.seconds(), p.bytes(), p.stopReason(),
+                    num(p.lastBlockNu()), it.seconds(),
                     num(r.identityError()), num(r.fitResidual()), r.seconds(),
                     out.toString().replace("\\", "\\\\").replace("\"", "\\\"")));
         } else {
             System.out.println("predictions " + Arrays.toString(r.predictions().shape()) + " " + r.predictions().dataType()
                     + " at convergence, from the kernel file " + kernelFile + " -> " + out);
             System.out.println(String.format(Locale.ROOT, "solved iteratively: preconditioned conjugate gradients, %d "
-                            + "iterations, relative residual %.2e (tolerance %.1e); preconditioner rank %d (%s, %.1f s); "
+                            + "iterations, relative residual %.2e (tolerance %.1e); preconditioner rank %d (%s, %s, %.1f s); "
                             + "solve %.1f s; total %.1f s", it.iterations(), it.relativeResidual(), it.tolerance(),
-                    p.rank(), org.ntk4j.core.kernel.MemoryBudget.human(p.bytes()), p.seconds(), it.seconds(),
+                    p.rank(), p.stopReason(), org.ntk4j.core.kernel.MemoryBudget.human(p.bytes()), p.seconds(), it.seconds(),
                     r.seconds()));
             if (!Double.isNaN(r.identityError())) {
                 System.out.println(String.format(Locale.ROOT, "at the training points: max |y - f| = %.4g (the ridge "

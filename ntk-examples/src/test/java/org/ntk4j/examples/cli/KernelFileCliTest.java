@@ -64,6 +64,8 @@ class KernelFileCliTest extends NtkTestBase {
                     "--tolerance", "1e-10", "--preconditioner-rank", "16", "--json", "--out", cg.toString());
             assertEquals(0, r.code(), r.err());
             assertTrue(r.out().contains("\"solver\":\"ITERATIVE\""), r.out());
+            // rank cap 16 of 70 examples, ν far above 2 at the first block: the cap ends the growth
+            assertTrue(r.out().contains("\"preconditioner_stop\":\"rank cap\""), r.out());
             assertEquals(test == x, r.err().contains("computing the training kernel into it"), r.err());
             INDArray a = ArrayFiles.read(dense), b = ArrayFiles.read(cg);
             double diff = a.castTo(DataType.DOUBLE).sub(b.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
@@ -98,6 +100,11 @@ class KernelFileCliTest extends NtkTestBase {
                 out.toString());
         CliArrayFilesTest.assertCleanRefusal(r, out, "finite steps");
         assertTrue(r.err().contains("--kernel predicts at convergence only"), r.err());
+        r = CliArrayFilesTest.run("linearize", "--model", m.toString(), "--train-x", x.toString(), "--train-y",
+                y.toString(), "--test-x", x.toString(), "--diag-reg", "0.1", "--kernel", k.toString(),
+                "--adaptive-stop", "-1", "--out", out.toString());
+        CliArrayFilesTest.assertCleanRefusal(r, out, "negative adaptive stop");
+        assertTrue(r.err().contains("--adaptive-stop must be finite and >= 0 (got: -1.0)"), r.err());
     }
 
     @Test

@@ -76,6 +76,22 @@ public final class ArrayKernelRows implements KernelRows {
     }
 
     @Override
+    public void readRowPrefix(long i, int count, double[] dst) {
+        if (floats != null) {
+            int base = (int) (i * n);
+            for (int j = 0; j < count; j++) {
+                dst[j] = floats.get(base + j);
+            }
+        } else if (doubles != null) {
+            doubles.get((int) (i * n), dst, 0, count);
+        } else {
+            for (int j = 0; j < count; j++) {
+                dst[j] = k.getDouble(i, j);
+            }
+        }
+    }
+
+    @Override
     public void diagonal(double[] dst) {
         for (long i = 0; i < n; i++) {
             dst[(int) i] = floats != null ? floats.get((int) (i * n + i))

@@ -5,29 +5,57 @@ import org.apache.commons.math3.linear.RealLinearOperator;
 import org.apache.commons.math3.linear.RealVector;
 import org.ntk4j.core.linalg.KernelRows;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
 /**
- * {@code (K + λI) v} in double precision, streaming {@code K} by blocks of rows from a {@link KernelRows} into one
- * reused buffer (about {@code blockDoubles} doubles); counts the passes over the kernel.
+ * {@code (K + λI) v} in double precision for a symmetric {@code K} given by its lower triangle: row {@code i}
+ * contributes {@code K[i, 0..i]·v[0..i]} to {@code y[i]} and {@code K[i, j] v[i]} to {@code y[j]} for {@code j < i}, so
+ * each pass reads half of the kernel (half the pages of a mapped file) and uses every entry read twice. The rows are
+ * split into {@value #PARTS} ranges of equal work, each with its own accumulator, run on a small pool of daemon
+ * threads (one per available processor, at most {@value #MAX_THREADS}) and summed in a fixed order: the result does not
+ * depend on the thread count or on scheduling. Counts the passes over the kernel.
  */
 public final class KernelOperator extends RealLinearOperator {
+    /** Row ranges of a pass (each with an accumulator of n doubles). */
+    static final int PARTS = 16;
+    private static final int MAX_THREADS = 8;
+    private static final ExecutorService POOL = Executors.newFixedThreadPool(
+            Math.max(1, Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors())), r -> {
+                Thread t = new Thread(r, "ntk4j-kernel-product");
+                t.setDaemon(true);
+                return t;
+            });
+
     private final KernelRows k;
     private final int n;
     private final double lambda;
-    private final int blockRows;
-    private final double[] block;
+    private final int[] bounds;
+    private final double[][] acc;
     private long passes;
 
     /**
-     * @param k            the kernel, {@code n < 2³¹}
+     * @param k            the kernel, {@code n < 2³¹}; read through {@link KernelRows#readRowPrefix} (thread-safe)
      * @param lambda       the diagonal shift λ ≥ 0
-     * @param blockDoubles the buffer size in doubles (at least one row is used)
+     * @param blockDoubles unused (kept for the callers' row-block setting; each task reads one row at a time)
      */
     public KernelOperator(KernelRows k, double lambda, long blockDoubles) {
         this.k = k;
         this.n = Math.toIntExact(k.size());
         this.lambda = lambda;
-        this.blockRows = (int) Math.max(1, Math.min(n, blockDoubles / Math.max(1, n)));
-        this.block = new double[Math.multiplyExact(blockRows, Math.max(1, n))];
+        int parts = Math.max(1, Math.min(PARTS, n));
+        this.bounds = new int[parts + 1];
+        // row i costs i + 1 entries: split the triangle into parts of equal area
+        double total = (double) n * (n + 1) / 2;
+        for (int p = 1; p < parts; p++) {
+            bounds[p] = Math.max(bounds[p - 1], (int) Math.min(n, Math.round(Math.sqrt(2 * total * p / parts))));
+        }
+        bounds[parts] = n;
+        this.acc = new double[parts][];
     }
 
     @Override
@@ -53,33 +81,74 @@ public final class KernelOperator extends RealLinearOperator {
      * @param y receives {@code (K + λI) v}
      */
     public void multiply(double[] v, double[] y) {
-        for (int first = 0; first < n; first += blockRows) {
-            int rows = Math.min(blockRows, n - first);
-            k.read(first, rows, block);
-            for (int r = 0; r < rows; r++) {
-                y[first + r] = dot(block, r * n, v, n) + lambda * v[first + r];
+        int parts = bounds.length - 1;
+        List<Future<?>> done = new ArrayList<>(parts);
+        for (int p = 0; p < parts; p++) {
+            int part = p;
+            done.add(POOL.submit(() -> rows(part, v)));
+        }
+        for (Future<?> f : done) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted during a kernel-vector product", e);
+            } catch (ExecutionException e) {
+                Throwable c = e.getCause();
+                throw c instanceof RuntimeException r ? r : new IllegalStateException(c);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            y[i] = lambda * v[i];
+        }
+        for (int p = 0; p < parts; p++) {
+            double[] a = acc[p];
+            int hi = bounds[p + 1];
+            for (int i = 0; i < hi; i++) {
+                y[i] += a[i];
             }
         }
         passes++;
     }
 
+    /** Rows {@code bounds[p] .. bounds[p+1]-1}: their lower-triangle parts, into {@code acc[p]}. */
+    private void rows(int p, double[] v) {
+        int lo = bounds[p];
+        int hi = bounds[p + 1];
+        double[] a = acc[p];
+        if (a == null || a.length < hi) {
+            a = new double[hi];
+            acc[p] = a;
+        } else {
+            java.util.Arrays.fill(a, 0, hi, 0.0);
+        }
+        double[] row = new double[Math.max(1, hi)];
+        for (int i = lo; i < hi; i++) {
+            k.readRowPrefix(i, i + 1, row);
+            double vi = v[i];
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            int j = 0;
+            for (; j + 3 < i; j += 4) {
+                double r0 = row[j], r1 = row[j + 1], r2 = row[j + 2], r3 = row[j + 3];
+                s0 += r0 * v[j];
+                s1 += r1 * v[j + 1];
+                s2 += r2 * v[j + 2];
+                s3 += r3 * v[j + 3];
+                a[j] += r0 * vi;
+                a[j + 1] += r1 * vi;
+                a[j + 2] += r2 * vi;
+                a[j + 3] += r3 * vi;
+            }
+            for (; j < i; j++) {
+                s0 += row[j] * v[j];
+                a[j] += row[j] * vi;
+            }
+            a[i] += (s0 + s1) + (s2 + s3) + row[i] * vi;
+        }
+    }
+
     /** @return how many times the whole kernel has been streamed */
     public long passes() {
         return passes;
-    }
-
-    private static double dot(double[] a, int off, double[] b, int n) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int j = 0;
-        for (; j + 3 < n; j += 4) {
-            s0 += a[off + j] * b[j];
-            s1 += a[off + j + 1] * b[j + 1];
-            s2 += a[off + j + 2] * b[j + 2];
-            s3 += a[off + j + 3] * b[j + 3];
-        }
-        for (; j < n; j++) {
-            s0 += a[off + j] * b[j];
-        }
-        return (s0 + s1) + (s2 + s3);
     }
 }

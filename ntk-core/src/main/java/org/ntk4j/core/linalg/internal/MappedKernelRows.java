@@ -28,6 +28,7 @@ public final class MappedKernelRows implements KernelRows {
     private final FloatBuffer[] floatChunks;
     private final DoubleBuffer[] doubleChunks;
     private float[] row;
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
 
     /** @param file a square kernel {@code .npy} */
     public MappedKernelRows(Path file) {
@@ -105,6 +106,25 @@ public final class MappedKernelRows implements KernelRows {
             } else {
                 doubleChunks[c].get(at, dst, r * len, len);
             }
+        }
+    }
+
+    @Override
+    public void readRowPrefix(long i, int count, double[] dst) {
+        int c = (int) (i / rowsPerChunk);
+        int at = (int) ((i - c * rowsPerChunk) * n);
+        if (floatChunks != null) {
+            float[] buf = SCRATCH.get();
+            if (buf.length < count) {
+                buf = new float[(int) n];
+                SCRATCH.set(buf);
+            }
+            floatChunks[c].get(at, buf, 0, count);          // absolute bulk get: no shared position
+            for (int j = 0; j < count; j++) {
+                dst[j] = buf[j];
+            }
+        } else {
+            doubleChunks[c].get(at, dst, 0, count);
         }
     }
 

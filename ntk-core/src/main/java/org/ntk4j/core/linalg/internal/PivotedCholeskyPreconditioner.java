@@ -7,10 +7,13 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.ntk4j.core.linalg.CholeskyFactor;
 import org.ntk4j.core.linalg.KernelRows;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -18,31 +21,39 @@ import java.util.SplittableRandom;
  * of the kernel (Chen, Epperly, Tropp, Webber 2022: pivots drawn with probability proportional to the residual
  * diagonal, here {@value #BLOCK} at a time, the block's own Schur complement factored with greedy pivoting so that
  * nearly dependent draws are dropped) and {@code D = diag(K − F Fᵀ)} its residual diagonal. Applied by the Woodbury
- * identity in double, {@code P⁻¹v = u − D'⁻¹ F (I + Fᵀ D'⁻¹ F)⁻¹ Fᵀ u} with {@code D' = D + μI}, {@code u = D'⁻¹ v};
- * the {@code k × k} matrix {@code S = L Lᵀ} has eigenvalues ≥ 1, so its Cholesky factor is well conditioned from below
- * whatever μ; {@code F} is replaced by {@code M = F L⁻ᵀ} once, so each application is {@code u − D'⁻¹ M Mᵀ u}.
+ * identity in double, {@code P⁻¹v = u − D'⁻¹ F S⁻¹ Fᵀ u} with {@code D' = D + μI}, {@code u = D'⁻¹ v} and
+ * {@code S = I + Fᵀ D'⁻¹ F = L Lᵀ} (eigenvalues ≥ 1, so its Cholesky factor is well conditioned whatever μ); each
+ * application is two matrix–vector products with {@code F} and two triangular solves with {@code L}.
  *
- * <p><b>Adaptive rank.</b> The factor grows block by block until its rank reaches the cap, the kernel is exhausted, or
- * the residual trace {@code tr(K − F Fᵀ)} falls to {@code 2μ}: then the preconditioned system's condition number is at
- * most {@code (1 + tr/μ)² ≤ 9} and CG converges in tens of iterations at most.
+ * <p><b>Adaptive rank.</b> The factor grows block by block until its rank reaches the cap, the kernel is exhausted,
+ * the residual trace {@code tr(K − F Fᵀ)} falls to {@code 2μ} (condition number then at most 9), or the last block's
+ * {@code ν = λ_max(Cᵀ D'⁻¹ C)} falls to a threshold, where {@code C [n, m]} are the block's new columns and
+ * {@code D'} the residual diagonal before it: {@code C Cᵀ} is the part of the residual {@code E = K − F Fᵀ} that the
+ * block removed, and {@code ν ≤ λ_max(D'^-½ E D'^-½)}, the quantity that bounds the preconditioned spectrum from above.
+ * A small ν says that random pivots no longer find residual directions much larger than the residual diagonal (which
+ * {@code D} already preconditions).
  *
- * <p>Cost: {@code k} kernel rows read, {@code O(n k²)} work in ND4J GEMMs (building and the Woodbury matrix);
- * memory {@code n·k} doubles (plus {@code k × k} temporaries while building and one block of {@value #BLOCK}
- * rows). Each application: two matrix–vector products with {@code M}, {@code O(n k)}.
+ * <p>Cost: {@code k} kernel rows read; {@code ≈ 2 n k²} multiply–adds in ND4J GEMMs ({@code n k²/2} for the
+ * residual columns, {@code n k²/2} for the lower triangle of {@code S}, {@code k³/6} for its {@code potrf}); memory
+ * {@code n·cap + k²} doubles (the buffer for {@code F} is allocated at the cap) plus one block of {@value #BLOCK}
+ * rows. Each application: {@code O(n k + k²)}.
  */
 public final class PivotedCholeskyPreconditioner extends RealLinearOperator {
     /** Pivots drawn per block. */
     public static final int BLOCK = 128;
-    private static final long CHUNK_ROWS = 8192;
+    private static final Logger LOG = LoggerFactory.getLogger(PivotedCholeskyPreconditioner.class);
+    private static final long CHUNK_ROWS = 4096;
+    private static final int PANEL = 1024;
 
     private final int n;
     private final int k;
-    private final INDArray f;        // [n, k] DOUBLE: F while building, then M = F L⁻ᵀ
-    private final INDArray dinv;     // [n, 1] 1 / (residual diagonal + μ)
-    private final double[] dinvArr;
+    private final INDArray f;        // [n, k] DOUBLE 'f' (a contiguous column prefix of the [n, cap] buffer)
+    private final INDArray lower;    // [k, k] DOUBLE 'f': S = I + Fᵀ D'⁻¹ F = L Lᵀ
+    private final double[] dinvArr;  // 1 / (residual diagonal + μ)
     private final double residualTrace;
     private final double trace;
-    private final double mu;
+    private final double lastNu;
+    private final String stop;
     private final double buildSeconds;
     private final long rowsRead;
 
@@ -51,8 +62,10 @@ public final class PivotedCholeskyPreconditioner extends RealLinearOperator {
      * @param rank   the largest rank k (capped at n)
      * @param lambda the diagonal regulariser of the system (μ = λ when λ &gt; 0)
      * @param seed   pivot draws
+     * @param stopNu adaptive stop: growth ends after a block whose captured part, relative to the residual diagonal,
+     *               has largest eigenvalue {@code ν = λ_max(Cᵀ D'⁻¹ C) ≤ stopNu} (0: grow to the cap)
      */
-    public PivotedCholeskyPreconditioner(KernelRows kernel, int rank, double lambda, long seed) {
+    public PivotedCholeskyPreconditioner(KernelRows kernel, int rank, double lambda, long seed, double stopNu) {
         long t0 = System.nanoTime();
         this.n = Math.toIntExact(kernel.size());
         double[] d = new double[n];
@@ -71,8 +84,27 @@ public final class PivotedCholeskyPreconditioner extends RealLinearOperator {
         int got = 0;
         long read = 0;
         double rest = tr;
-        double stop = lambda > 0 ? 2 * lambda : 0;
-        while (got < cap && rest > 1e-13 * tr && rest > stop) {
+        double stopTrace = lambda > 0 ? 2 * lambda : 0;
+        double nu = Double.NaN;
+        double mu0 = lambda > 0 ? lambda : 1e-12 * tr / Math.max(1, n);
+        String why = "rank cap";
+        while (true) {
+            if (got >= cap) {
+                why = got == n ? "rank n" : "rank cap";
+                break;
+            }
+            if (rest <= 1e-13 * tr) {
+                why = "kernel exhausted";
+                break;
+            }
+            if (rest <= stopTrace) {
+                why = "residual trace <= 2 diagReg";
+                break;
+            }
+            if (stopNu > 0 && nu <= stopNu) {
+                why = "block nu <= " + stopNu;
+                break;
+            }
             int[] s = sample(d, cum, Math.min(BLOCK, cap - got), rng);
             int b = s.length;
             double[] rows = new double[b * n];
@@ -81,16 +113,15 @@ public final class PivotedCholeskyPreconditioner extends RealLinearOperator {
                 System.arraycopy(row, 0, rows, i * n, n);
             }
             read += b;
-            INDArray g = Nd4j.create(rows, new long[]{b, n}, 'c').transpose();     // [n, b]: K[:, s]
+            INDArray g = Nd4j.create(rows, new long[]{b, n}, 'c').transpose().dup('f');     // [n, b]: K[:, s]
             if (got > 0) {
                 INDArray fk = fAll.get(NDArrayIndex.all(), NDArrayIndex.interval(0, got));
                 INDArray fs = Nd4j.create(DataType.DOUBLE, b, got);
                 for (int i = 0; i < b; i++) {
                     fs.getRow(i).assign(fk.getRow(s[i]));
                 }
-                g = g.sub(fk.mmul(fs.transpose()));                                 // residual columns
-            } else {
-                g = g.dup('f');
+                Nd4j.gemm(fk, fs, g, false, true, -1.0, 1.0);                                 // residual columns
+                fs.close();
             }
             double[][] gs = new double[b][b];
             for (int i = 0; i < b; i++) {
@@ -112,6 +143,11 @@ public final class PivotedCholeskyPreconditioner extends RealLinearOperator {
                 }
                 INDArray c = gp.mmul(lowerInverse(l).transpose());                 // [n, m] = G_p L⁻ᵀ
                 fAll.get(NDArrayIndex.all(), NDArrayIndex.interval(got, got + m)).assign(c);
+                double[] dp = new double[n];
+                for (int i = 0; i < n; i++) {
+                    dp[i] = 1 / (d[i] + mu0);
+                }
+                nu = blockNu(c, dp);
                 double[] sq = c.mul(c).sum(1).toDoubleVector();
                 for (int i = 0; i < n; i++) {
                     d[i] = Math.max(0, d[i] - sq[i]);
@@ -120,42 +156,80 @@ public final class PivotedCholeskyPreconditioner extends RealLinearOperator {
                     d[s[piv[j]]] = 0;
                 }
                 got += m;
+                gp.close();
+                c.close();
             }
+            g.close();
             rest = 0;
             for (double x : d) {
                 rest += x;
             }
+            if (LOG.isDebugEnabled()) {
+                LOG.debug(String.format(Locale.ROOT, "pivoted Cholesky: rank %d, block nu %.4f, residual trace / n %.4g, "
+                        + "%.1f s", got, nu, rest / n, (System.nanoTime() - t0) / 1e9));
+            }
         }
         this.k = got;
-        this.f = got == 0 ? null : got == cap ? fAll : fAll.get(NDArrayIndex.all(), NDArrayIndex.interval(0, got)).dup('f');
+        this.stop = why;
+        this.lastNu = nu;
+        this.f = got == 0 ? null : fAll.get(NDArrayIndex.all(), NDArrayIndex.interval(0, got));
         this.residualTrace = rest;
         this.rowsRead = read;
-        this.mu = lambda > 0 ? lambda : Math.max(rest / Math.max(1, n), 1e-12 * tr / Math.max(1, n));
+        double mu = lambda > 0 ? lambda : Math.max(rest / Math.max(1, n), 1e-12 * tr / Math.max(1, n));
         this.dinvArr = new double[n];
         for (int i = 0; i < n; i++) {
             dinvArr[i] = 1 / (d[i] + mu);
         }
-        this.dinv = Nd4j.create(dinvArr, new long[]{n, 1}, 'c');
-        if (got > 0) {
-            INDArray s = Nd4j.eye(got).castTo(DataType.DOUBLE);
-            for (long r0 = 0; r0 < n; r0 += CHUNK_ROWS) {
-                long r1 = Math.min(n, r0 + CHUNK_ROWS);
-                INDArray fc = f.get(NDArrayIndex.interval(r0, r1), NDArrayIndex.all());
-                INDArray dc = dinv.get(NDArrayIndex.interval(r0, r1), NDArrayIndex.all());
-                s.addi(fc.transpose().mmul(fc.mulColumnVector(dc)));
+        this.lower = got == 0 ? null : woodburyFactor(f, dinvArr, n, got);
+        this.buildSeconds = (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** {@code λ_max(Cᵀ diag(dp) C)} of a block's new columns {@code C [n, m]}. */
+    private static double blockNu(INDArray c, double[] dp) {
+        INDArray w = c.mulColumnVector(Nd4j.createFromArray(dp).reshape(dp.length, 1));
+        INDArray g = c.transpose().mmul(w);
+        g = g.add(g.transpose()).muli(0.5);
+        return org.ntk4j.core.linalg.SymmetricEigen.eigenvalues(g).maxNumber().doubleValue();
+    }
+
+    /**
+     * The Cholesky factor of {@code S = I + Fᵀ D'⁻¹ F} ({@code [k, k]}, 'f'): the lower triangle accumulated by blocked
+     * GEMMs over row chunks of {@code F} and column panels (half the multiply–adds of the full product), then LAPACK
+     * {@code potrf} in place.
+     */
+    private static INDArray woodburyFactor(INDArray f, double[] dinv, int n, int k) {
+        INDArray s = Nd4j.create(DataType.DOUBLE, new long[]{k, k}, 'f');
+        int chunk = (int) Math.min(n, CHUNK_ROWS);
+        // reused contiguous buffers: a chunk of F and the same scaled by D'⁻¹ (column ranges stay BLAS-compatible)
+        INDArray fcBuf = Nd4j.create(DataType.DOUBLE, new long[]{chunk, k}, 'f');
+        INDArray fdBuf = Nd4j.create(DataType.DOUBLE, new long[]{chunk, k}, 'f');
+        for (long r0 = 0; r0 < n; r0 += CHUNK_ROWS) {
+            int rows = (int) (Math.min(n, r0 + CHUNK_ROWS) - r0);
+            INDArray fc = rows == chunk ? fcBuf : Nd4j.create(DataType.DOUBLE, new long[]{rows, k}, 'f');
+            INDArray fd = rows == chunk ? fdBuf : Nd4j.create(DataType.DOUBLE, new long[]{rows, k}, 'f');
+            fc.assign(f.get(NDArrayIndex.interval(r0, r0 + rows), NDArrayIndex.all()));
+            INDArray dc = Nd4j.createFromArray(Arrays.copyOfRange(dinv, (int) r0, (int) r0 + rows)).reshape(rows, 1);
+            fd.assign(fc).muliColumnVector(dc);
+            for (int j0 = 0; j0 < k; j0 += PANEL) {
+                int j1 = Math.min(k, j0 + PANEL);
+                INDArray block = Nd4j.create(DataType.DOUBLE, new long[]{k - j0, j1 - j0}, 'f');
+                Nd4j.gemm(fc.get(NDArrayIndex.all(), NDArrayIndex.interval(j0, k)),
+                        fd.get(NDArrayIndex.all(), NDArrayIndex.interval(j0, j1)), block, true, false, 1.0, 0.0);
+                s.get(NDArrayIndex.interval(j0, k), NDArrayIndex.interval(j0, j1)).addi(block);
+                block.close();
             }
-            s = s.add(s.transpose()).muli(0.5);
-            // S = L Lᵀ; M = F L⁻ᵀ in place of F, so that F S⁻¹ Fᵀ = M Mᵀ: two products per application, no solves
-            INDArray lower = CholeskyFactor.of(s).lower();
-            INDArray lt = BlockedTriangularSolver.solveLower(lower, Nd4j.eye(got).castTo(DataType.DOUBLE))
-                    .transpose().dup('f');                                           // L⁻ᵀ (blocked, GEMM-based)
-            for (long r0 = 0; r0 < n; r0 += CHUNK_ROWS) {
-                long r1 = Math.min(n, r0 + CHUNK_ROWS);
-                INDArray fc = f.get(NDArrayIndex.interval(r0, r1), NDArrayIndex.all());
-                fc.assign(fc.mmul(lt));
+            if (fc != fcBuf) {
+                fc.close();
+                fd.close();
             }
         }
-        this.buildSeconds = (System.nanoTime() - t0) / 1e9;
+        fcBuf.close();
+        fdBuf.close();
+        for (int i = 0; i < k; i++) {
+            s.putScalar(i, i, s.getDouble(i, i) + 1);
+        }
+        Nd4j.getBlasWrapper().lapack().potrf(s, true);
+        return s;
     }
 
     /** Up to {@code want} distinct indices drawn with probability ∝ {@code d} (with replacement, then deduplicated). */
@@ -280,9 +354,19 @@ public final class PivotedCholeskyPreconditioner extends RealLinearOperator {
         return rowsRead;
     }
 
-    /** @return bytes held: {@code M [n, k]} and the diagonal (the {@code k × k} temporaries are freed) */
+    /** @return bytes held: {@code F [n, k]}, the Woodbury factor {@code [k, k]} and the diagonal */
     public long bytes() {
-        return 8L * n * k + 16L * n;
+        return 8L * n * k + 8L * k * k + 8L * n;
+    }
+
+    /** @return why the growth stopped (rank cap, rank n, kernel exhausted, residual trace, block ν) */
+    public String stopReason() {
+        return stop;
+    }
+
+    /** @return ν of the last block added (NaN when none) */
+    public double lastBlockNu() {
+        return lastNu;
     }
 
     @Override
@@ -303,7 +387,8 @@ public final class PivotedCholeskyPreconditioner extends RealLinearOperator {
         }
         if (k > 0) {
             INDArray u = Nd4j.create(v, new long[]{n, 1}, 'c');
-            double[] t = f.mmul(f.transpose().mmul(u)).toDoubleVector();
+            INDArray z = DirectSubstitution.solve(lower, f.transpose().mmul(u));      // S⁻¹ Fᵀ u
+            double[] t = f.mmul(z).toDoubleVector();
             for (int i = 0; i < n; i++) {
                 v[i] -= dinvArr[i] * t[i];
             }
