@@ -117,7 +117,7 @@ public final class ExactDuals {
         return scale > 0 ? err / scale : Double.POSITIVE_INFINITY;
     }
 
-    private static boolean mehler(HermiteTable t1, int i, HermiteTable t2, int j, double rho, double target,
+    static boolean mehler(HermiteTable t1, int i, HermiteTable t2, int j, double rho, double target,
                                   double scaleC, double scaleE, double[] out) {
         int s = HermiteTable.K + 1;
         double[] a1 = t1.a;
@@ -149,7 +149,7 @@ public final class ExactDuals {
                 return true;
             }
         }
-        return t1.kink != null && t2.kink == t1.kink && kinked(t1, i, t2, j, rho, target, scaleC, scaleE, out);
+        return t1.kink != null && t2.kink != null && kinked(t1, i, t2, j, rho, target, scaleC, scaleE, out);
     }
 
     /**

@@ -69,7 +69,8 @@ final class KinkPart {
             if (!Double.isFinite(cv) || !Double.isFinite(jv)) {
                 return null;
             }
-            double sizeV = Math.abs(vr) + Math.abs(vl) + Math.abs(d * gr) + 1e-300;
+            // extrapolation errors: O(δ²φ'') in value, O(δ²φ''') in slope, far below these thresholds
+            double sizeV = Math.abs(vr) + Math.abs(vl) + room * (Math.abs(gr) + Math.abs(gl)) + 1e-300;
             double sizeG = Math.abs(gr) + Math.abs(gl) + 1e-300;
             boolean hasV = Math.abs(cv) > NEGLIGIBLE * sizeV;
             boolean hasG = Math.abs(jv) > NEGLIGIBLE * sizeG;
@@ -128,7 +129,7 @@ final class KinkPart {
     /** {@code out = {E[ψ(u)ψ(v)], E[ψ'(u)ψ'(v)]}}. */
     void products(double mean, double k11, double k12, double k22, double[] out) {
         if (relu != null) {
-            relu.products(0.0, k11, k12, k22, out);
+            relu.products(mean, k11, k12, k22, out);
             out[0] *= j2;
             out[1] *= j2;
             return;
