@@ -67,6 +67,7 @@ final class HermiteRows {
     private static final class Work {
         final GaussianRule rule = new GaussianRule();
         double[] u = new double[0];
+        final double[] hp = new double[S];
         /** values[row][channel][node]. */
         double[][][] values = new double[BLOCK][4][0];
         final double[][][][] acc = new double[2][BLOCK][4][S];
@@ -184,8 +185,10 @@ final class HermiteRows {
             }
             double[] h = ms.h;
             double[] wt = ms.w;
+            double[] hp = w.hp;
             for (int p = 0; p < m; p++) {
-                int o = p * S;
+                // the node's Hermite values in a row of their own: same index as the accumulator (vectorises)
+                System.arraycopy(h, p * S, hp, 0, S);
                 double wp = wt[p];
                 for (int r = 0; r < nr; r++) {
                     double[][] v = w.values[r];
@@ -194,7 +197,7 @@ final class HermiteRows {
                         double fa = wp * v[c][p];
                         double[] a = acc[c];
                         for (int k = 0; k < S; k++) {
-                            a[k] += fa * h[o + k];
+                            a[k] += fa * hp[k];
                         }
                     }
                 }
