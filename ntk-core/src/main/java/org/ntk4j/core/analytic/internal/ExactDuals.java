@@ -13,6 +13,9 @@ import java.util.stream.IntStream;
  * <ol>
  *   <li>Mehler's series from the tables, stopped at the first block whose rigorous truncation bound is below the
  *       target (relative to the Cauchy–Schwarz scale {@code √(E[φ(u)²] E[φ(v)²])}); cost {@code O(K)} per pair.</li>
+ *   <li>If it cannot certify the target and the activation has a {@link KinkPart}: Mehler's series of the kink split
+ *       {@code φ = ψ + r}, {@code ψ}'s part in closed form (see {@code kinked}); cost {@code O(K)} plus one closed
+ *       form.</li>
  *   <li>Otherwise (correlations near ±1 for functions whose coefficients decay slowly) nested one-dimensional
  *       integration {@code E[φ(u) E[φ(v) | u]]}: outer over {@code u}, inner over the conditional Gaussian of
  *       {@code v}, both with {@link GaussianRule} (split at the breakpoints, graded, nested error estimates).</li>

@@ -17,7 +17,12 @@ import org.ntk4j.core.analytic.Nonlinearity;
  * {@code h_K} is resolved), and with every panel halved. The finer values are kept; their error estimates are the
  * differences — the coefficient vectors' 2-norm distance over every degree, the energies' difference — plus
  * rounding: an upper estimate of the finer rule's error whenever halving the panels at least halves the error (any
- * rule of order ≥ 1, even at an undeclared kink).
+ * rule of order ≥ 1, even at an undeclared kink). {@link HermiteRows} computes the rows in batches of examples that
+ * share a mesh.
+ *
+ * <p>When the activation has a {@link KinkPart} {@code ψ} (a jump of {@code φ} or {@code φ'} at a breakpoint), the
+ * table also holds the coefficients of {@code ψ} and {@code ψ'}, the energies of {@code ψ}, {@code ψ'},
+ * {@code r = φ − ψ}, {@code r'}, and their remainders, for Mehler's series of the kink split in {@link ExactDuals}.
  */
 public final class HermiteTable {
     /** Highest Hermite degree. */
