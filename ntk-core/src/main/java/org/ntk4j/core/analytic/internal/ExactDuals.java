@@ -13,6 +13,9 @@ import java.util.stream.IntStream;
  * <ol>
  *   <li>Mehler's series from the tables, stopped at the first block whose rigorous truncation bound is below the
  *       target (relative to the Cauchy–Schwarz scale {@code √(E[φ(u)²] E[φ(v)²])}); cost {@code O(K)} per pair.</li>
+ *   <li>If it cannot certify the target and the activation has a {@link KinkPart}: Mehler's series of the kink split
+ *       {@code φ = ψ + r}, {@code ψ}'s part in closed form (see {@code kinked}); cost {@code O(K)} plus one closed
+ *       form.</li>
  *   <li>Otherwise (correlations near ±1 for functions whose coefficients decay slowly) nested one-dimensional
  *       integration {@code E[φ(u) E[φ(v) | u]]}: outer over {@code u}, inner over the conditional Gaussian of
  *       {@code v}, both with {@link GaussianRule} (split at the breakpoints, graded, nested error estimates).</li>
@@ -117,7 +120,7 @@ public final class ExactDuals {
         return scale > 0 ? err / scale : Double.POSITIVE_INFINITY;
     }
 
-    private static boolean mehler(HermiteTable t1, int i, HermiteTable t2, int j, double rho, double target,
+    static boolean mehler(HermiteTable t1, int i, HermiteTable t2, int j, double rho, double target,
                                   double scaleC, double scaleE, double[] out) {
         int s = HermiteTable.K + 1;
         double[] a1 = t1.a;
@@ -149,7 +152,73 @@ public final class ExactDuals {
                 return true;
             }
         }
+        return t1.kink != null && t2.kink != null && kinked(t1, i, t2, j, rho, target, scaleC, scaleE, out);
+    }
+
+    /**
+     * Mehler's series for the kink split {@code φ = ψ + r} ({@link KinkPart}): {@code E[φ(u)φ(v)] = E[ψψ] +
+     * Σ_k (a_ik a_jk − p_ik p_jk) ρ^k}, the first term in closed form, the series being that of
+     * {@code E[ψ r] + E[r ψ] + E[r r]}: its terms after {@code K'} add at most
+     * {@code |ρ|^{K'+1} (√(P_i R_j) + √(R_i P_j) + √(R_i R_j))} with {@code P, R} the remainders of {@code ψ} and
+     * {@code r} (Cauchy–Schwarz on each of the three series); the same for the derivatives.
+     */
+    private static boolean kinked(HermiteTable t1, int i, HermiteTable t2, int j, double rho, double target,
+                                  double scaleC, double scaleE, double[] out) {
+        int s = HermiteTable.K + 1;
+        double[] a1 = t1.a;
+        double[] a2 = t2.a;
+        double[] b1 = t1.b;
+        double[] b2 = t2.b;
+        double[] p1 = t1.ap;
+        double[] p2 = t2.ap;
+        double[] d1 = t1.bp;
+        double[] d2 = t2.bp;
+        int ia = i * s;
+        int ja = j * s;
+        int nb = HermiteTable.BLOCKS.length;
+        double sc = 0;
+        double se = 0;
+        double pw = 1;
+        int k = 0;
+        for (int blk = 0; blk < nb; blk++) {
+            int end = HermiteTable.BLOCKS[blk];
+            for (; k <= end; k++) {
+                sc += (a1[ia + k] * a2[ja + k] - p1[ia + k] * p2[ja + k]) * pw;
+                se += (b1[ia + k] * b2[ja + k] - d1[ia + k] * d2[ja + k]) * pw;
+                pw *= rho;
+            }
+            int bi = i * nb + blk;
+            int bj = j * nb + blk;
+            double ap = Math.abs(pw);
+            double boundC = ap * cross(t1.rpf[bi], t1.rrf[bi], t2.rpf[bj], t2.rrf[bj]);
+            double boundE = ap * cross(t1.rpg[bi], t1.rrg[bi], t2.rpg[bj], t2.rrg[bj]);
+            if (boundC <= target * scaleC + 1e-300 && boundE <= target * scaleE + 1e-300) {
+                double q1 = Math.max(0.0, t1.q[i]);
+                double q2 = Math.max(0.0, t2.q[j]);
+                double[] psi = new double[2];
+                t1.kink.products(t1.mean, q1, rho * Math.sqrt(q1) * Math.sqrt(q2), q2, psi);
+                double sp = Math.sqrt(t1.epf[i]) * Math.sqrt(t2.epf[j]);
+                double sd = Math.sqrt(t1.epg[i]) * Math.sqrt(t2.epg[j]);
+                out[0] = psi[0] + sc;
+                out[1] = psi[1] + se;
+                // closed form of ψ: about 1e-14 of its Cauchy–Schwarz scale; coefficient errors of φ and ψ
+                out[2] = boundC + 1e-13 * sp + t1.aErr[i] * Math.sqrt(t2.ef[j]) + t2.aErr[j] * Math.sqrt(t1.ef[i])
+                        + t1.apErr[i] * Math.sqrt(t2.epf[j]) + t2.apErr[j] * Math.sqrt(t1.epf[i]);
+                out[3] = boundE + 1e-13 * sd + t1.bErr[i] * Math.sqrt(t2.eg[j]) + t2.bErr[j] * Math.sqrt(t1.eg[i])
+                        + t1.bpErr[i] * Math.sqrt(t2.epg[j]) + t2.bpErr[j] * Math.sqrt(t1.epg[i]);
+                return true;
+            }
+        }
         return false;
+    }
+
+    /** √(P_i R_j) + √(R_i P_j) + √(R_i R_j). */
+    private static double cross(double pi, double ri, double pj, double rj) {
+        double spi = Math.sqrt(pi);
+        double sri = Math.sqrt(ri);
+        double spj = Math.sqrt(pj);
+        double srj = Math.sqrt(rj);
+        return spi * srj + sri * spj + sri * srj;
     }
 
     /**

@@ -76,6 +76,12 @@ public final class GaussianRule {
     public int size;
     /** Whether the last {@code build} took the Gauss–Hermite shortcut (not refined by {@code split}). */
     public boolean hermite;
+    /** Panel ends of the last composite {@code build}: panel {@code p} is {@code [ends[2p], ends[2p + 1]]} in {@code ξ}. */
+    public double[] ends = new double[128];
+    /** Number of composite panels of the last {@code build} (0 for the Gauss–Hermite shortcut and {@code τ = 0}). */
+    public int panels;
+    /** When set, {@code build} records the panel ends only (no nodes, no weights). */
+    private boolean dry;
     private double[] cuts = new double[64];
     private final double[] stackA = new double[256];
     private final double[] stackB = new double[256];
@@ -115,6 +121,7 @@ public final class GaussianRule {
     public void build(double m, double tau, double[] breaks, int nb, double scale, double maxWidth,
                       boolean allowHermite, int split, double halfRange) {
         size = 0;
+        panels = 0;
         hermite = false;
         if (!(tau > 0)) {
             ensure(1);
@@ -211,7 +218,34 @@ public final class GaussianRule {
         return p < lo ? lo - p : (p > hi ? p - hi : 0.0);
     }
 
+    /**
+     * The panel ends that {@link #build(double, double, double[], int, double, double, boolean, int, double)} would
+     * lay out without the Gauss–Hermite shortcut, into {@link #ends} and {@link #panels}, without computing nodes or
+     * weights: two calls with equal ends give equal {@link #xi} and weights (the arguments {@link #u} differ by
+     * {@code m, τ}). {@code size} is left 0.
+     */
+    public void mesh(double m, double tau, double[] breaks, int nb, double scale, double maxWidth, int split,
+                     double halfRange) {
+        dry = true;
+        try {
+            build(m, tau, breaks, nb, scale, maxWidth, false, split, halfRange);
+        } finally {
+            dry = false;
+            size = 0;
+        }
+    }
+
     private void panel(double m, double tau, double a, double b) {
+        if (2 * panels + 2 > ends.length) {
+            ends = java.util.Arrays.copyOf(ends, 2 * ends.length);
+        }
+        ends[2 * panels] = a;
+        ends[2 * panels + 1] = b;
+        panels++;
+        if (dry) {
+            size += P;
+            return;
+        }
         ensure(size + P);
         double c = 0.5 * (a + b);
         double h = 0.5 * (b - a);

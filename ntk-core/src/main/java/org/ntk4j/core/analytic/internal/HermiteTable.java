@@ -2,8 +2,6 @@ package org.ntk4j.core.analytic.internal;
 
 import org.ntk4j.core.analytic.Nonlinearity;
 
-import java.util.stream.IntStream;
-
 /**
  * Per-example Hermite coefficients of one layer's activation: for example {@code i} with pre-activation variance
  * {@code q_i} and common mean {@code μ}, {@code f_i(x) = φ(μ + √q_i x)} and {@code g_i(x) = φ'(μ + √q_i x)} are
@@ -19,7 +17,12 @@ import java.util.stream.IntStream;
  * {@code h_K} is resolved), and with every panel halved. The finer values are kept; their error estimates are the
  * differences — the coefficient vectors' 2-norm distance over every degree, the energies' difference — plus
  * rounding: an upper estimate of the finer rule's error whenever halving the panels at least halves the error (any
- * rule of order ≥ 1, even at an undeclared kink).
+ * rule of order ≥ 1, even at an undeclared kink). {@link HermiteRows} computes the rows in batches of examples that
+ * share a mesh.
+ *
+ * <p>When the activation has a {@link KinkPart} {@code ψ} (a jump of {@code φ} or {@code φ'} at a breakpoint), the
+ * table also holds the coefficients of {@code ψ} and {@code ψ'}, the energies of {@code ψ}, {@code ψ'},
+ * {@code r = φ − ψ}, {@code r'}, and their remainders, for Mehler's series of the kink split in {@link ExactDuals}.
  */
 public final class HermiteTable {
     /** Highest Hermite degree. */
@@ -50,11 +53,45 @@ public final class HermiteTable {
     final double[] rg;
     final double[] q;
     final double mean;
+    /** The kink part ψ of the activation, or null (then the fields below are null). */
+    final KinkPart kink;
+    /** Coefficients of ψ(μ + √q_i x) and ψ'(μ + √q_i x), as {@link #a}, {@link #b}. */
+    final double[] ap;
+    final double[] bp;
+    /** E[ψ²], E[ψ'²], E[(φ − ψ)²], E[(φ' − ψ')²]. */
+    final double[] epf;
+    final double[] epg;
+    final double[] erf;
+    final double[] erg;
+    /** Error estimates of ψ's and ψ''s coefficient vectors (2-norm). */
+    final double[] apErr;
+    final double[] bpErr;
+    /** Remainders after each block of ψ, ψ', φ − ψ, φ' − ψ' (as {@link #rf}). */
+    final double[] rpf;
+    final double[] rpg;
+    final double[] rrf;
+    final double[] rrg;
 
-    private HermiteTable(int n, double[] q, double mean) {
+    private HermiteTable(int n, double[] q, double mean, KinkPart kink) {
         this.n = n;
         this.q = q;
         this.mean = mean;
+        this.kink = kink;
+        int nb = BLOCKS.length;
+        int s0 = K + 1;
+        boolean k = kink != null;
+        ap = k ? new double[n * s0] : null;
+        bp = k ? new double[n * s0] : null;
+        epf = k ? new double[n] : null;
+        epg = k ? new double[n] : null;
+        erf = k ? new double[n] : null;
+        erg = k ? new double[n] : null;
+        apErr = k ? new double[n] : null;
+        bpErr = k ? new double[n] : null;
+        rpf = k ? new double[n * nb] : null;
+        rpg = k ? new double[n * nb] : null;
+        rrf = k ? new double[n * nb] : null;
+        rrg = k ? new double[n * nb] : null;
         int s = K + 1;
         a = new double[n * s];
         b = new double[n * s];
@@ -77,115 +114,72 @@ public final class HermiteTable {
      */
     public static HermiteTable of(Nonlinearity phi, double mean, double[] q, boolean parallel) {
         int n = q.length;
-        HermiteTable t = new HermiteTable(n, q, mean);
-        double[] breaks = phi.breakpoints();
-        double scale = phi.smoothnessScale();
-        int chunks = Math.max(1, Math.min(n, 64));
-        IntStream range = IntStream.range(0, chunks);
-        if (parallel && n > 8) {
-            range = range.parallel();
-        }
-        range.forEach(c -> {
-            Work w = new Work();
-            for (int i = c; i < n; i += chunks) {
-                t.fill(phi, breaks, scale, i, w);
-            }
-        });
+        HermiteTable t = new HermiteTable(n, q, mean, KinkPart.of(phi));
+        HermiteRows.fill(t, phi, parallel);
         return t;
     }
 
-    /** Per-thread buffers. */
-    private static final class Work {
-        final GaussianRule rule = new GaussianRule();
-        double[] f = new double[0];
-        double[] g = new double[0];
-        final double[][] acc = new double[4][K + 1];
-        final double[] abs = new double[2];
-        final double[] sums = new double[4];
-    }
-
-    private void fill(Nonlinearity phi, double[] breaks, double scale, int i, Work w) {
-        double var = Math.max(0.0, q[i]);
-        GaussianRule r = w.rule;
-        double[][] acc = w.acc;
-        for (double[] row : acc) {
-            java.util.Arrays.fill(row, 0.0);
-        }
-        double[] sums = w.sums;
-        // the plain rule, then the finer rule with every panel halved; their difference estimates the error over
-        // every degree
-        r.build(mean, Math.sqrt(var), breaks, breaks.length, scale, PANEL, false, 1, RANGE);
-        integrate(phi, r, w, acc[0], acc[1], sums, 0);
-        r.build(mean, Math.sqrt(var), breaks, breaks.length, scale, PANEL, false, 2, RANGE);
-        integrate(phi, r, w, acc[2], acc[3], sums, 2);
-        // the finer rule's values are kept: the difference bounds their error whenever halving the panels at least
-        // halves it (any rule of order ≥ 1, even at an undeclared kink)
-        double[] a15 = acc[2];
-        double[] b15 = acc[3];
-        double f15 = sums[2];
-        double g15 = sums[3];
+    /**
+     * Stores row {@code i} from its two passes: {@code coarse} (plain panels) and {@code fine} (halved panels),
+     * each {@code [channel][degree]} (channels φ, φ', then ψ, ψ' when the table has a kink part), and their energies
+     * {@code E[φ²], E[φ'²]} (then {@code E[ψ²], E[ψ'²], E[(φ−ψ)²], E[(φ'−ψ')²]}) with the sums of their absolute
+     * terms. The finer values are kept: the difference bounds their error whenever halving the panels at least
+     * halves it (any rule of order ≥ 1, even at an undeclared kink).
+     */
+    void store(int i, double[][] coarse, double[][] fine, double[] eCoarse, double[] eFine, double[] absFine) {
         int s = K + 1;
+        double[] a15 = fine[0];
+        double[] b15 = fine[1];
         System.arraycopy(a15, 0, a, i * s, s);
         System.arraycopy(b15, 0, b, i * s, s);
+        double f15 = eFine[0];
+        double g15 = eFine[1];
         ef[i] = f15;
         eg[i] = g15;
-        efErr[i] = Math.abs(f15 - sums[0]) + 2e-15 * w.abs[0];
-        egErr[i] = Math.abs(g15 - sums[1]) + 2e-15 * w.abs[1];
-        aErr[i] = distance(a15, acc[0]) + 2e-16 * Math.sqrt(f15) * (K + 1);
-        bErr[i] = distance(b15, acc[1]) + 2e-16 * Math.sqrt(g15) * (K + 1);
+        efErr[i] = Math.abs(f15 - eCoarse[0]) + 2e-15 * absFine[0];
+        egErr[i] = Math.abs(g15 - eCoarse[1]) + 2e-15 * absFine[1];
+        aErr[i] = distance(a15, coarse[0]) + 2e-16 * Math.sqrt(f15) * (K + 1);
+        bErr[i] = distance(b15, coarse[1]) + 2e-16 * Math.sqrt(g15) * (K + 1);
+        remainders(a15, null, f15, efErr[i], aErr[i], rf, i);
+        remainders(b15, null, g15, egErr[i], bErr[i], rg, i);
+        if (kink == null) {
+            return;
+        }
+        System.arraycopy(fine[2], 0, ap, i * s, s);
+        System.arraycopy(fine[3], 0, bp, i * s, s);
+        epf[i] = eFine[2];
+        epg[i] = eFine[3];
+        erf[i] = eFine[4];
+        erg[i] = eFine[5];
+        double epfErr = Math.abs(eFine[2] - eCoarse[2]) + 2e-15 * absFine[2];
+        double epgErr = Math.abs(eFine[3] - eCoarse[3]) + 2e-15 * absFine[3];
+        double erfErr = Math.abs(eFine[4] - eCoarse[4]) + 2e-15 * absFine[4];
+        double ergErr = Math.abs(eFine[5] - eCoarse[5]) + 2e-15 * absFine[5];
+        apErr[i] = distance(fine[2], coarse[2]) + 2e-16 * Math.sqrt(eFine[2]) * (K + 1);
+        bpErr[i] = distance(fine[3], coarse[3]) + 2e-16 * Math.sqrt(eFine[3]) * (K + 1);
+        remainders(fine[2], null, eFine[2], epfErr, apErr[i], rpf, i);
+        remainders(fine[3], null, eFine[3], epgErr, bpErr[i], rpg, i);
+        // the remainder r = φ − ψ: coefficients a − aψ, error at most the sum of both vectors' errors
+        remainders(a15, fine[2], eFine[4], erfErr, aErr[i] + apErr[i], rrf, i);
+        remainders(b15, fine[3], eFine[5], ergErr, bErr[i] + bpErr[i], rrg, i);
+    }
+
+    /**
+     * Remainders after each block of {@code c − minus} (or {@code c}), inflated by the estimated errors of the
+     * energy and of the partial sum.
+     */
+    private static void remainders(double[] c, double[] minus, double energy, double energyErr, double vecErr,
+                                   double[] out, int i) {
         double sa = 0;
-        double sb = 0;
         int k = 0;
         for (int blk = 0; blk < BLOCKS.length; blk++) {
             for (; k <= BLOCKS[blk]; k++) {
-                sa += a15[k] * a15[k];
-                sb += b15[k] * b15[k];
+                double v = minus == null ? c[k] : c[k] - minus[k];
+                sa += v * v;
             }
-            // remainder, inflated by the estimated errors of the energy and of the partial sum
-            rf[i * BLOCKS.length + blk] = Math.max(0.0, f15 - sa) + efErr[i] + 2 * Math.sqrt(f15) * aErr[i]
-                    + 1e-15 * f15;
-            rg[i * BLOCKS.length + blk] = Math.max(0.0, g15 - sb) + egErr[i] + 2 * Math.sqrt(g15) * bErr[i]
-                    + 1e-15 * g15;
+            out[i * BLOCKS.length + blk] = Math.max(0.0, energy - sa) + energyErr + 2 * Math.sqrt(energy) * vecErr
+                    + 1e-15 * energy;
         }
-    }
-
-    /** Coefficients and energies by the rule's production weights into {@code ca, cb, sums[at], sums[at + 1]}. */
-    private static void integrate(Nonlinearity phi, GaussianRule r, Work w, double[] ca, double[] cb, double[] sums,
-                                  int at) {
-        int m = r.size;
-        if (w.f.length < m) {
-            w.f = new double[r.u.length];
-            w.g = new double[r.u.length];
-        }
-        double[] f = w.f;
-        double[] g = w.g;
-        phi.evaluate(r.u, m, f, g);
-        double f15 = 0, g15 = 0, fAbs = 0, gAbs = 0;
-        for (int p = 0; p < m; p++) {
-            double x = r.xi[p];
-            double fv = f[p];
-            double gv = g[p];
-            double wa = r.w15[p];
-            f15 += wa * fv * fv;
-            g15 += wa * gv * gv;
-            fAbs += Math.abs(wa * fv * fv);
-            gAbs += Math.abs(wa * gv * gv);
-            double hPrev = 0;
-            double h = 1;
-            double fa = wa * fv;
-            double ga = wa * gv;
-            for (int k = 0; k <= K; k++) {
-                ca[k] += fa * h;
-                cb[k] += ga * h;
-                double next = (x * h - SQRT[k] * hPrev) * INV_SQRT[k + 1];
-                hPrev = h;
-                h = next;
-            }
-        }
-        sums[at] = f15;
-        sums[at + 1] = g15;
-        w.abs[0] = fAbs;
-        w.abs[1] = gAbs;
     }
 
     private static double distance(double[] u, double[] v) {

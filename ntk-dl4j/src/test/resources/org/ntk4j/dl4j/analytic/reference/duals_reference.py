@@ -142,6 +142,15 @@ def grid():
                 cases.append((name, 0.0, q1, q2, rho))
         for rho in (-0.9, 0.5, 0.999):
             cases.append((name, 0.3, 1.0, 2.0, rho))
+    # activations whose derivative jumps and that have no closed form: the correlations where Mehler's series of
+    # the kink split (ntk4j's KinkPart) takes over from the plain series, centred and not
+    for name in ('RECTIFIEDTANH', 'SELU'):
+        for q in (1e-2, 0.1, 1.0, 10.0):
+            for rho in (-0.8, 0.7, 0.8, 0.9, 0.95):
+                cases.append((name, 0.0, q, q, rho))
+        for rho in (-0.8, 0.8, 0.9, 0.95):
+            cases.append((name, 0.0, 0.05, 0.2, rho))
+            cases.append((name, 0.3, 0.1, 0.2, rho))
     return cases
 
 
