@@ -166,8 +166,9 @@ public final class ConvTiles {
         long inputs = 8L * plan.inputChannels() * pixels * examples;
         long perExample = 0;
         for (int ap : plan.activationPixels()) {
-            // variances, and the HermiteTable rows (2·65 coefficients, energies, remainders) when error-controlled
-            perExample += 8L * ap * (plan.usesTables() ? 1 + 2 * 65 + 8 + 10 : 1);
+            // variances, and the HermiteTable rows (2·65 coefficients, energies, remainders) when error-controlled,
+            // plus up to 160 doubles of the kink split's coefficients (rectified tanh, SELU; counted for every table)
+            perExample += 8L * ap * (plan.usesTables() ? 1 + 2 * 65 + 8 + 10 + 160 : 1);
         }
         return 2 * MemoryBudget.bytes(type, n1, n2) + 2 * MemoryBudget.bytes(DataType.DOUBLE, t, n2) + work + inputs
                 + perExample * examples;

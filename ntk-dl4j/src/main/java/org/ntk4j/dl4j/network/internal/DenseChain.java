@@ -144,17 +144,13 @@ public final class DenseChain {
                 INDArray a1 = l == 0 ? s1.input : s1.act[l - 1], a2 = l == 0 ? s2.input : s2.act[l - 1];
                 INDArray d1 = trace ? s1.deltaRows[l] : s1.delta[l], d2 = trace ? s2.deltaRows[l] : s2.delta[l];
                 double c = r.trainB ? 1.0 : 0.0;
+                if (r.trainW) {
+                    gram(a1, a2, symmetric, g);
+                }
+                gram(d1, d2, symmetric, dd);
                 if (symmetric) { // lower triangles only (syrk: half the multiply-adds), mirrored once at the end
-                    if (r.trainW) {
-                        SymmetricGram.lower(a1, g);
-                    }
-                    SymmetricGram.lower(d1, dd);
                     GramAccumulator.addLower(acc, r.trainW ? g : null, c, dd, trace ? 1 : outputs, first);
                 } else {
-                    if (r.trainW) {
-                        product(a1, a2, g);
-                    }
-                    product(d1, d2, dd);
                     GramAccumulator.add(acc, r.trainW ? g : null, c, dd, trace ? 1 : outputs, first);
                 }
                 first = false;
@@ -188,21 +184,12 @@ public final class DenseChain {
             INDArray g = null;
             if (r.trainW) {
                 g = buffer(ROLE_G + l, s1.n, s2.n);
-                INDArray a1 = l == 0 ? s1.input : s1.act[l - 1], a2 = l == 0 ? s2.input : s2.act[l - 1];
-                if (symmetric) {
-                    SymmetricGram.lower(a1, g);
-                } else {
-                    product(a1, a2, g);
-                }
+                gram(l == 0 ? s1.input : s1.act[l - 1], l == 0 ? s2.input : s2.act[l - 1], symmetric, g);
             }
             INDArray dd = null;
             if (l < last || !diagonalOutput()) {
                 dd = buffer(ROLE_DD + l, s1.n * outputs, s2.n * outputs);
-                if (symmetric) {
-                    SymmetricGram.lower(s1.delta[l], dd);
-                } else {
-                    product(s1.delta[l], s2.delta[l], dd);
-                }
+                gram(s1.delta[l], s2.delta[l], symmetric, dd);
             }
             terms.add(new FullAccumulator.Term(g, r.trainB ? 1.0 : 0.0, dd));
         }
@@ -242,6 +229,15 @@ public final class DenseChain {
      */
     private static void product(INDArray a, INDArray b, INDArray out) {
         Nd4j.gemm(a, b, out, false, true, 1.0, 0.0);
+    }
+
+    /** {@code out = a bᵀ}: the lower triangle through syrk when the tile is symmetric ({@code a = b}). */
+    private static void gram(INDArray a, INDArray b, boolean symmetric, INDArray out) {
+        if (symmetric) {
+            SymmetricGram.lower(a, out);
+        } else {
+            product(a, b, out);
+        }
     }
 
     /** DL4J's activations work in place on their argument; the few that return a new array are copied back. */
