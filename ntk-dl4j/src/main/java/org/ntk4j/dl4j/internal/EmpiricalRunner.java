@@ -246,11 +246,23 @@ public final class EmpiricalRunner {
         boolean trace = job.trace();
         if (into != null) {
             checkTarget(into, trace ? new long[]{n1, n2} : new long[]{n1, n2, o, o}, type);
-            if (into.isView()) { // views of views are not safe regions in ND4J M2.1: a whole array, then one copy
-                return into.assign(run(cached, side1, side2, symmetric, type, null));
-            }
         }
-        long result = into != null && job.chain() ? 0 // the caller's array; the chain writes it directly
+        // the chain writes a whole caller's array directly; a view (views of views are not safe regions in ND4J
+        // M2.1) and the general engine's result get one copy at the end
+        INDArray target = into == null || into.isView() || !job.chain() ? null : into;
+        INDArray k = kernel(cached, job, target);
+        if (into == null || k == into) {
+            return k;
+        }
+        return k.isEmpty() ? into : into.assign(k);
+    }
+
+    private INDArray kernel(CachedPlan cached, EmpiricalJob job, INDArray target) {
+        long n1 = job.n1(), n2 = job.n2();
+        int o = job.o();
+        boolean trace = job.trace();
+        DataType type = job.type();
+        long result = target != null ? 0
                 : trace ? MemoryBudget.bytes(type, n1, n2) : 2 * MemoryBudget.bytes(type, n1 * o, n2 * o);
         long needed = result + job.tileBytes();
         budget.check(job.what(), needed, (trace ? "" : "use OutputMode.TRACE, ") + "use a smaller blockSize (now "
@@ -262,7 +274,7 @@ public final class EmpiricalRunner {
         }
         if (job.chain() && n1 > 0 && n2 > 0) {
             // every entry is written by a tile: no zero fill; FULL tiles accumulate straight into [n1, n2, o, o]
-            INDArray k = into != null ? into : trace ? Nd4j.createUninitialized(type, new long[]{n1, n2}, 'c')
+            INDArray k = target != null ? target : trace ? Nd4j.createUninitialized(type, new long[]{n1, n2}, 'c')
                     : Nd4j.createUninitialized(type, new long[]{n1, n2, o, o}, 'c');
             TileScheduler.run(job.grid(), job.computer(), trace ? new ArraySink(k, 1) : new BlockedArraySink(k), 0,
                     progress::update);
@@ -270,15 +282,14 @@ public final class EmpiricalRunner {
         }
         INDArray out = trace ? Nd4j.create(type, n1, n2) : Nd4j.create(type, n1 * o, n2 * o);
         if (n1 == 0 || n2 == 0) {
-            return into != null ? into : finish(out, trace, o, n1, n2);
+            return finish(out, trace, o, n1, n2);
         }
         TileScheduler.Grid grid = job.grid();
         // keep the second side's block factors when they fit, instead of recomputing them for every row of tiles
         boolean cache = !job.chain() && grid.colBlocks() > 1 && budget.bytes() >= needed + job.perExample() * n2;
         TileScheduler.run(grid, job.computer(), new ArraySink(out, job.m()), cache ? Long.MAX_VALUE : 0,
                 progress::update);
-        INDArray k = finish(out, trace, o, n1, n2);
-        return into != null ? into.assign(k) : k;
+        return finish(out, trace, o, n1, n2);
     }
 
     /** The caller's target of computeInto: the kernel's shape and the network's data type, nothing else. */
