@@ -7,6 +7,7 @@ import org.apache.commons.math3.linear.NonPositiveDefiniteOperatorException;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.ntk4j.core.kernel.MemoryBudget;
 import org.ntk4j.core.linalg.internal.KernelOperator;
 import org.ntk4j.core.linalg.internal.PivotedCholeskyPreconditioner;
 import org.slf4j.Logger;
@@ -22,10 +23,14 @@ import java.util.Locale;
  * memory-mapped {@code .npy} file), in parallel, with the preconditioner
  * {@code P = F Fᵀ + D + λI} of a block randomly pivoted partial Cholesky factor {@code F [n, k]} and its residual
  * diagonal {@code D = diag(K − F Fᵀ)}, applied by the Woodbury identity in double. The rank grows in blocks of 128
- * pivots up to {@link Builder#preconditionerRank} (default {@value #DEFAULT_RANK}, capped at n) and stops early when
- * the residual trace falls to {@code 2λ} (condition number then at most 9) or when a block's ν falls to
- * {@link Builder#adaptiveStop} (default {@value #DEFAULT_STOP_NU}). Memory: {@code n·cap} doubles for {@code F},
- * {@code k²} for the Woodbury factor, {@code 17 n} for the product's accumulators — never {@code n²}. What the preconditioner cost is in {@link #preconditionerInfo()}.
+ * pivots up to a cap and stops early when the residual trace falls to {@code 2λ} (condition number then at most 9)
+ * or when a block's ν falls to {@link Builder#adaptiveStop} (default {@value #DEFAULT_STOP_NU}). The cap is
+ * {@link Builder#preconditionerRank} when given; by default it is the largest rank whose preconditioner fits
+ * {@link Builder#memoryBudgetBytes} (default: {@link MemoryBudget#defaultBudget()}), at most n: a larger budget buys a
+ * larger rank and fewer iterations. Memory: {@code n·k} doubles for {@code F} (allocated as the rank grows),
+ * {@code k²} for the Woodbury factor, {@code 17 n} for the product's accumulators — never {@code n²}; an explicit rank
+ * whose peak exceeds the budget is refused with the estimate. What the preconditioner cost is in
+ * {@link #preconditionerInfo()}.
  *
  * <p><b>Precision.</b> Everything runs in double precision whatever the kernel's storage type: a FLOAT kernel's entries
  * are read as doubles, so the solution is that of the stored (FLOAT-rounded) kernel to double accuracy. After the
@@ -46,8 +51,8 @@ import java.util.Locale;
 public final class IterativeKernelSolver {
     private static final Logger LOG = LoggerFactory.getLogger(IterativeKernelSolver.class);
     private static final int RESTARTS = 3;
-    /** Default largest preconditioner rank. */
-    public static final int DEFAULT_RANK = 8192;
+    /** {@link Builder#preconditionerRank} meaning "the largest rank the memory budget holds" (the default). */
+    public static final int AUTO_RANK = 0;
     /** Default threshold of the adaptive stop (see {@link Builder#adaptiveStop}). */
     public static final double DEFAULT_STOP_NU = 2;
 
@@ -59,6 +64,7 @@ public final class IterativeKernelSolver {
     private final long seed;
     private final long blockDoubles;
     private final double stopNu;
+    private final long budgetBytes;
     private PivotedCholeskyPreconditioner preconditioner;
 
     private IterativeKernelSolver(Builder b) {
@@ -70,6 +76,7 @@ public final class IterativeKernelSolver {
         this.seed = b.seed;
         this.blockDoubles = b.blockDoubles;
         this.stopNu = b.stopNu;
+        this.budgetBytes = b.budgetBytes > 0 ? b.budgetBytes : MemoryBudget.defaultBudget().bytes();
     }
 
     /**
@@ -110,7 +117,7 @@ public final class IterativeKernelSolver {
         double[] x = new double[n];
         double[] y = new double[n];
         for (int j = 0; j < c; j++) {
-            column(v, j, x);
+            KernelOperator.column(v, j, x);
             op.multiply(x, y);
             out.getColumn(j).assign(Nd4j.createFromArray(y).reshape(n));
         }
@@ -141,8 +148,8 @@ public final class IterativeKernelSolver {
         double[] rhs = new double[n];
         double[] ax = new double[n];
         for (int j = 0; j < c; j++) {
-            column(b, j, rhs);
-            double bnorm = norm(rhs);
+            KernelOperator.column(b, j, rhs);
+            double bnorm = KernelOperator.norm(rhs);
             double[] x = new double[n];
             double rel = 0;
             if (bnorm > 0) {
@@ -198,14 +205,25 @@ public final class IterativeKernelSolver {
     public PreconditionerInfo preconditionerInfo() {
         PivotedCholeskyPreconditioner p = preconditioner();
         return new PreconditionerInfo(p.rank(), p.rowsRead(), p.residualTrace(), p.trace(), p.bytes(), p.buildSeconds(),
-                p.stopReason(), p.lastBlockNu());
+                p.stopReason(), p.lastBlockNu(), rankCap());
     }
 
     private PivotedCholeskyPreconditioner preconditioner() {
         if (preconditioner == null) {
-            preconditioner = new PivotedCholeskyPreconditioner(kernel, rank, diagReg, seed, stopNu);
+            preconditioner = new PivotedCholeskyPreconditioner(kernel, rankCap(), diagReg, seed, stopNu);
         }
         return preconditioner;
+    }
+
+    /**
+     * The largest rank the preconditioner may reach: {@link Builder#preconditionerRank} (capped at n) when given,
+     * else the largest whose peak memory fits the budget.
+     *
+     * @return the cap
+     * @throws MemoryBudgetExceededException when an explicit rank's peak memory exceeds the budget
+     */
+    public int rankCap() {
+        return PivotedCholeskyPreconditioner.cap(kernel.size(), rank, budgetBytes);
     }
 
     private NotPositiveDefiniteException singular(String why, PivotedCholeskyPreconditioner p) {
@@ -220,21 +238,6 @@ public final class IterativeKernelSolver {
             throw new IllegalArgumentException("expected right-hand sides [" + n + ", c], got "
                     + (b == null ? "null" : Arrays.toString(b.shape())));
         }
-    }
-
-    private static void column(INDArray b, int j, double[] dst) {
-        INDArray col = b.getColumn(j).castTo(DataType.DOUBLE).dup();
-        for (int i = 0; i < dst.length; i++) {
-            dst[i] = col.getDouble(i);
-        }
-    }
-
-    private static double norm(double[] v) {
-        double s = 0;
-        for (double x : v) {
-            s += x * x;
-        }
-        return Math.sqrt(s);
     }
 
     /**
@@ -266,7 +269,8 @@ public final class IterativeKernelSolver {
         private final KernelRows kernel;
         private double diagReg;
         private double tolerance = 1e-6;
-        private int rank = DEFAULT_RANK;
+        private int rank = AUTO_RANK;
+        private long budgetBytes;
         private int maxIterations = 1000;
         private long seed = 20240601L;
         private long blockDoubles = 1L << 22;
@@ -304,12 +308,27 @@ public final class IterativeKernelSolver {
         }
 
         /**
-         * @param k largest rank of the pivoted-Cholesky preconditioner, &gt; 0 (default {@value #DEFAULT_RANK}; capped
-         *          at n; {@code n·k} doubles): more rank, fewer iterations, {@code O(n k²)} work to build
+         * @param k largest rank of the pivoted-Cholesky preconditioner, &gt; 0, capped at n ({@code n·k} doubles; more
+         *          rank, fewer iterations, {@code O(n k²)} work to build), or {@link #AUTO_RANK} (the default): the
+         *          largest rank whose preconditioner fits the memory budget
          * @return this
          */
         public Builder preconditionerRank(int k) {
-            this.rank = requireRank(k);
+            this.rank = k == AUTO_RANK ? AUTO_RANK : requireRank(k);
+            return this;
+        }
+
+        /**
+         * @param bytes the most memory the preconditioner may allocate at any one time, &gt; 0 (default
+         *              {@link MemoryBudget#defaultBudget()}): it sets the default rank cap, and an explicit
+         *              {@link #preconditionerRank} beyond it is refused
+         * @return this
+         */
+        public Builder memoryBudgetBytes(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("memoryBudgetBytes must be > 0 (got: " + bytes + ")");
+            }
+            this.budgetBytes = bytes;
             return this;
         }
 

@@ -13,7 +13,9 @@ package org.ntk4j.core.linalg;
  *                      {@code "residual trace <= 2 diagReg"} or {@code "block nu <= t"} (the adaptive stop)
  * @param lastBlockNu   ν of the last block of pivots (see {@link IterativeKernelSolver.Builder#adaptiveStop}); NaN
  *                      when none was added
+ * @param rankCap       the largest rank allowed ({@link IterativeKernelSolver#rankCap()}: the explicit rank, or the
+ *                      largest that fits the memory budget)
  */
 public record PreconditionerInfo(int rank, long rowsRead, double residualTrace, double trace, long bytes,
-                                 double seconds, String stopReason, double lastBlockNu) {
+                                 double seconds, String stopReason, double lastBlockNu, int rankCap) {
 }

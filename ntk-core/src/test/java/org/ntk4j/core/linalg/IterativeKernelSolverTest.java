@@ -143,6 +143,58 @@ class IterativeKernelSolverTest extends NtkTestBase {
     }
 
     @Test
+    void aRankBeyondOneSlabOfTheFactorPreconditionsExactly() {
+        // rank n = 1100 > 1024: F spans two slabs; at full rank P = K + λI, so CG converges at once
+        int n = 1100;
+        INDArray k = lowRankPlusDiagonal(n, 31);
+        INDArray b = randn(DataType.DOUBLE, 32, n, 1);
+        IterativeKernelSolver s = IterativeKernelSolver.builder(KernelRows.of(k)).diagReg(1e-2).tolerance(1e-10)
+                .preconditionerRank(n).adaptiveStop(0).build();
+        PreconditionerInfo info = s.preconditionerInfo();
+        assertEquals(n, info.rank(), info.toString());
+        IterativeSolution sol = s.solve(b);
+        assertTrue(sol.iterations() <= 3, "iterations " + sol.iterations());
+        assertTrue(relError(dense(k, 1e-2, b), sol.solution()) < 1e-9);
+    }
+
+    @Test
+    void aFactorThatStopsEarlyHoldsTheRankItReachedNotTheCap() {
+        int n = 1100;
+        INDArray k = lowRankPlusDiagonal(n, 41);
+        PreconditionerInfo info = IterativeKernelSolver.builder(KernelRows.of(k)).diagReg(1e-3)
+                .preconditionerRank(n).adaptiveStop(1.5).build().preconditionerInfo();
+        assertTrue(info.stopReason().startsWith("block nu") && info.rank() <= 1024, info.toString());
+        // one slab of 1024 columns (a buffer at the cap would be 8·n·1100), the Woodbury factor, the diagonal
+        assertEquals(8L * n * 1024 + 8L * info.rank() * info.rank() + 8L * n, info.bytes());
+        assertEquals(n, info.rankCap());
+    }
+
+    @Test
+    void theDefaultRankIsTheLargestThatFitsTheBudgetAndAnExplicitOneBeyondItIsRefused() {
+        int n = 300;
+        INDArray k = lowRankPlusDiagonal(n, 51);
+        long budget = 4L << 20;
+        IterativeKernelSolver auto = IterativeKernelSolver.builder(KernelRows.of(k)).diagReg(1e-3)
+                .memoryBudgetBytes(budget).adaptiveStop(0).build();
+        // peak at rank k: 8·300·k (F) + 8·(k² + 3072 k) (S and its buffers) + 8·6·300; at k = 128 that is
+        // 307,200 + 3,276,800 + 14,400 = 3,598,400 <= 4 MiB = 4,194,304; at 256: 614,400 + 6,815,744 + 14,400 > 4 MiB
+        assertEquals(128, auto.rankCap());
+        assertEquals(128, auto.preconditionerInfo().rank());
+        assertEquals(n, IterativeKernelSolver.builder(KernelRows.of(k)).memoryBudgetBytes(1L << 30).build().rankCap());
+        org.ntk4j.core.kernel.MemoryBudgetExceededException e = assertThrows(
+                org.ntk4j.core.kernel.MemoryBudgetExceededException.class,
+                () -> IterativeKernelSolver.builder(KernelRows.of(k)).memoryBudgetBytes(budget).preconditionerRank(300)
+                        .build().preconditionerInfo());
+        assertTrue(e.getMessage().contains("lower preconditionerRank to 128"), e.getMessage());
+        // 50,000 rows and 6 GiB (./ntk's default budget): 12288, the rank docs/scale.md measured at that size
+        // (8·50000·12288 + 8·(12288² + 3072·12288) + 8·6·50000 = 6.43e9 <= 6.44e9; 12416 gives 6.50e9)
+        assertEquals(12288, org.ntk4j.core.linalg.internal.PivotedCholeskyPreconditioner.rankFor(50_000, 6L << 30));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> IterativeKernelSolver.builder(KernelRows.of(k)).memoryBudgetBytes(0));
+        assertTrue(bad.getMessage().contains("(got: 0)"), bad.getMessage());
+    }
+
+    @Test
     void lowerTriangleProductEqualsTheDenseProduct() {
         // a slightly non-symmetric kernel (as float tiles of a file can be): the product is that of its lower triangle
         int n = 97;

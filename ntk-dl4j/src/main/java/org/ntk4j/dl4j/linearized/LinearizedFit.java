@@ -77,7 +77,8 @@ final class LinearizedFit {
                 alpha = gd.cholesky().solve(r0);
             } else {
                 iterative = IterativeKernelSolver.builder(KernelRows.of(theta)).diagReg(c.diagReg()).tolerance(c.tolerance())
-                        .preconditionerRank(c.preconditionerRank()).build().solve(r0);
+                        .preconditionerRank(c.preconditionerRank())
+                        .memoryBudgetBytes(Math.max(1, c.budget().bytes() - kernelBytes)).build().solve(r0);
                 alpha = iterative.solution();
                 LOG.info("iterative solve: {} iterations, relative residual {}, preconditioner rank {}, {} s",
                         iterative.iterations(), iterative.relativeResidual(), iterative.preconditionerRank(),

@@ -274,7 +274,7 @@ public final class LinearizedNetwork implements FittedLinearization {
         private OutputMode kernelMode = OutputMode.FULL;
         private LinearizedSolver solver = LinearizedSolver.AUTO;
         private double tolerance = 1e-6;
-        private int preconditionerRank = org.ntk4j.core.linalg.IterativeKernelSolver.DEFAULT_RANK;
+        private int preconditionerRank = org.ntk4j.core.linalg.IterativeKernelSolver.AUTO_RANK;
 
         private Builder(Model net) {
             this.net = Checks.notNull("network", net);
@@ -338,12 +338,14 @@ public final class LinearizedNetwork implements FittedLinearization {
         }
 
         /**
-         * @param k largest rank of the iterative solver's pivoted-Cholesky preconditioner, &gt; 0 (default
-         *          {@value org.ntk4j.core.linalg.IterativeKernelSolver#DEFAULT_RANK}, capped at n·o)
+         * @param k largest rank of the iterative solver's pivoted-Cholesky preconditioner, &gt; 0, capped at n·o, or
+         *          {@link org.ntk4j.core.linalg.IterativeKernelSolver#AUTO_RANK} (the default): the largest rank whose
+         *          preconditioner fits the memory budget left beside the kernel
          * @return this
          */
         public Builder preconditionerRank(int k) {
-            this.preconditionerRank = org.ntk4j.core.linalg.IterativeKernelSolver.requireRank(k);
+            this.preconditionerRank = k == org.ntk4j.core.linalg.IterativeKernelSolver.AUTO_RANK ? k
+                    : org.ntk4j.core.linalg.IterativeKernelSolver.requireRank(k);
             return this;
         }
 

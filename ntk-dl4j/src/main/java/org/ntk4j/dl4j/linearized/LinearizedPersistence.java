@@ -53,7 +53,7 @@ final class LinearizedPersistence {
                     OutputMode.valueOf(p.getProperty("kernelMode", "FULL")), null,
                     LinearizedSolver.valueOf(p.getProperty("solver", "DENSE")),
                     Double.parseDouble(p.getProperty("tolerance", "1e-6")),
-                    Integer.parseInt(p.getProperty("preconditionerRank", "256"))), null);
+                    Integer.parseInt(p.getProperty("preconditionerRank", "0"))), null);
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": invalid settings: " + e.getMessage(), e);
         }

@@ -38,7 +38,7 @@ final class KernelFileRegression {
     }
 
     /** The result, for the summary. */
-    record Fit(INDArray predictions, IterativeSolution solution, PreconditionerInfo preconditioner, boolean computed,
+    record Fit(INDArray predictions, INDArray alpha, IterativeSolution solution, PreconditionerInfo preconditioner, boolean computed,
                double identityError, double fitResidual, double seconds) {
     }
 
@@ -67,7 +67,8 @@ final class KernelFileRegression {
         check(net, x, kernel, mode, m, o);
         INDArray rhs = f0.castTo(DataType.DOUBLE).sub(y.castTo(DataType.DOUBLE)).reshape('c', m, 1);
         IterativeKernelSolver solver = IterativeKernelSolver.builder(KernelRows.mapped(kernel)).diagReg(diagReg)
-                .tolerance(tolerance).preconditionerRank(rank).adaptiveStop(adaptiveStop).build();
+                .tolerance(tolerance).preconditionerRank(rank).adaptiveStop(adaptiveStop).memoryBudgetBytes(budget.bytes())
+                .build();
         PreconditionerInfo info = solver.preconditionerInfo();
         IterativeSolution sol = solver.solve(rhs);
         INDArray alpha = sol.solution();
@@ -84,7 +85,7 @@ final class KernelFileRegression {
         } else {
             pred = streamedPredictions(net, x, test, alpha, mode, o, budget);
         }
-        return new Fit(pred.castTo(f0.dataType()), sol, info, computed, identity, fit,
+        return new Fit(pred.castTo(f0.dataType()), alpha, sol, info, computed, identity, fit,
                 (System.nanoTime() - t0) / 1e9);
     }
 

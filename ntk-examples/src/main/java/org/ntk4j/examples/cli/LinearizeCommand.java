@@ -47,9 +47,10 @@ public final class LinearizeCommand implements Callable<Integer>, MemoryAdvice {
     String solver;
     @Option(names = "--tolerance", defaultValue = "1e-6", description = "relative residual of the iterative solver")
     double tolerance;
-    @Option(names = "--preconditioner-rank", defaultValue = "8192", description = "largest rank of the iterative "
-            + "solver's pivoted-Cholesky preconditioner (capped at n; more: fewer iterations, n·rank doubles)")
-    int preconditionerRank;
+    @Option(names = "--preconditioner-rank", description = "largest rank of the iterative solver's pivoted-Cholesky "
+            + "preconditioner (capped at n; more: fewer iterations, n·rank doubles); default: the largest whose "
+            + "preconditioner fits --memory-budget")
+    Integer preconditionerRank;
     @Option(names = "--adaptive-stop", description = "with --kernel: stop growing the preconditioner after a block of "
             + "pivots whose block nu is at most this (0: grow to --preconditioner-rank; default: the library's)")
     Double adaptiveStop;
@@ -57,6 +58,9 @@ public final class LinearizeCommand implements Callable<Integer>, MemoryAdvice {
             + "FULL [n*o, n*o] otherwise), read through the page cache and solved by conjugate gradients (at "
             + "convergence only); computed into the file out of core first when it does not exist")
     Path kernelFile;
+    @Option(names = "--coefficients-out", description = "with --kernel: also write the dual coefficients alpha of "
+            + "(Theta + diagReg I) alpha = f0 - y, DOUBLE [n*o, 1] (.npy, .npz or .csv), written atomically")
+    Path coefficientsOut;
     @Option(names = "--out", required = true, description = "predictions [nt, o] (.npy, .npz or .csv), written atomically")
     Path out;
     @Mixin
@@ -81,6 +85,13 @@ public final class LinearizeCommand implements Callable<Integer>, MemoryAdvice {
             throw new IllegalArgumentException("--diag-reg must be finite and >= 0 (got: " + diagReg + ")");
         }
         ArrayIO.checkWritable(out, "--out");
+        if (coefficientsOut != null) {
+            if (kernelFile == null) {
+                throw new IllegalArgumentException("--coefficients-out needs --kernel (the coefficients of the "
+                        + "iterative solve from a kernel file)");
+            }
+            ArrayIO.checkWritable(coefficientsOut, "--coefficients-out");
+        }
         org.ntk4j.core.kernel.MemoryBudget budget = input.budget();
         INDArray x0 = finite(input.read(trainX, "--train-x"), "--train-x");
         INDArray y0 = finite(input.read(trainY, "--train-y"), "--train-y");
@@ -109,10 +120,7 @@ public final class LinearizeCommand implements Callable<Integer>, MemoryAdvice {
         }
         LinearizedNetwork.Builder b = LinearizedNetwork.of(net).diagReg(diagReg).memoryBudget(budget).solver(chosen)
                 .tolerance(tolerance);
-        if (preconditionerRank <= 0) {
-            throw new IllegalArgumentException("--preconditioner-rank must be > 0 (got: " + preconditionerRank + ")");
-        }
-        b.preconditionerRank(preconditionerRank);
+        b.preconditionerRank(rank());
         if (lr != null) {
             b.learningRate(lr);
         }
@@ -174,9 +182,7 @@ public final class LinearizeCommand implements Callable<Integer>, MemoryAdvice {
         if (!(tolerance > 0 && tolerance < 1)) {
             throw new IllegalArgumentException("--tolerance must be in (0, 1) (got: " + tolerance + ")");
         }
-        if (preconditionerRank <= 0) {
-            throw new IllegalArgumentException("--preconditioner-rank must be > 0 (got: " + preconditionerRank + ")");
-        }
+        int rank = rank();
         if (adaptiveStop != null && !(adaptiveStop >= 0 && adaptiveStop < Double.POSITIVE_INFINITY)) {
             throw new IllegalArgumentException("--adaptive-stop must be finite and >= 0 (got: " + adaptiveStop + ")");
         }
@@ -185,10 +191,13 @@ public final class LinearizeCommand implements Callable<Integer>, MemoryAdvice {
                     + ": give one target row per training example");
         }
         KernelFileRegression.Fit r = KernelFileRegression.run(net, x, y, t, KernelFileRegression.same(trainX, testX, x, t),
-                kernelFile, diagReg, tolerance, preconditionerRank,
+                kernelFile, diagReg, tolerance, rank,
                 adaptiveStop == null ? org.ntk4j.core.linalg.IterativeKernelSolver.DEFAULT_STOP_NU : adaptiveStop,
                 input.budget(), json);
         ArrayIO.write(r.predictions(), out, "--out");
+        if (coefficientsOut != null) {
+            ArrayIO.write(r.alpha(), coefficientsOut, "--coefficients-out");
+        }
         IterativeSolution it = r.solution();
         org.ntk4j.core.linalg.PreconditionerInfo p = r.preconditioner();
         if (json) {
@@ -196,12 +205,13 @@ public final class LinearizeCommand implements Callable<Integer>, MemoryAdvice {
                     "{\"command\":\"linearize\",\"shape\":%s,\"data_type\":\"%s\",\"steps\":null,\"time\":null,"
                             + "\"diag_reg\":%s,\"solver\":\"ITERATIVE\",\"kernel_file\":\"%s\",\"kernel_computed\":%s,"
                             + "\"iterations\":%d,\"relative_residual\":%s,\"preconditioner_rank\":%d,"
+                            + "\"preconditioner_rank_cap\":%d,"
                             + "\"preconditioner_seconds\":%.3f,\"preconditioner_bytes\":%d,\"preconditioner_stop\":\"%s\","
                             + "\"preconditioner_last_nu\":%s,\"solve_seconds\":%.3f,"
                             + "\"ridge_identity_error\":%s,\"max_abs_train_residual\":%s,\"seconds\":%.6f,\"out\":\"%s\"}",
                     Arrays.toString(r.predictions().shape()).replace(" ", ""), r.predictions().dataType(), num(diagReg),
                     kernelFile.toString().replace("\\", "\\\\"), r.computed(), it.iterations(),
-                    num(it.relativeResidual()), p.rank(), p.seconds(), p.bytes(), p.stopReason(),
+                    num(it.relativeResidual()), p.rank(), p.rankCap(), p.seconds(), p.bytes(), p.stopReason(),
                     num(p.lastBlockNu()), it.seconds(),
                     num(r.identityError()), num(r.fitResidual()), r.seconds(),
                     out.toString().replace("\\", "\\\\").replace("\"", "\\\"")));
@@ -209,9 +219,9 @@ public final class LinearizeCommand implements Callable<Integer>, MemoryAdvice {
             System.out.println("predictions " + Arrays.toString(r.predictions().shape()) + " " + r.predictions().dataType()
                     + " at convergence, from the kernel file " + kernelFile + " -> " + out);
             System.out.println(String.format(Locale.ROOT, "solved iteratively: preconditioned conjugate gradients, %d "
-                            + "iterations, relative residual %.2e (tolerance %.1e); preconditioner rank %d (%s, %s, %.1f s); "
-                            + "solve %.1f s; total %.1f s", it.iterations(), it.relativeResidual(), it.tolerance(),
-                    p.rank(), p.stopReason(), org.ntk4j.core.kernel.MemoryBudget.human(p.bytes()), p.seconds(), it.seconds(),
+                            + "iterations, relative residual %.2e (tolerance %.1e); preconditioner rank %d of at most %d "
+                            + "(%s, %s, %.1f s); solve %.1f s; total %.1f s", it.iterations(), it.relativeResidual(),
+                    it.tolerance(), p.rank(), p.rankCap(), p.stopReason(), org.ntk4j.core.kernel.MemoryBudget.human(p.bytes()), p.seconds(), it.seconds(),
                     r.seconds()));
             if (!Double.isNaN(r.identityError())) {
                 System.out.println(String.format(Locale.ROOT, "at the training points: max |y - f| = %.4g (the ridge "
@@ -226,6 +236,17 @@ public final class LinearizeCommand implements Callable<Integer>, MemoryAdvice {
     public String memoryAdvice(org.ntk4j.core.kernel.MemoryBudgetExceededException e) {
         return e.what().startsWith("reading ") ? "" : "use fewer training examples in --train-x/--train-y or fewer rows "
                 + "in --test-x";
+    }
+
+    /** @return --preconditioner-rank, or 0 (the largest that fits the memory budget) when not given */
+    private int rank() {
+        if (preconditionerRank == null) {
+            return org.ntk4j.core.linalg.IterativeKernelSolver.AUTO_RANK;
+        }
+        if (preconditionerRank <= 0) {
+            throw new IllegalArgumentException("--preconditioner-rank must be > 0 (got: " + preconditionerRank + ")");
+        }
+        return preconditionerRank;
     }
 
     private static String num(double v) {

@@ -66,6 +66,7 @@ class KernelFileCliTest extends NtkTestBase {
             assertTrue(r.out().contains("\"solver\":\"ITERATIVE\""), r.out());
             // rank cap 16 of 70 examples, ν far above 2 at the first block: the cap ends the growth
             assertTrue(r.out().contains("\"preconditioner_stop\":\"rank cap\""), r.out());
+            assertTrue(r.out().contains("\"preconditioner_rank_cap\":16,"), r.out());
             assertEquals(test == x, r.err().contains("computing the training kernel into it"), r.err());
             INDArray a = ArrayFiles.read(dense), b = ArrayFiles.read(cg);
             double diff = a.castTo(DataType.DOUBLE).sub(b.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
@@ -76,6 +77,28 @@ class KernelFileCliTest extends NtkTestBase {
                         "\"ridge_identity_error\":null"), r.out());
             }
         }
+        // the default rank cap is the largest that fits the budget (all 70 here); the dual coefficients written with
+        // --coefficients-out satisfy the ridge identity y - f = -diagReg·alpha at the training points
+        Path pred = dir.resolve("pred.npy"), coef = dir.resolve("alpha.npy");
+        CliArrayFilesTest.Result rc = CliArrayFilesTest.run("linearize", "--model", m.toString(), "--train-x",
+                x.toString(), "--train-y", y.toString(), "--test-x", x.toString(), "--diag-reg", "0.1", "--kernel",
+                k.toString(), "--tolerance", "1e-10", "--json", "--coefficients-out", coef.toString(), "--out",
+                pred.toString());
+        assertEquals(0, rc.code(), rc.err());
+        assertTrue(rc.out().contains("\"preconditioner_rank_cap\":70,"), rc.out());
+        INDArray alpha = ArrayFiles.read(coef);
+        assertEquals(DataType.DOUBLE, alpha.dataType());
+        assertEquals(java.util.List.of(70L, 1L), java.util.List.of(alpha.size(0), alpha.size(1)));
+        INDArray yy = ArrayFiles.read(y).castTo(DataType.DOUBLE), ff = ArrayFiles.read(pred).castTo(DataType.DOUBLE);
+        double identity = yy.sub(ff).addi(alpha.mul(0.1)).amaxNumber().doubleValue();
+        assertTrue(identity < 1e-5 * Math.max(1, yy.amaxNumber().doubleValue()), "ridge identity " + identity);
+        Path never = dir.resolve("never-coef.npy");
+        CliArrayFilesTest.Result rn = CliArrayFilesTest.run("linearize", "--model", m.toString(), "--train-x",
+                x.toString(), "--train-y", y.toString(), "--test-x", x.toString(), "--diag-reg", "0.1",
+                "--coefficients-out", never.toString(), "--out", dir.resolve("never-pred.npy").toString());
+        CliArrayFilesTest.assertCleanRefusal(rn, dir.resolve("never-pred.npy"), "coefficients without --kernel");
+        assertTrue(rn.err().contains("--coefficients-out needs --kernel"), rn.err());
+        assertTrue(!Files.exists(never));
         // the kernel of other features in the --kernel position: refused, and the file is kept
         Path x2 = dir.resolve("x2.npy"), out = dir.resolve("never.npy");
         ArrayFiles.write(randn(DataType.DOUBLE, 7, 70, 3), x2);

@@ -3,6 +3,8 @@ package org.ntk4j.core.linalg.internal;
 import org.apache.commons.math3.linear.ArrayRealVector;
 import org.apache.commons.math3.linear.RealLinearOperator;
 import org.apache.commons.math3.linear.RealVector;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.ntk4j.core.linalg.KernelRows;
 
 import java.util.ArrayList;
@@ -150,5 +152,22 @@ public final class KernelOperator extends RealLinearOperator {
     /** @return how many times the whole kernel has been streamed */
     public long passes() {
         return passes;
+    }
+
+    /** Copies column {@code j} of {@code b} into {@code dst} as doubles. */
+    public static void column(INDArray b, int j, double[] dst) {
+        INDArray col = b.getColumn(j).castTo(DataType.DOUBLE).dup();
+        for (int i = 0; i < dst.length; i++) {
+            dst[i] = col.getDouble(i);
+        }
+    }
+
+    /** @return the Euclidean norm of {@code v} */
+    public static double norm(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x * x;
+        }
+        return Math.sqrt(s);
     }
 }

@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.ntk4j.core.kernel.MemoryBudgetExceededException;
 import org.ntk4j.core.linalg.KernelRows;
 
 import org.slf4j.Logger;
@@ -35,19 +36,20 @@ import java.util.SplittableRandom;
  *
  * <p>Cost: {@code k} kernel rows read; {@code ≈ 2 n k²} multiply–adds in ND4J GEMMs ({@code n k²/2} for the
  * residual columns, {@code n k²/2} for the lower triangle of {@code S}, {@code k³/6} for its {@code potrf}); memory
- * {@code n·cap + k²} doubles (the buffer for {@code F} is allocated at the cap) plus one block of {@value #BLOCK}
- * rows. Each application: {@code O(n k + k²)}.
+ * {@code n·k + k²} doubles ({@code F} is held in slabs of 1024 columns, allocated as the rank grows, so a rank that
+ * stops early holds what it reached, not the cap) plus one block of {@value #BLOCK} rows; the peak is
+ * {@link #peakBytes}. Each application: {@code O(n k + k²)}.
  */
 public final class PivotedCholeskyPreconditioner extends RealLinearOperator {
     /** Pivots drawn per block. */
     public static final int BLOCK = 128;
     private static final Logger LOG = LoggerFactory.getLogger(PivotedCholeskyPreconditioner.class);
-    private static final long CHUNK_ROWS = 4096;
+    private static final long CHUNK_ROWS = 1024;
     private static final int PANEL = 1024;
 
     private final int n;
     private final int k;
-    private final INDArray f;        // [n, k] DOUBLE 'f' (a contiguous column prefix of the [n, cap] buffer)
+    private final FactorColumns f;   // F [n, k] DOUBLE, in column slabs allocated as the rank grows
     private final INDArray lower;    // [k, k] DOUBLE 'f': S = I + Fᵀ D'⁻¹ F = L Lᵀ
     private final double[] dinvArr;  // 1 / (residual diagonal + μ)
     private final double residualTrace;
@@ -78,7 +80,7 @@ public final class PivotedCholeskyPreconditioner extends RealLinearOperator {
         this.trace = tr;
         int cap = Math.min(rank, n);
         SplittableRandom rng = new SplittableRandom(seed);
-        INDArray fAll = Nd4j.create(DataType.DOUBLE, new long[]{n, Math.max(1, cap)}, 'f');
+        FactorColumns fAll = new FactorColumns(n, cap);
         double[] row = new double[n];
         double[] cum = new double[n];
         int got = 0;
@@ -114,15 +116,7 @@ public final class PivotedCholeskyPreconditioner extends RealLinearOperator {
             }
             read += b;
             INDArray g = Nd4j.create(rows, new long[]{b, n}, 'c').transpose().dup('f');     // [n, b]: K[:, s]
-            if (got > 0) {
-                INDArray fk = fAll.get(NDArrayIndex.all(), NDArrayIndex.interval(0, got));
-                INDArray fs = Nd4j.create(DataType.DOUBLE, b, got);
-                for (int i = 0; i < b; i++) {
-                    fs.getRow(i).assign(fk.getRow(s[i]));
-                }
-                Nd4j.gemm(fk, fs, g, false, true, -1.0, 1.0);                                 // residual columns
-                fs.close();
-            }
+            fAll.subtractProjection(g, s);                                                   // residual columns
             double[][] gs = new double[b][b];
             for (int i = 0; i < b; i++) {
                 for (int j = 0; j < b; j++) {
@@ -130,7 +124,7 @@ public final class PivotedCholeskyPreconditioner extends RealLinearOperator {
                 }
             }
             int[] piv = new int[b];
-            double[][] l = pivotedCholesky(gs, 1e-12 * Math.max(tr / n, Double.MIN_NORMAL), piv);
+            double[][] l = SmallCholesky.pivoted(gs, 1e-12 * Math.max(tr / n, Double.MIN_NORMAL), piv);
             int m = l.length;
             if (m == 0) {
                 for (int i : s) {
@@ -141,8 +135,8 @@ public final class PivotedCholeskyPreconditioner extends RealLinearOperator {
                 for (int j = 0; j < m; j++) {
                     gp.getColumn(j).assign(g.getColumn(piv[j]));
                 }
-                INDArray c = gp.mmul(lowerInverse(l).transpose());                 // [n, m] = G_p L⁻ᵀ
-                fAll.get(NDArrayIndex.all(), NDArrayIndex.interval(got, got + m)).assign(c);
+                INDArray c = gp.mmul(SmallCholesky.lowerInverse(l).transpose());                 // [n, m] = G_p L⁻ᵀ
+                fAll.append(c);
                 double[] dp = new double[n];
                 for (int i = 0; i < n; i++) {
                     dp[i] = 1 / (d[i] + mu0);
@@ -172,7 +166,7 @@ public final class PivotedCholeskyPreconditioner extends RealLinearOperator {
         this.k = got;
         this.stop = why;
         this.lastNu = nu;
-        this.f = got == 0 ? null : fAll.get(NDArrayIndex.all(), NDArrayIndex.interval(0, got));
+        this.f = fAll;
         this.residualTrace = rest;
         this.rowsRead = read;
         double mu = lambda > 0 ? lambda : Math.max(rest / Math.max(1, n), 1e-12 * tr / Math.max(1, n));
@@ -197,7 +191,7 @@ public final class PivotedCholeskyPreconditioner extends RealLinearOperator {
      * GEMMs over row chunks of {@code F} and column panels (half the multiply–adds of the full product), then LAPACK
      * {@code potrf} in place.
      */
-    private static INDArray woodburyFactor(INDArray f, double[] dinv, int n, int k) {
+    private static INDArray woodburyFactor(FactorColumns f, double[] dinv, int n, int k) {
         INDArray s = Nd4j.create(DataType.DOUBLE, new long[]{k, k}, 'f');
         int chunk = (int) Math.min(n, CHUNK_ROWS);
         // reused contiguous buffers: a chunk of F and the same scaled by D'⁻¹ (column ranges stay BLAS-compatible)
@@ -207,7 +201,7 @@ public final class PivotedCholeskyPreconditioner extends RealLinearOperator {
             int rows = (int) (Math.min(n, r0 + CHUNK_ROWS) - r0);
             INDArray fc = rows == chunk ? fcBuf : Nd4j.create(DataType.DOUBLE, new long[]{rows, k}, 'f');
             INDArray fd = rows == chunk ? fdBuf : Nd4j.create(DataType.DOUBLE, new long[]{rows, k}, 'f');
-            fc.assign(f.get(NDArrayIndex.interval(r0, r0 + rows), NDArrayIndex.all()));
+            f.copyRows(r0, rows, fc);
             INDArray dc = Nd4j.createFromArray(Arrays.copyOfRange(dinv, (int) r0, (int) r0 + rows)).reshape(rows, 1);
             fd.assign(fc).muliColumnVector(dc);
             for (int j0 = 0; j0 < k; j0 += PANEL) {
@@ -259,74 +253,23 @@ public final class PivotedCholeskyPreconditioner extends RealLinearOperator {
     }
 
     /**
-     * Greedy pivoted Cholesky of a small PSD matrix: rows of {@code L} for the accepted pivots, in pivot order.
+     * The rank cap of a solve: {@code min(rank, n)}, or {@link #rankFor} the budget when {@code rank} is 0.
      *
-     * @param a   the matrix (overwritten)
-     * @param eps smallest accepted pivot
-     * @param piv receives the accepted pivots' indices
-     * @return {@code L [m, m]}, lower triangular, with {@code a[piv][piv] = L Lᵀ}
+     * @return the cap
+     * @throws MemoryBudgetExceededException when an explicit rank's {@link #peakBytes} exceeds the budget
      */
-    static double[][] pivotedCholesky(double[][] a, double eps, int[] piv) {
-        int b = a.length;
-        double[] diag = new double[b];
-        for (int i = 0; i < b; i++) {
-            diag[i] = a[i][i];
+    public static int cap(long n, int rank, long budget) {
+        if (rank == 0) {
+            return rankFor(n, budget);
         }
-        double[][] cols = new double[b][];      // column j of L over all b indices
-        int m = 0;
-        boolean[] used = new boolean[b];
-        while (m < b) {
-            int j = -1;
-            double best = eps;
-            for (int i = 0; i < b; i++) {
-                if (!used[i] && diag[i] > best) {
-                    best = diag[i];
-                    j = i;
-                }
-            }
-            if (j < 0) {
-                break;
-            }
-            double[] col = new double[b];
-            double inv = 1 / Math.sqrt(diag[j]);
-            for (int i = 0; i < b; i++) {
-                double v = a[i][j];
-                for (int t = 0; t < m; t++) {
-                    v -= cols[t][i] * cols[t][j];
-                }
-                col[i] = v * inv;
-            }
-            used[j] = true;
-            for (int i = 0; i < b; i++) {
-                diag[i] = used[i] ? 0 : diag[i] - col[i] * col[i];
-            }
-            piv[m] = j;
-            cols[m++] = col;
+        int cap = (int) Math.min(rank, n);
+        long need = peakBytes(n, cap);
+        if (need > budget) {
+            throw new MemoryBudgetExceededException("the iterative solver's preconditioner of rank " + cap + " on " + n
+                    + " rows", need, budget, "lower preconditionerRank to " + rankFor(n, budget) + " (the largest "
+                    + "that fits), leave it unset (the largest that fits is chosen), or raise the memory budget");
         }
-        double[][] l = new double[m][m];
-        for (int r = 0; r < m; r++) {
-            for (int c = 0; c <= r; c++) {
-                l[r][c] = cols[c][piv[r]];
-            }
-        }
-        return l;
-    }
-
-    /** The inverse of a lower-triangular matrix, as an ND4J DOUBLE array. */
-    private static INDArray lowerInverse(double[][] l) {
-        int m = l.length;
-        double[][] inv = new double[m][m];
-        for (int c = 0; c < m; c++) {
-            inv[c][c] = 1 / l[c][c];
-            for (int r = c + 1; r < m; r++) {
-                double s = 0;
-                for (int t = c; t < r; t++) {
-                    s += l[r][t] * inv[t][c];
-                }
-                inv[r][c] = -s / l[r][r];
-            }
-        }
-        return Nd4j.createFromArray(inv);
+        return cap;
     }
 
     /** @return the rank k reached (smaller than asked when the kernel is exhausted or the residual is small) */
@@ -354,9 +297,39 @@ public final class PivotedCholeskyPreconditioner extends RealLinearOperator {
         return rowsRead;
     }
 
-    /** @return bytes held: {@code F [n, k]}, the Woodbury factor {@code [k, k]} and the diagonal */
+    /** @return bytes held: the slabs of {@code F [n, k]}, the Woodbury factor {@code [k, k]} and the diagonal */
     public long bytes() {
-        return 8L * n * k + 8L * k * k + 8L * n;
+        return f.bytes() + 8L * k * k + 8L * n;
+    }
+
+    /**
+     * The most memory a preconditioner of rank {@code k} on {@code n} examples allocates at any one time, for a
+     * budget checked before building: the slabs of {@code F}, then either one block's kernel rows and columns
+     * (while growing) or the Woodbury factor {@code [k, k]} with its row-chunk and panel buffers (while factoring),
+     * and the length-n vectors.
+     *
+     * @return bytes
+     */
+    public static long peakBytes(long n, long k) {
+        long growing = 8L * 4 * Math.min(BLOCK, k) * n;
+        long factoring = 8L * (k * k + (2 * CHUNK_ROWS + PANEL) * k);
+        return FactorColumns.bytes(n, k) + Math.max(growing, factoring) + 8L * 6 * n;
+    }
+
+    /**
+     * The largest rank whose {@link #peakBytes} fits {@code budget}, a multiple of {@value #BLOCK} (at least
+     * {@value #BLOCK} whatever the budget: one block is {@code 8·128·n} bytes) and at most {@code n}.
+     *
+     * @return the rank
+     */
+    public static int rankFor(long n, long budget) {
+        // n first, then the multiples of BLOCK below it
+        for (long k = n; k > BLOCK; k = (k - 1) / BLOCK * BLOCK) {
+            if (peakBytes(n, k) <= budget) {
+                return (int) k;
+            }
+        }
+        return (int) Math.min(n, BLOCK);
     }
 
     /** @return why the growth stopped (rank cap, rank n, kernel exhausted, residual trace, block ν) */
@@ -387,8 +360,8 @@ public final class PivotedCholeskyPreconditioner extends RealLinearOperator {
         }
         if (k > 0) {
             INDArray u = Nd4j.create(v, new long[]{n, 1}, 'c');
-            INDArray z = DirectSubstitution.solve(lower, f.transpose().mmul(u));      // S⁻¹ Fᵀ u
-            double[] t = f.mmul(z).toDoubleVector();
+            INDArray z = DirectSubstitution.solve(lower, f.transposeTimes(u));        // S⁻¹ Fᵀ u
+            double[] t = f.times(z).toDoubleVector();
             for (int i = 0; i < n; i++) {
                 v[i] -= dinvArr[i] * t[i];
             }
