@@ -7,11 +7,13 @@ scipy's float64 Cholesky solve of that very kernel (a different method on the sa
       ALPHA: [n, 1] from scripts/scale/solve12k.jsh. Prints max |lambda (alpha - alpha*)| (the difference of the
       predictions at the training points, y + lambda alpha) and ||alpha - alpha*|| / ||alpha*||.
 """
+import os
 import sys
 import time
 
-import numpy as np
-import scipy.linalg
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+import numpy as np  # noqa: E402
+import scipy.linalg  # noqa: E402
 
 k = np.load(sys.argv[1], mmap_mode="r")
 n = k.shape[0]
@@ -22,8 +24,14 @@ alpha = np.load(sys.argv[5]).astype(np.float64)
 t0 = time.time()
 a = np.array(k, dtype=np.float64)
 a[np.diag_indices_from(a)] += lam
-ref = scipy.linalg.cho_solve(scipy.linalg.cho_factor(a, lower=True, overwrite_a=True, check_finite=False), f0 - y,
-                             check_finite=False)
+# LAPACK directly on the Fortran-order view a.T, whose upper triangle is the file's lower one (the triangle the library
+# reads), so no second 8 n^2-byte copy. Multithreaded OpenBLAS 0.3.31 dpotrf crashes (SIGSEGV) at n = 25,000 on this
+# machine; one thread (set above, before numpy loads) does not: 128 s at n = 25,000.
+u, info = scipy.linalg.lapack.dpotrf(a.T, lower=False, overwrite_a=True, clean=False)
+assert info == 0, f"K + lambda I is not positive definite (dpotrf info {info})"
+ref, info = scipy.linalg.lapack.dpotrs(u, (f0 - y).reshape(n, -1), lower=False)
+assert info == 0, info
+ref = ref.reshape(alpha.shape)
 print(f"n={n} lambda={lam}: float64 Cholesky {time.time() - t0:.1f} s; max |lambda (alpha - alpha*)| = "
       f"{np.abs(lam * (alpha - ref)).max():.3e}; ||alpha - alpha*|| / ||alpha*|| = "
       f"{np.linalg.norm(alpha - ref) / np.linalg.norm(ref):.3e}")

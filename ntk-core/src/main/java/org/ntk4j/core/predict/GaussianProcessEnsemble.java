@@ -110,7 +110,8 @@ public final class GaussianProcessEnsemble {
                 > budget.bytes()) {
             // beyond memory: (Θ + λI)⁻¹ Θ_X* column by column by conjugate gradients (relative residual 1e-6)
             aT = org.ntk4j.core.linalg.IterativeKernelSolver.builder(org.ntk4j.core.linalg.KernelRows.of(dynKernel))
-                    .diagReg(diagReg).tolerance(GradientDescentMse.ITERATIVE_TOLERANCE).build()
+                    .diagReg(diagReg).tolerance(GradientDescentMse.ITERATIVE_TOLERANCE)
+                    .memoryBudgetBytes(budget.bytes()).build()
                     .solve(dxt.transpose().dup()).solution().castTo(type);
         } else if (t == Double.POSITIVE_INFINITY) {
             aT = CholeskyFactor.of(dynKernel, diagReg).solve(dxt.transpose().dup());
@@ -195,7 +196,7 @@ public final class GaussianProcessEnsemble {
          * @param b the budget for the dense factorizations' work (default
          *          {@link org.ntk4j.core.kernel.MemoryBudget#defaultBudget()}): beyond it the prediction at
          *          {@code t = ∞} solves by conjugate gradients (mean and covariance alike; the {@code nt} test
-         *          columns one by one) and finite times are refused with a
+         *          columns one by one; the budget caps the preconditioner's rank) and finite times are refused with a
          *          {@link org.ntk4j.core.kernel.MemoryBudgetExceededException} that says so
          * @return this
          */

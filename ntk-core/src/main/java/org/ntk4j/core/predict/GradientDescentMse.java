@@ -3,6 +3,8 @@ package org.ntk4j.core.predict;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.ntk4j.core.linalg.CholeskyFactor;
+import org.ntk4j.core.linalg.IterativeKernelSolver;
+import org.ntk4j.core.linalg.KernelRows;
 import org.ntk4j.core.linalg.Matrices;
 import org.ntk4j.core.linalg.SymmetricEigen;
 import org.ntk4j.core.predict.internal.Arguments;
@@ -209,9 +211,8 @@ public final class GradientDescentMse {
     }
 
     /**
-     * Outputs at convergence by preconditioned conjugate gradients in double precision
-     * ({@link org.ntk4j.core.linalg.IterativeKernelSolver}) instead of a Cholesky factorization: no {@code m²}
-     * double copy of the kernel, for training sets whose factorization would not fit in memory.
+     * Outputs at convergence by preconditioned conjugate gradients in double precision ({@link IterativeKernelSolver},
+     * preconditioner within the memory budget) instead of a Cholesky factorization: no {@code m²} double kernel copy.
      *
      * @param testTrainKernel {@code [nt·o, n·o]} Θ(test, train), or {@code null} for no test set
      * @param testInitial     {@code [nt, o]} f0 on the test inputs (zero when {@code null} and a kernel is given)
@@ -221,9 +222,8 @@ public final class GradientDescentMse {
      */
     public Prediction atConvergenceIterative(INDArray testTrainKernel, INDArray testInitial, double tolerance) {
         INDArray r0 = Shapes.column(initial.sub(targets));
-        INDArray alpha = org.ntk4j.core.linalg.IterativeKernelSolver.builder(
-                org.ntk4j.core.linalg.KernelRows.of(kernel)).diagReg(diagReg).tolerance(tolerance).build()
-                .solve(r0).solution();
+        INDArray alpha = IterativeKernelSolver.builder(KernelRows.of(kernel)).diagReg(diagReg).tolerance(tolerance)
+                .memoryBudgetBytes(budget.bytes()).build().solve(r0).solution();
         INDArray train = diagReg == 0.0 ? targets.dup() : Shapes.rows(Shapes.column(initial).castTo(DataType.DOUBLE)
                 .subi(kernel.castTo(DataType.DOUBLE).mmul(alpha)).castTo(dataType()), n, o);
         return new Prediction(train, test(testTrainKernel, testInitial, alpha.castTo(dataType())));
@@ -367,8 +367,8 @@ public final class GradientDescentMse {
         /**
          * @param b the budget for the dense factorizations' work (default
          *          {@link org.ntk4j.core.kernel.MemoryBudget#defaultBudget()}): beyond it {@link #atConvergence} solves
-         *          by conjugate gradients and finite times and steps are refused with a
-         *          {@link org.ntk4j.core.kernel.MemoryBudgetExceededException} that says so
+         *          by conjugate gradients (whose preconditioner's rank it caps) and finite times and steps are
+         *          refused with a {@link org.ntk4j.core.kernel.MemoryBudgetExceededException} that says so
          * @return this
          */
         public Builder memoryBudget(org.ntk4j.core.kernel.MemoryBudget b) {
