@@ -6,6 +6,7 @@ import org.ntk4j.core.linalg.CholeskyFactor;
 import org.ntk4j.core.linalg.Matrices;
 import org.ntk4j.core.linalg.SymmetricEigen;
 import org.ntk4j.core.predict.internal.Arguments;
+import org.ntk4j.core.predict.internal.DoubleProducts;
 import org.ntk4j.core.predict.internal.Shapes;
 import org.ntk4j.core.predict.internal.Spectral;
 
@@ -28,7 +29,8 @@ import java.util.Arrays;
  * readout; at {@code t = ∞} this is the exact Gaussian-process posterior {@code K*X K⁻¹ y},
  * {@code K** − K*X K⁻¹ K_X*}). All kernels are flat ({@code [n1·o, n2·o]}, example-major); with infinite-width kernels
  * of the form {@code k ⊗ I} pass {@code o = 1} and the per-output targets column by column, or the Kronecker form.
- * {@code c} defaults to DL4J's {@code 2/(n·o)}; {@code diagReg} is added to the training kernels.
+ * {@code c} defaults to DL4J's {@code 2/(n·o)}; {@code diagReg} is added to the training kernels. The solves and
+ * products run in double precision for FLOAT kernels too; mean and covariance come back in the targets' type.
  *
  * <p>The training kernels are kept without a copy: do not modify them while the predictor is in use.
  *
@@ -100,9 +102,10 @@ public final class GaussianProcessEnsemble {
         Shapes.requireTime(t);
         DataType type = targets.dataType();
         long nt = testCount(dynTestTrain, "test-train kernel of the dynamics");
-        INDArray kxt = Shapes.kernel(kTestTrain, nt, n, o, "NNGP test-train kernel", type);
-        INDArray dxt = Shapes.kernel(dynTestTrain, nt, n, o, "test-train kernel of the dynamics", type);
-        INDArray ktt = Shapes.kernel(kTestTest, nt, nt, o, "NNGP test-test kernel", type);
+        DataType d = DataType.DOUBLE;   // the work, whatever the inputs' type
+        INDArray kxt = Shapes.kernel(kTestTrain, nt, n, o, "NNGP test-train kernel", d);
+        INDArray dxt = Shapes.kernel(dynTestTrain, nt, n, o, "test-train kernel of the dynamics", d);
+        INDArray ktt = Shapes.kernel(kTestTest, nt, nt, o, "NNGP test-test kernel", d);
         // Aᵀ = M Θ_X*, M = Θ⁻¹ (I − e^{−cΘt}) symmetric: [n·o, nt·o]
         INDArray aT;
         long m = n * o;
@@ -112,9 +115,9 @@ public final class GaussianProcessEnsemble {
             aT = org.ntk4j.core.linalg.IterativeKernelSolver.builder(org.ntk4j.core.linalg.KernelRows.of(dynKernel))
                     .diagReg(diagReg).tolerance(GradientDescentMse.ITERATIVE_TOLERANCE)
                     .memoryBudgetBytes(budget.bytes()).build()
-                    .solve(dxt.transpose().dup()).solution().castTo(type);
+                    .solve(dxt.transpose().dup()).solution();
         } else if (t == Double.POSITIVE_INFINITY) {
-            aT = CholeskyFactor.of(dynKernel, diagReg).solve(dxt.transpose().dup());
+            aT = CholeskyFactor.of(dynKernel.castTo(d), diagReg).solve(dxt.transpose().dup());
         } else {
             if ((ntk ? ntkEigen : nngpEigen) == null) {
                 org.ntk4j.core.predict.internal.DenseBudget.requireEigenFits(budget, "GaussianProcessEnsemble", m);
@@ -123,10 +126,11 @@ public final class GaussianProcessEnsemble {
             aT = e.applyFunction(Spectral.clampedAtZero(Spectral.flowIntegral(rate, t)), dxt.transpose().dup());
         }
         INDArray a = aT.transpose();
-        INDArray mean = Shapes.rows(a.mmul(Shapes.column(targets)), nt, o);
+        INDArray mean = Shapes.rows(a.mmul(Shapes.column(targets).castTo(d)), nt, o);
         INDArray cross = a.mmul(kxt.transpose());                 // A K_X*
-        INDArray cov = ktt.sub(cross).subi(cross.transpose()).addi(a.mmul(nngpTrain).mmul(aT));
-        return new EnsemblePrediction(mean, Matrices.symmetrize(cov));
+        // A K_XX Aᵀ = A (K_XX Aᵀ): K_XX widened by row blocks, not copied whole
+        INDArray cov = ktt.sub(cross).subi(cross.transpose()).addi(a.mmul(DoubleProducts.times(nngpTrain, aT)));
+        return new EnsemblePrediction(mean.castTo(type), Matrices.symmetrize(cov).castTo(type));
     }
 
     private long testCount(INDArray k, String what) {
@@ -147,7 +151,7 @@ public final class GaussianProcessEnsemble {
             synchronized (this) {
                 e = ntk ? ntkEigen : nngpEigen;
                 if (e == null) {
-                    e = SymmetricEigen.of(Spectral.plusDiagonal(ntk ? ntkTrain : nngpTrain, diagReg));
+                    e = SymmetricEigen.of(Spectral.plusDiagonal(ntk ? ntkTrain : nngpTrain, diagReg).castTo(DataType.DOUBLE));
                     if (ntk) {
                         ntkEigen = e;
                     } else {

@@ -8,6 +8,7 @@ import org.ntk4j.core.linalg.KernelRows;
 import org.ntk4j.core.linalg.Matrices;
 import org.ntk4j.core.linalg.SymmetricEigen;
 import org.ntk4j.core.predict.internal.Arguments;
+import org.ntk4j.core.predict.internal.DoubleProducts;
 import org.ntk4j.core.predict.internal.Shapes;
 import org.ntk4j.core.predict.internal.Spectral;
 
@@ -31,7 +32,8 @@ import java.util.function.DoubleUnaryOperator;
  * Finite times share one eigendecomposition of Θ (computed on first use, O(m³), m = n·o); convergence uses a Cholesky
  * factorization (computed on first use, about 10× cheaper). Eigenvalues are clamped at 0. The optional diagonal
  * regulariser {@code diagReg} is added to the training kernel Θ, which then governs the dynamics everywhere (as in
- * neural-tangents' {@code gradient_descent_mse}). Results are in the data type of the training kernel.
+ * neural-tangents' {@code gradient_descent_mse}). The factorizations and products run in double precision for a FLOAT
+ * kernel too (a float32 solve loses 3–4 digits on a typical NTK); results are in the data type of the training kernel.
  *
  * <pre>{@code
  * GradientDescentMse gd = GradientDescentMse.builder(thetaTrain, yTrain)   // [n·o, n·o], [n, o]
@@ -127,7 +129,7 @@ public final class GradientDescentMse {
     /**
      * The eigendecomposition of the (regularised) training kernel; computed once, on first use.
      *
-     * @return {@code Θ + diagReg·I = V Λ Vᵀ}
+     * @return {@code Θ + diagReg·I = V Λ Vᵀ}, in DOUBLE whatever the kernel's type
      */
     public SymmetricEigen eigen() {
         SymmetricEigen e = eigen;
@@ -135,7 +137,7 @@ public final class GradientDescentMse {
             synchronized (this) {
                 e = eigen;
                 if (e == null) {
-                    e = SymmetricEigen.of(regularisedKernel());
+                    e = SymmetricEigen.of(regularisedKernel().castTo(DataType.DOUBLE));
                     eigen = e;
                 }
             }
@@ -146,7 +148,7 @@ public final class GradientDescentMse {
     /**
      * The Cholesky factorization of the regularised training kernel; computed once, on first use.
      *
-     * @return {@code Θ + diagReg·I = L Lᵀ}
+     * @return {@code Θ + diagReg·I = L Lᵀ}, in DOUBLE whatever the kernel's type (its solves return DOUBLE)
      * @throws org.ntk4j.core.linalg.NotPositiveDefiniteException with the diagReg to use
      */
     public CholeskyFactor cholesky() {
@@ -155,7 +157,7 @@ public final class GradientDescentMse {
             synchronized (this) {
                 c = cholesky;
                 if (c == null) {
-                    c = CholeskyFactor.of(kernel, diagReg);
+                    c = CholeskyFactor.of(kernel.castTo(DataType.DOUBLE), diagReg);
                     cholesky = c;
                 }
             }
@@ -203,10 +205,9 @@ public final class GradientDescentMse {
         if (cholesky == null && org.ntk4j.core.predict.internal.DenseBudget.bytes(n * o, 2) > budget.bytes()) {
             return atConvergenceIterative(testTrainKernel, testInitial, ITERATIVE_TOLERANCE);
         }
-        INDArray r0 = Shapes.column(initial.sub(targets));
-        INDArray alpha = cholesky().solve(r0); // (Θ + rI)⁻¹ r0
+        INDArray alpha = cholesky().solve(Shapes.column(initial.sub(targets))); // (Θ + rI)⁻¹ r0, DOUBLE
         INDArray train = diagReg == 0.0 ? targets.dup()
-                : Shapes.rows(Shapes.column(initial).subi(kernel.mmul(alpha)), n, o);
+                : Shapes.rows(DoubleProducts.minusTimes(Shapes.column(initial), kernel, alpha, dataType()), n, o);
         return new Prediction(train, test(testTrainKernel, testInitial, alpha));
     }
 
@@ -224,9 +225,9 @@ public final class GradientDescentMse {
         INDArray r0 = Shapes.column(initial.sub(targets));
         INDArray alpha = IterativeKernelSolver.builder(KernelRows.of(kernel)).diagReg(diagReg).tolerance(tolerance)
                 .memoryBudgetBytes(budget.bytes()).build().solve(r0).solution();
-        INDArray train = diagReg == 0.0 ? targets.dup() : Shapes.rows(Shapes.column(initial).castTo(DataType.DOUBLE)
-                .subi(kernel.castTo(DataType.DOUBLE).mmul(alpha)).castTo(dataType()), n, o);
-        return new Prediction(train, test(testTrainKernel, testInitial, alpha.castTo(dataType())));
+        INDArray train = diagReg == 0.0 ? targets.dup()
+                : Shapes.rows(DoubleProducts.minusTimes(Shapes.column(initial), kernel, alpha, dataType()), n, o);
+        return new Prediction(train, test(testTrainKernel, testInitial, alpha));
     }
 
     /**
@@ -287,10 +288,9 @@ public final class GradientDescentMse {
     private Prediction evolve(DoubleUnaryOperator residual, DoubleUnaryOperator integral, INDArray testTrainKernel,
                               INDArray testInitial) {
         SymmetricEigen e = eigen();
-        INDArray r0 = Shapes.column(initial.sub(targets));
-        INDArray coeff = e.coefficients(r0);
+        INDArray coeff = e.coefficients(Shapes.column(initial.sub(targets)).castTo(DataType.DOUBLE));
         INDArray rt = e.expand(coeff.mul(e.functionValues(Spectral.clampedAtZero(residual))), false);
-        INDArray train = Shapes.rows(Shapes.column(targets).addi(rt), n, o);
+        INDArray train = Shapes.rows(rt.addi(Shapes.column(targets).castTo(DataType.DOUBLE)).castTo(dataType()), n, o);
         INDArray test = null;
         if (testTrainKernel != null) {
             INDArray w = e.expand(coeff.mul(e.functionValues(Spectral.clampedAtZero(integral))), false);
@@ -314,13 +314,12 @@ public final class GradientDescentMse {
                     + java.util.Arrays.toString(testTrainKernel.shape()));
         }
         long nt = testTrainKernel.size(0) / o;
-        INDArray kt = testTrainKernel.castTo(dataType());
         INDArray f0 = Shapes.outputsOrZeros(testInitial, "test initial outputs", nt, o, "test initial outputs",
                 dataType());
         if (nt == 0) {
             return f0.dup();
         }
-        return Shapes.rows(Shapes.column(f0).subi(kt.mmul(w)), nt, o);
+        return Shapes.rows(DoubleProducts.minusTimes(Shapes.column(f0), testTrainKernel, w, dataType()), nt, o);
     }
 
     /** Validated builder of {@link GradientDescentMse}. */

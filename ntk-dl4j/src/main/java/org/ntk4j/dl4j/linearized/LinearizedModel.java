@@ -14,6 +14,7 @@ import org.ntk4j.core.linalg.IterativeSolution;
 import org.ntk4j.core.linalg.NotPositiveDefiniteException;
 import org.ntk4j.core.predict.GaussianProcessEnsemble;
 import org.ntk4j.core.predict.GradientDescentMse;
+import org.ntk4j.core.predict.internal.DoubleProducts;
 import org.ntk4j.dl4j.OutputMode;
 
 import java.io.File;
@@ -51,7 +52,7 @@ public final class LinearizedModel implements FittedLinearization {
         this.targets = targets;
         this.initial = initial;
         this.kernel = kernel;
-        this.alpha = alpha;
+        this.alpha = alpha == null ? null : alpha.castTo(DataType.DOUBLE);   // a file of an older FLOAT fit: widened
         this.singular = singular;
         this.gd = gd;
         this.iterative = iterative;
@@ -75,12 +76,9 @@ public final class LinearizedModel implements FittedLinearization {
         int o = config.settings().outputs();
         INDArray k = testKernel(xt);
         long m = xt.size(0) * o;
-        if (gd != null) {
-            return f0.dup('c').reshape('c', m, 1).subi(k.mmul(alpha)).reshape('c', xt.size(0), o);
-        }
-        // iterative solution: α is DOUBLE; the product runs in double, the result in the network's type
-        INDArray f = f0.castTo(DataType.DOUBLE).dup('c').reshape('c', m, 1).subi(k.castTo(DataType.DOUBLE).mmul(alpha));
-        return f.reshape('c', xt.size(0), o).castTo(config.settings().type());
+        // α is DOUBLE (dense or iterative solve); the product runs in double, the result in the network's type
+        return DoubleProducts.minusTimes(f0.dup('c').reshape('c', m, 1), k, alpha, config.settings().type())
+                .reshape('c', xt.size(0), o);
     }
 
     @Override

@@ -12,6 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.ntk4j.core.kernel.KernelLayout;
+import org.ntk4j.core.linalg.CholeskyFactor;
 import org.ntk4j.core.predict.GradientDescentMse;
 import org.ntk4j.dl4j.EmpiricalNtk;
 import org.ntk4j.dl4j.OutputMode;
@@ -21,7 +22,9 @@ import java.util.Locale;
 /**
  * Linearized-network fit benchmark: the work {@code LinearizedNetwork.fit} does once the training kernel is computed
  * (validation, Cholesky factorization of Θ, solve for the converged coefficients {@code Θ⁻¹ (f0 − y)}) against
- * ND4J's own LAPACK Cholesky ({@code potrf}) of the same matrix, in the same run.
+ * ND4J's own LAPACK Cholesky ({@code potrf}) of the same matrix in double precision (the fit factorizes a FLOAT
+ * kernel in double too), in the same run; the FLOAT row also times a float32 factorization and solve
+ * ({@code CholeskyFactor} of the FLOAT matrix: what a float solve costs, and loses; its residual beside the fit's).
  *
  * <p>The kernel is the real empirical NTK (FULL, one output) of an MLP 8→256→256→1 (ReLU) on N Gaussian inputs.
  * Minimum of {@code reps} interleaved timed repetitions (after one warm-up round), per data type.
@@ -40,8 +43,9 @@ public final class LinearizedBenchmark {
             throw new IllegalArgumentException("n and reps must be >= 1 (got: " + n + ", " + reps + ")");
         }
         StringBuilder sb = new StringBuilder();
-        sb.append("| type | N | kernel s | ND4J potrf s | ntk4j fit s | fit/potrf | residual ‖Θα − r‖/‖r‖ |\n");
-        sb.append("|---|---|---|---|---|---|---|\n");
+        sb.append("| type | N | kernel s | ND4J potrf (double) s | ntk4j fit s | fit/potrf | residual ‖Θα − r‖/‖r‖ "
+                + "| float32 Cholesky + solve s | its residual |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|\n");
         for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
             MultiLayerNetwork net = mlp(type);
             INDArray x = Nd4j.getRandomFactory().getNewRandomInstance(3).nextGaussian(new long[] {n, 8}).castTo(type);
@@ -57,8 +61,9 @@ public final class LinearizedBenchmark {
                 reg.putScalar(i, i, reg.getDouble(i, i) + diagReg);
             }
             INDArray[] alpha = new INDArray[1];
+            INDArray reg64 = reg.castTo(DataType.DOUBLE);
             Runnable potrfRun = () -> {
-                INDArray a = reg.dup('f');
+                INDArray a = reg64.dup('f');
                 Nd4j.getBlasWrapper().lapack().potrf(a, true);
             };
             Runnable fitRun = () -> {
@@ -71,10 +76,17 @@ public final class LinearizedBenchmark {
             double potrf = best[0];
             double fit = best[1];
             INDArray r = f0.sub(y).reshape('c', n, 1).castTo(DataType.DOUBLE);
-            double residual = reg.castTo(DataType.DOUBLE).mmul(alpha[0].castTo(DataType.DOUBLE)).subi(r)
-                    .norm2Number().doubleValue() / r.norm2Number().doubleValue();
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.3f | %.3f | %.2f× | %.1e |%n", type, n,
-                    kernelSeconds, potrf, fit, fit / potrf, residual));
+            double residual = residual(reg64, alpha[0], r);
+            String f32 = "— | —";
+            if (type == DataType.FLOAT) {
+                // what the fit did before it worked in double: CholeskyFactor keeps a FLOAT matrix's type
+                INDArray[] a32 = new INDArray[1];
+                double t32 = minTimes(reps, () -> a32[0] = CholeskyFactor.of(reg).solve(f0.sub(y).reshape('c', n, 1)),
+                        () -> { })[0];
+                f32 = String.format(Locale.ROOT, "%.3f | %.1e", t32, residual(reg64, a32[0], r));
+            }
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.3f | %.3f | %.2f× | %.1e | %s |%n", type, n,
+                    kernelSeconds, potrf, fit, fit / potrf, residual, f32));
         }
         return sb.toString();
     }
@@ -89,6 +101,10 @@ public final class LinearizedBenchmark {
                 .build());
         net.init();
         return net;
+    }
+
+    private static double residual(INDArray a64, INDArray alpha, INDArray r) {
+        return a64.mmul(alpha.castTo(DataType.DOUBLE)).subi(r).norm2Number().doubleValue() / r.norm2Number().doubleValue();
     }
 
     private static double[] minTimes(int reps, Runnable... runs) {
