@@ -6,6 +6,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -55,7 +56,8 @@ final class FactorColumns implements AutoCloseable {
         while (done < m) {
             int slab = k / width, at = k % width;
             if (slab == slabs.size()) {
-                slabs.add(Nd4j.create(DataType.DOUBLE, new long[]{n, width}, 'f'));
+                // not zeroed: only appended columns are ever read (used)
+                slabs.add(Nd4j.createUninitialized(DataType.DOUBLE, new long[]{n, width}, 'f'));
             }
             int take = Math.min(m - done, width - at);
             slabs.get(slab).get(NDArrayIndex.all(), NDArrayIndex.interval(at, at + take))
@@ -86,14 +88,50 @@ final class FactorColumns implements AutoCloseable {
         }
     }
 
-    /** Copies rows {@code [r0, r0 + rows)} of {@code F} into {@code dst [rows, k]}. */
-    void copyRows(long r0, int rows, INDArray dst) {
-        for (int s = 0; s < slabs.size() && s * width < k; s++) {
-            INDArray fk = used(s);
-            int c0 = s * width;
-            dst.get(NDArrayIndex.all(), NDArrayIndex.interval(c0, c0 + fk.size(1)))
-                    .assign(fk.get(NDArrayIndex.interval(r0, r0 + rows), NDArrayIndex.all()));
+    /**
+     * {@code Fᵀ diag(w) F [k, k]} ({@code 'f'}, DOUBLE): its slab-by-slab blocks on and below the diagonal, the upper
+     * triangle left zero. One column panel (a slab's columns) at a time: per row chunk the panel's rows scaled by
+     * {@code w} (one {@code [chunk, w]} buffer), then one GEMM per slab at or below it straight from the slab's rows
+     * into that block's accumulator ({@code β = 1} after the first chunk). No chunk of F is copied, every GEMM is a
+     * {@code [chunk × w]ᵀ [chunk × w]} product, and the accumulators (at most {@code k × w}) are allocated once per
+     * panel, not per chunk.
+     *
+     * @param wt        the row weights, length n
+     * @param chunkRows rows per chunk
+     * @return the lower block triangle of the weighted Gram matrix
+     */
+    INDArray weightedGramLower(double[] wt, int chunkRows) {
+        INDArray s = Nd4j.create(DataType.DOUBLE, new long[]{k, k}, 'f');
+        int used = (k + width - 1) / width;
+        int chunk = Math.min(n, chunkRows);
+        INDArray scaledBuf = Nd4j.createUninitialized(DataType.DOUBLE, new long[]{chunk, width}, 'f');
+        INDArray[] acc = new INDArray[used];
+        for (int p = 0; p < used; p++) {
+            INDArray fp = used(p);
+            int wp = (int) fp.size(1);
+            for (int q = p; q < used; q++) {
+                acc[q] = Nd4j.create(DataType.DOUBLE, new long[]{used(q).size(1), wp}, 'f');
+            }
+            for (long r0 = 0; r0 < n; r0 += chunk) {
+                int rows = (int) (Math.min(n, r0 + chunk) - r0);
+                INDArray scaled = rows == chunk && wp == width ? scaledBuf
+                        : scaledBuf.get(NDArrayIndex.interval(0, rows), NDArrayIndex.interval(0, wp));
+                INDArray wc = Nd4j.createFromArray(Arrays.copyOfRange(wt, (int) r0, (int) r0 + rows)).reshape(rows, 1);
+                scaled.assign(fp.get(NDArrayIndex.interval(r0, r0 + rows), NDArrayIndex.all())).muliColumnVector(wc);
+                wc.close();
+                for (int q = p; q < used; q++) {
+                    Nd4j.gemm(used(q).get(NDArrayIndex.interval(r0, r0 + rows), NDArrayIndex.all()), scaled, acc[q],
+                            true, false, 1.0, r0 == 0 ? 0.0 : 1.0);
+                }
+            }
+            for (int q = p; q < used; q++) {
+                s.get(NDArrayIndex.interval((long) q * width, (long) q * width + acc[q].size(0)),
+                        NDArrayIndex.interval((long) p * width, (long) p * width + wp)).assign(acc[q]);
+                acc[q].close();
+            }
         }
+        scaledBuf.close();
+        return s;
     }
 
     /** @return {@code Fᵀ u [k, 1]} for {@code u [n, 1]} */

@@ -6,7 +6,6 @@ import org.apache.commons.math3.linear.RealVector;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.ntk4j.core.kernel.MemoryBudgetExceededException;
 import org.ntk4j.core.linalg.KernelRows;
 
@@ -187,38 +186,12 @@ public final class PivotedCholeskyPreconditioner extends RealLinearOperator {
     }
 
     /**
-     * The Cholesky factor of {@code S = I + Fᵀ D'⁻¹ F} ({@code [k, k]}, 'f'): the lower triangle accumulated by blocked
-     * GEMMs over row chunks of {@code F} and column panels (half the multiply–adds of the full product), then LAPACK
-     * {@code potrf} in place.
+     * The Cholesky factor of {@code S = I + Fᵀ D'⁻¹ F} ({@code [k, k]}, 'f'): the lower triangle accumulated by
+     * GEMMs of F's slabs over row chunks ({@link FactorColumns#weightedGramLower}, half the multiply–adds of the full
+     * product), then LAPACK {@code potrf} in place.
      */
     private static INDArray woodburyFactor(FactorColumns f, double[] dinv, int n, int k) {
-        INDArray s = Nd4j.create(DataType.DOUBLE, new long[]{k, k}, 'f');
-        int chunk = (int) Math.min(n, CHUNK_ROWS);
-        // reused contiguous buffers: a chunk of F and the same scaled by D'⁻¹ (column ranges stay BLAS-compatible)
-        INDArray fcBuf = Nd4j.create(DataType.DOUBLE, new long[]{chunk, k}, 'f');
-        INDArray fdBuf = Nd4j.create(DataType.DOUBLE, new long[]{chunk, k}, 'f');
-        for (long r0 = 0; r0 < n; r0 += CHUNK_ROWS) {
-            int rows = (int) (Math.min(n, r0 + CHUNK_ROWS) - r0);
-            INDArray fc = rows == chunk ? fcBuf : Nd4j.create(DataType.DOUBLE, new long[]{rows, k}, 'f');
-            INDArray fd = rows == chunk ? fdBuf : Nd4j.create(DataType.DOUBLE, new long[]{rows, k}, 'f');
-            f.copyRows(r0, rows, fc);
-            INDArray dc = Nd4j.createFromArray(Arrays.copyOfRange(dinv, (int) r0, (int) r0 + rows)).reshape(rows, 1);
-            fd.assign(fc).muliColumnVector(dc);
-            for (int j0 = 0; j0 < k; j0 += PANEL) {
-                int j1 = Math.min(k, j0 + PANEL);
-                INDArray block = Nd4j.create(DataType.DOUBLE, new long[]{k - j0, j1 - j0}, 'f');
-                Nd4j.gemm(fc.get(NDArrayIndex.all(), NDArrayIndex.interval(j0, k)),
-                        fd.get(NDArrayIndex.all(), NDArrayIndex.interval(j0, j1)), block, true, false, 1.0, 0.0);
-                s.get(NDArrayIndex.interval(j0, k), NDArrayIndex.interval(j0, j1)).addi(block);
-                block.close();
-            }
-            if (fc != fcBuf) {
-                fc.close();
-                fd.close();
-            }
-        }
-        fcBuf.close();
-        fdBuf.close();
+        INDArray s = f.weightedGramLower(dinv, (int) Math.min(n, CHUNK_ROWS));
         for (int i = 0; i < k; i++) {
             s.putScalar(i, i, s.getDouble(i, i) + 1);
         }
@@ -305,7 +278,8 @@ public final class PivotedCholeskyPreconditioner extends RealLinearOperator {
     /**
      * The most memory a preconditioner of rank {@code k} on {@code n} examples allocates at any one time, for a
      * budget checked before building: the slabs of {@code F}, then either one block's kernel rows and columns
-     * (while growing) or the Woodbury factor {@code [k, k]} with its row-chunk and panel buffers (while factoring),
+     * (while growing) or the Woodbury factor {@code [k, k]} with its panel's accumulators ({@code ≤ k × 1024}) and
+     * the scaled row chunk ({@code 1024 × 1024}), bounded here by {@code 3 · 1024 · k} doubles (while factoring),
      * and the length-n vectors.
      *
      * @return bytes

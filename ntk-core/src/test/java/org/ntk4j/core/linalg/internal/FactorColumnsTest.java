@@ -3,7 +3,6 @@ package org.ntk4j.core.linalg.internal;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.ntk4j.core.testing.NtkTestBase;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@link FactorColumns} (the preconditioner's factor in column slabs) against the same products on one dense
  * {@code [n, k]} matrix, with appended blocks that straddle slab boundaries, and its memory following the columns
- * appended rather than the cap.
+ * appended rather than the cap; the weighted Gram matrix of the Woodbury factor against a loop.
  */
 class FactorColumnsTest extends NtkTestBase {
 
@@ -38,10 +37,22 @@ class FactorColumnsTest extends NtkTestBase {
             INDArray z = randn(DataType.DOUBLE, 3, k, 1);
             assertTrue(maxDiff(dense.transpose().mmul(u), f.transposeTimes(u)) < 1e-14);
             assertTrue(maxDiff(dense.mmul(z), f.times(z)) < 1e-14);
-            INDArray rows = Nd4j.create(DataType.DOUBLE, new long[]{3, k}, 'f');
-            f.copyRows(5, 3, rows);
-            assertEquals(0, maxDiff(dense.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(5, 8),
-                    org.nd4j.linalg.indexing.NDArrayIndex.all()), rows));
+            // Fᵀ diag(w) F by row chunks of 4 (the last one of 1 row), slabs of 4, 4 and 2 columns: the blocks on and
+            // below the diagonal against a loop in double, the blocks above it zero
+            double[] w = randn(DataType.DOUBLE, 6, n, 1).toDoubleVector();
+            double[][] d = dense.toDoubleMatrix();
+            INDArray gram = f.weightedGramLower(w, 4);
+            assertEquals('f', gram.ordering());
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++) {
+                    double ref = 0;
+                    for (int r = 0; r < n; r++) {
+                        ref += d[r][i] * w[r] * d[r][j];
+                    }
+                    double expect = i / cap >= j / cap ? ref : 0;
+                    assertEquals(expect, gram.getDouble(i, j), 1e-13, "entry " + i + ", " + j);
+                }
+            }
             int[] pick = {7, 0, 4};
             INDArray g = randn(DataType.DOUBLE, 4, n, 3).dup('f');
             INDArray expected = g.dup();
