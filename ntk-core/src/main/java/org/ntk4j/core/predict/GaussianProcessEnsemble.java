@@ -2,10 +2,10 @@ package org.ntk4j.core.predict;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.ntk4j.core.linalg.CholeskyFactor;
 import org.ntk4j.core.linalg.Matrices;
 import org.ntk4j.core.linalg.SymmetricEigen;
 import org.ntk4j.core.predict.internal.Arguments;
+import org.ntk4j.core.predict.internal.Cholesky64;
 import org.ntk4j.core.predict.internal.DoubleProducts;
 import org.ntk4j.core.predict.internal.Shapes;
 import org.ntk4j.core.predict.internal.Spectral;
@@ -117,7 +117,7 @@ public final class GaussianProcessEnsemble {
                     .memoryBudgetBytes(budget.bytes()).build()
                     .solve(dxt.transpose().dup()).solution();
         } else if (t == Double.POSITIVE_INFINITY) {
-            aT = CholeskyFactor.of(dynKernel.castTo(d), diagReg).solve(dxt.transpose().dup());
+            aT = Cholesky64.of(dynKernel, diagReg).solve(dxt.transpose().dup());
         } else {
             if ((ntk ? ntkEigen : nngpEigen) == null) {
                 org.ntk4j.core.predict.internal.DenseBudget.requireEigenFits(budget, "GaussianProcessEnsemble", m);
@@ -151,7 +151,7 @@ public final class GaussianProcessEnsemble {
             synchronized (this) {
                 e = ntk ? ntkEigen : nngpEigen;
                 if (e == null) {
-                    e = SymmetricEigen.of(Spectral.plusDiagonal(ntk ? ntkTrain : nngpTrain, diagReg).castTo(DataType.DOUBLE));
+                    e = SymmetricEigen.of(Spectral.plusDiagonalInDouble(ntk ? ntkTrain : nngpTrain, diagReg));
                     if (ntk) {
                         ntkEigen = e;
                     } else {

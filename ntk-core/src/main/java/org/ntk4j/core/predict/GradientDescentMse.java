@@ -8,6 +8,7 @@ import org.ntk4j.core.linalg.KernelRows;
 import org.ntk4j.core.linalg.Matrices;
 import org.ntk4j.core.linalg.SymmetricEigen;
 import org.ntk4j.core.predict.internal.Arguments;
+import org.ntk4j.core.predict.internal.Cholesky64;
 import org.ntk4j.core.predict.internal.DoubleProducts;
 import org.ntk4j.core.predict.internal.Shapes;
 import org.ntk4j.core.predict.internal.Spectral;
@@ -137,7 +138,7 @@ public final class GradientDescentMse {
             synchronized (this) {
                 e = eigen;
                 if (e == null) {
-                    e = SymmetricEigen.of(regularisedKernel().castTo(DataType.DOUBLE));
+                    e = SymmetricEigen.of(Spectral.plusDiagonalInDouble(kernel, diagReg));
                     eigen = e;
                 }
             }
@@ -157,16 +158,12 @@ public final class GradientDescentMse {
             synchronized (this) {
                 c = cholesky;
                 if (c == null) {
-                    c = CholeskyFactor.of(kernel.castTo(DataType.DOUBLE), diagReg);
+                    c = Cholesky64.of(kernel, diagReg);
                     cholesky = c;
                 }
             }
         }
         return c;
-    }
-
-    private INDArray regularisedKernel() {
-        return diagReg == 0.0 ? kernel : Spectral.plusDiagonal(kernel, diagReg);
     }
 
     /**
@@ -181,7 +178,7 @@ public final class GradientDescentMse {
         if (e != null) {
             lmax = e.maxEigenvalue();
         } else {
-            INDArray ev = SymmetricEigen.eigenvalues(regularisedKernel());
+            INDArray ev = SymmetricEigen.eigenvalues(Spectral.plusDiagonalInDouble(kernel, diagReg));
             lmax = ev.length() == 0 ? 0.0 : ev.getDouble(ev.length() - 1);
         }
         return lmax > 0 ? 2.0 / (rate * lmax) : Double.POSITIVE_INFINITY;

@@ -77,7 +77,7 @@ public final class LinearizedModel implements FittedLinearization {
         INDArray k = testKernel(xt);
         long m = xt.size(0) * o;
         // α is DOUBLE (dense or iterative solve); the product runs in double, the result in the network's type
-        return DoubleProducts.minusTimes(f0.dup('c').reshape('c', m, 1), k, alpha, config.settings().type())
+        return DoubleProducts.minusTimes(f0.reshape('c', m, 1), k, alpha, config.settings().type())
                 .reshape('c', xt.size(0), o);
     }
 

@@ -6,7 +6,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -105,6 +104,7 @@ final class FactorColumns implements AutoCloseable {
         int used = (k + width - 1) / width;
         int chunk = Math.min(n, chunkRows);
         INDArray scaledBuf = Nd4j.createUninitialized(DataType.DOUBLE, new long[]{chunk, width}, 'f');
+        INDArray weights = Nd4j.createFromArray(wt).reshape(n, 1);
         INDArray[] acc = new INDArray[used];
         for (int p = 0; p < used; p++) {
             INDArray fp = used(p);
@@ -116,9 +116,8 @@ final class FactorColumns implements AutoCloseable {
                 int rows = (int) (Math.min(n, r0 + chunk) - r0);
                 INDArray scaled = rows == chunk && wp == width ? scaledBuf
                         : scaledBuf.get(NDArrayIndex.interval(0, rows), NDArrayIndex.interval(0, wp));
-                INDArray wc = Nd4j.createFromArray(Arrays.copyOfRange(wt, (int) r0, (int) r0 + rows)).reshape(rows, 1);
-                scaled.assign(fp.get(NDArrayIndex.interval(r0, r0 + rows), NDArrayIndex.all())).muliColumnVector(wc);
-                wc.close();
+                scaled.assign(fp.get(NDArrayIndex.interval(r0, r0 + rows), NDArrayIndex.all()))
+                        .muliColumnVector(weights.get(NDArrayIndex.interval(r0, r0 + rows), NDArrayIndex.all()));
                 for (int q = p; q < used; q++) {
                     Nd4j.gemm(used(q).get(NDArrayIndex.interval(r0, r0 + rows), NDArrayIndex.all()), scaled, acc[q],
                             true, false, 1.0, r0 == 0 ? 0.0 : 1.0);
@@ -131,6 +130,7 @@ final class FactorColumns implements AutoCloseable {
             }
         }
         scaledBuf.close();
+        weights.close();
         return s;
     }
 

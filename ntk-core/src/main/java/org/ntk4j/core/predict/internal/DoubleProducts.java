@@ -53,6 +53,6 @@ public final class DoubleProducts {
      * @return {@code f0 − k w} computed in double, in {@code type}
      */
     public static INDArray minusTimes(INDArray f0, INDArray k, INDArray w, DataType type) {
-        return f0.castTo(DataType.DOUBLE).sub(times(k, w)).castTo(type);
+        return times(k, w).rsubi(f0.castTo(DataType.DOUBLE)).castTo(type);     // the product's array, reused
     }
 }

@@ -1,5 +1,6 @@
 package org.ntk4j.core.predict.internal;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.function.DoubleUnaryOperator;
@@ -30,12 +31,21 @@ public final class Spectral {
     }
 
     /**
-     * @param k square matrix
+     * {@code K + r·I} in DOUBLE with one copy at most: a FLOAT kernel's widened copy takes the diagonal in place; a
+     * DOUBLE kernel is copied only when {@code r > 0} (else returned itself: do not modify the result).
+     *
+     * @param k square matrix, FLOAT or DOUBLE; not modified
      * @param r diagonal regulariser, ≥ 0
-     * @return a copy of {@code k} with {@code r} added to its diagonal
+     * @return {@code k + r·I}, DOUBLE
      */
-    public static INDArray plusDiagonal(INDArray k, double r) {
-        INDArray out = k.dup();
+    public static INDArray plusDiagonalInDouble(INDArray k, double r) {
+        if (k.dataType() == DataType.DOUBLE) {
+            return r > 0 ? addToDiagonal(k.dup(), r) : k;
+        }
+        return addToDiagonal(k.castTo(DataType.DOUBLE), r);
+    }
+
+    private static INDArray addToDiagonal(INDArray out, double r) {
         for (long i = 0; r > 0 && i < out.size(0); i++) {
             out.putScalar(i, i, out.getDouble(i, i) + r);
         }
